@@ -1,0 +1,1 @@
+"""Plain-pandas ingest: landing contracts, readers and the raw loader (no Dagster imports)."""

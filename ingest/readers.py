@@ -1,0 +1,160 @@
+"""Find dated landing folders and read one landing file against its contract.
+
+Readers never raise on a bad value: they null it and record a Problem (file, row, column, rule,
+key) so the load gate can report every bad row at once. A file that cannot be read at all, or
+lacks a required column, raises ContractError naming the file and column.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from ingest.contracts import Column, Entity
+
+DATE_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+FIRST_DATA_ROW = 2  # row numbers are spreadsheet rows: the header is row 1
+
+
+class ContractError(ValueError):
+    """The file as a whole breaks the landing contract (unreadable, or a required column missing)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    row: int | None
+    column: str | None
+    rule: str
+    key: str | None = None
+    blocking: bool = True
+
+
+@dataclass
+class ReadResult:
+    entity: Entity
+    path: Path
+    # _row_number (spreadsheet row), then raw column names (lower case), contract columns first;
+    # values are canonical text (ISO dates, plain numbers) or NA, typed when written to raw
+    frame: pd.DataFrame
+    problems: list[Problem]
+
+
+def dated_folders(landing: Path, source: str) -> list[tuple[date, Path]]:
+    root = landing / source
+    if not root.is_dir():
+        return []
+    folders = [(date.fromisoformat(p.name), p) for p in root.iterdir()
+               if p.is_dir() and DATE_FOLDER.match(p.name)]
+    return sorted(folders)
+
+
+def find_file(folder: Path, entity: Entity) -> Path | None:
+    for suffix in (".csv", ".xlsx"):
+        for path in folder.iterdir():
+            if path.name.lower() == entity.file_stem + suffix:
+                return path
+    return None
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ContractError(f"{path}: neither UTF-8 nor Windows-1252 text")
+
+
+def _excel_cell(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_text_table(path: Path) -> pd.DataFrame:
+    if path.suffix.lower() == ".xlsx":
+        frame = pd.read_excel(path, dtype=object, engine="openpyxl")
+        return frame.map(_excel_cell).astype(object)
+    text = _decode(path.read_bytes(), path)
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True)
+    except pd.errors.ParserError as exc:
+        raise ContractError(f"{path}: not a readable CSV ({exc})") from exc
+
+
+def parse_dates(values: pd.Series) -> pd.Series:
+    """ISO text for YYYY-MM-DD or DD/MM/YYYY dates; NaN where a value is neither or not a real date."""
+    iso = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+    uk = pd.to_datetime(values, format="%d/%m/%Y", errors="coerce")
+    return iso.fillna(uk).dt.strftime("%Y-%m-%d")
+
+
+def _parse_numbers(values: pd.Series, dtype: str) -> pd.Series:
+    numbers = pd.to_numeric(values.str.replace(r"[,£]", "", regex=True), errors="coerce")
+    if dtype == "int":
+        numbers = numbers.where(numbers.mod(1).eq(0))
+        return numbers.map(lambda v: None if pd.isna(v) else str(int(v)))
+    return numbers.map(lambda v: None if pd.isna(v) else repr(float(v)))
+
+
+def _clean(values: pd.Series) -> pd.Series:
+    text = values.astype("string").str.strip()
+    return text.where(text.str.len() > 0)
+
+
+def _typed(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
+    """Values as canonical text for the column's type, and a mask of cells that could not be parsed."""
+    if column.dtype == "str":
+        parsed = values
+    elif column.dtype == "date":
+        parsed = parse_dates(values)
+    else:
+        parsed = _parse_numbers(values, column.dtype)
+    parsed = parsed.astype("string")
+    return parsed, values.notna() & parsed.isna()
+
+
+def row_keys(frame: pd.DataFrame, entity: Entity) -> pd.Series:
+    """A row's contract key (pseudonymous identifiers only), for reports that must not show values."""
+    key_cols = [c.lower() for c in entity.key if c.lower() in frame.columns]
+    if not key_cols:
+        return pd.Series(None, index=frame.index, dtype=object)
+    return frame[key_cols].astype(str).agg("|".join, axis=1)
+
+
+def read_entity(path: Path, entity: Entity) -> ReadResult:
+    text_table = _read_text_table(path)
+    by_lower: dict[str, object] = {}
+    for name in text_table.columns:
+        by_lower.setdefault(str(name).strip().lower(), name)
+    missing = [c.name for c in entity.columns if c.raw_name not in by_lower]
+    if missing:
+        raise ContractError(
+            f"{path}: missing required column(s) {', '.join(missing)} "
+            f"(expected {', '.join(entity.column_names)})"
+        )
+    contract_names = [c.raw_name for c in entity.columns]
+    ordered = contract_names + [k for k in by_lower if k not in contract_names]
+    frame = pd.DataFrame({k: _clean(text_table[by_lower[k]]) for k in ordered})
+    frame.insert(0, "_row_number", range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame)))
+
+    problems: list[Problem] = []
+    keys = row_keys(frame, entity)
+    for column in entity.columns:
+        frame[column.raw_name], bad = _typed(frame[column.raw_name], column)
+        rule = f"{column.dtype}_format"
+        problems += [Problem(path.name, int(frame.at[i, "_row_number"]), column.name, rule, keys[i])
+                     for i in frame.index[bad]]
+    return ReadResult(entity, path, frame, problems)

@@ -1,0 +1,84 @@
+"""One place for where things live and which council this is.
+
+Everything is driven by environment variables so the CLI, Dagster, dbt (a subprocess) and the
+tests agree without passing paths around.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+SEEDS_DIR = DBT_PROJECT_DIR / "seeds" / "reference"
+SOURCES = ("case", "placements", "finance", "camhs", "reference")
+
+# Telemetry off for every tool, for every process we start (dbt runs as a subprocess).
+OFFLINE_ENV = {
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    "DO_NOT_TRACK": "1",
+    "GX_ANALYTICS_ENABLED": "false",
+    "DAGSTER_DISABLE_TELEMETRY": "1",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    la_ons: str
+    la_dfe: str
+    la_name: str
+
+    @property
+    def landing(self) -> Path:
+        return self.home / "landing"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.home / "quarantine"
+
+    @property
+    def exports(self) -> Path:
+        return self.home / "exports"
+
+    @property
+    def reports(self) -> Path:
+        return self.home / "reports"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.home / "dagster"
+
+    def ensure_dirs(self) -> None:
+        for path in (self.landing, self.quarantine, self.exports, self.reports, self.dagster_home):
+            path.mkdir(parents=True, exist_ok=True)
+        dagster_yaml = self.dagster_home / "dagster.yaml"
+        if not dagster_yaml.exists():
+            dagster_yaml.write_text((REPO_ROOT / "dagster.yaml").read_text())
+
+
+def get_settings() -> Settings:
+    home = Path(os.environ.get("CSCW_HOME") or REPO_ROOT / ".cscw").resolve()
+    return Settings(
+        home=home,
+        la_ons=os.environ.get("CSCW_LA_ONS", "E10000003"),
+        la_dfe=os.environ.get("CSCW_LA_DFE", "873"),
+        la_name=os.environ.get("CSCW_LA_NAME", "Cambridgeshire"),
+    )
+
+
+def apply_environment(settings: Settings) -> None:
+    """Export the settings for child processes (dbt, the Dagster webserver) and turn telemetry off."""
+    settings.ensure_dirs()
+    os.environ.update(OFFLINE_ENV)
+    os.environ["CSCW_HOME"] = str(settings.home)
+    os.environ["CSCW_WAREHOUSE"] = str(settings.warehouse)
+    os.environ["CSCW_LA_ONS"] = settings.la_ons
+    os.environ["CSCW_LA_DFE"] = settings.la_dfe
+    os.environ["DAGSTER_HOME"] = str(settings.dagster_home)

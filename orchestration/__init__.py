@@ -1,0 +1,1 @@
+"""Dagster code location and the cscw command line."""

@@ -1,0 +1,158 @@
+"""cscw: the warehouse for people who never open Dagster.
+
+  cscw generate   write synthetic landing extracts for several nightly dates
+  cscw nightly    load every waiting dated folder in date order, then build and test the marts
+  cscw demo       generate, then nightly, then print a summary (the README's first command)
+  cscw query SQL  run SQL on the warehouse, read-only, and print the result
+  cscw summary    rows per table and where the warehouse file is
+  cscw ui         the Dagster UI on 127.0.0.1
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+
+from ingest.settings import REPO_ROOT, Settings, apply_environment, get_settings
+
+log = logging.getLogger("cscw")
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(asctime)s  %(message)s", "%H:%M:%S"))
+    root = logging.getLogger("cscw")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    root.propagate = False
+    if not verbose:
+        logging.getLogger("dagster").setLevel(logging.WARNING)
+
+
+def cmd_generate(settings: Settings, args: argparse.Namespace) -> int:
+    from ingest.synthetic import generate
+
+    started = time.perf_counter()
+    end_date = date.fromisoformat(args.end_date) if args.end_date else date.today() - timedelta(days=1)
+    counts = generate(settings.landing, end_date=end_date, nights=args.nights, scale=args.scale,
+                      seed=args.seed, la_ons=settings.la_ons, la_dfe=settings.la_dfe,
+                      progress=lambda line: log.info("generate: %s", line))
+    files = len(counts)
+    rows = sum(counts.values())
+    log.info("generate: %d files, %s rows in %s (%.1fs)", files, f"{rows:,}", settings.landing,
+             time.perf_counter() - started)
+    return 0
+
+
+def cmd_nightly(settings: Settings, args: argparse.Namespace) -> int:
+    import dagster as dg
+
+    from orchestration.definitions import defs
+
+    started = time.perf_counter()
+    log.info("nightly: loading waiting snapshots from %s", settings.landing)
+    with dg.DagsterInstance.get() as instance:
+        result = defs().get_job_def("nightly").execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        )
+    for event in result.all_events:
+        if event.is_step_success or event.is_step_failure:
+            log.info("nightly: step %-14s %s", event.step_key,
+                     "ok" if event.is_step_success else "FAILED")
+    if not result.success:
+        for event in result.all_events:
+            if event.is_step_failure:
+                log.error("nightly: %s failed:\n%s", event.step_key,
+                          event.step_failure_data.error.message.strip())
+        log.error("nightly: FAILED after %.1fs; the published warehouse was not changed by the failed step",
+                  time.perf_counter() - started)
+        return 1
+    log.info("nightly: done in %.1fs", time.perf_counter() - started)
+    return 0
+
+
+def cmd_summary(settings: Settings, args: argparse.Namespace) -> int:
+    from ingest.load import connect
+
+    if not settings.warehouse.exists():
+        log.error("no warehouse yet at %s: run `cscw nightly`", settings.warehouse)
+        return 1
+    with connect(settings.warehouse, read_only=True) as con:
+        tables = con.execute(
+            "select schema_name, table_name, estimated_size from duckdb_tables() "
+            "where not internal order by schema_name, table_name").fetchall()
+        print(f"\nWarehouse: {settings.warehouse}")
+        current = None
+        for schema, table, _ in tables:
+            if schema != current:
+                current = schema
+                print(f"  {schema}")
+            rows = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
+            print(f"    {table:<44} {rows:>10,} rows")
+        loads = con.execute(
+            "select source, max(extract_date), count(*) from raw._loads group by source order by source"
+        ).fetchall()
+    print(f"\n  {len(tables)} tables. Latest snapshot per source: "
+          + ", ".join(f"{s} {d} ({n} loaded)" for s, d, n in loads))
+    print("  Query it: cscw query \"select * from staging.stg_placements__episodes limit 5\"\n")
+    return 0
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    return cmd_generate(settings, args) or cmd_nightly(settings, args) or cmd_summary(settings, args)
+
+
+def cmd_query(settings: Settings, args: argparse.Namespace) -> int:
+    from ingest.load import connect
+
+    with connect(settings.warehouse, read_only=True) as con:
+        con.sql(args.sql).show(max_rows=args.max_rows, max_width=200)
+    return 0
+
+
+def cmd_ui(settings: Settings, args: argparse.Namespace) -> int:
+    dagster = REPO_ROOT / ".venv" / "bin" / "dagster"
+    command = [str(dagster) if dagster.exists() else "dagster", "dev", "-w", str(REPO_ROOT / "workspace.yaml"),
+               "-h", "127.0.0.1", "-p", str(args.port)]
+    return subprocess.call(command, cwd=REPO_ROOT)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="cscw", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-v", "--verbose", action="store_true", help="show Dagster's own log lines")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add_generate_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--scale", type=float, default=1.0, help="1 = one county council; 10, 100 for benchmarks")
+        p.add_argument("--seed", type=int, default=903)
+        p.add_argument("--end-date", help="last extract date, YYYY-MM-DD (default: yesterday)")
+        p.add_argument("--nights", type=int, default=3, help="how many nightly snapshots to write")
+
+    add_generate_options(sub.add_parser("generate", help="write synthetic landing extracts"))
+    sub.add_parser("nightly", help="load waiting snapshots in date order, then build the marts")
+    add_generate_options(sub.add_parser("demo", help="generate + nightly + summary"))
+    sub.add_parser("summary", help="rows per table")
+    query = sub.add_parser("query", help="run SQL read-only and print the result")
+    query.add_argument("sql")
+    query.add_argument("--max-rows", type=int, default=40)
+    ui = sub.add_parser("ui", help="start the Dagster UI bound to 127.0.0.1")
+    ui.add_argument("--port", type=int, default=3000)
+
+    args = parser.parse_args(argv)
+    _setup_logging(args.verbose)
+    settings = get_settings()
+    apply_environment(settings)
+    handler = {"generate": cmd_generate, "nightly": cmd_nightly, "demo": cmd_demo, "summary": cmd_summary,
+               "query": cmd_query, "ui": cmd_ui}[args.command]
+    return handler(settings, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""The one code location: every module under orchestration/defs plus the shared resources."""
+
+import sys
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.defs.dbt.project import dbt_project
+from orchestration.lib.resources import WarehouseResource
+
+nightly_job = dg.define_asset_job(
+    "nightly",
+    selection=dg.AssetSelection.all(),
+    description="Load every waiting landing snapshot in date order, then build and test the dbt project.",
+)
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.Definitions.merge(
+        dg.load_from_defs_folder(path_within_project=Path(__file__).parent.parent),
+        dg.Definitions(
+            jobs=[nightly_job],
+            schedules=[dg.ScheduleDefinition(job=nightly_job, cron_schedule="30 2 * * *",
+                                             execution_timezone="Europe/London")],
+            resources={
+                "warehouse": WarehouseResource(),
+                # dbt from this environment, whether or not .venv/bin is on PATH
+                "dbt": DbtCliResource(project_dir=dbt_project,
+                                      dbt_executable=str(Path(sys.executable).parent / "dbt")),
+            },
+        ),
+    )

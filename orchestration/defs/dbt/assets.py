@@ -1,0 +1,18 @@
+import logging
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, dbt_assets
+
+from orchestration.defs.dbt.project import dbt_project
+from orchestration.defs.dbt.translator import CscwTranslator
+
+log = logging.getLogger("cscw.dbt")
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=CscwTranslator())
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    """The whole dbt project in one definition, so test failures stop everything downstream."""
+    for event in dbt.cli(["build"], context=context).stream():
+        if isinstance(event, dg.Output | dg.MaterializeResult):
+            log.info("dbt built %s", event.asset_key.to_user_string() if event.asset_key else "")
+        yield event
