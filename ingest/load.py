@@ -83,7 +83,9 @@ Gate = Callable[[Snapshot], list[Problem]]
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     path.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(path), read_only=read_only)
+    # Never fetch a DuckDB extension from the internet at run time.
+    return duckdb.connect(str(path), read_only=read_only,
+                          config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
 
 
 def fingerprint(folder: Path) -> str:

@@ -73,12 +73,18 @@ def get_settings() -> Settings:
     )
 
 
+def environment(settings: Settings) -> dict[str, str]:
+    """What child processes (dbt, the Dagster webserver) need to see: the settings, telemetry off."""
+    return {
+        **OFFLINE_ENV,
+        "CSCW_HOME": str(settings.home),
+        "CSCW_WAREHOUSE": str(settings.warehouse),
+        "CSCW_LA_ONS": settings.la_ons,
+        "CSCW_LA_DFE": settings.la_dfe,
+        "DAGSTER_HOME": str(settings.dagster_home),
+    }
+
+
 def apply_environment(settings: Settings) -> None:
-    """Export the settings for child processes (dbt, the Dagster webserver) and turn telemetry off."""
     settings.ensure_dirs()
-    os.environ.update(OFFLINE_ENV)
-    os.environ["CSCW_HOME"] = str(settings.home)
-    os.environ["CSCW_WAREHOUSE"] = str(settings.warehouse)
-    os.environ["CSCW_LA_ONS"] = settings.la_ons
-    os.environ["CSCW_LA_DFE"] = settings.la_dfe
-    os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
+    os.environ.update(environment(settings))

@@ -11,11 +11,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from ingest.settings import REPO_ROOT, Settings, apply_environment, get_settings
 
@@ -55,12 +56,18 @@ def cmd_nightly(settings: Settings, args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     log.info("nightly: loading waiting snapshots from %s", settings.landing)
-    with dg.DagsterInstance.get() as instance:
+    # dbt's own console output (a line per model and test) goes to a log file unless --verbose.
+    log_dir = settings.home / "logs"
+    log_dir.mkdir(exist_ok=True)
+    dbt_log = log_dir / f"nightly-{datetime.now():%Y%m%d-%H%M%S}.log"
+    with dg.DagsterInstance.get() as instance, open(dbt_log, "w") as log_file, \
+            contextlib.redirect_stdout(sys.stdout if args.verbose else log_file):
         result = defs().get_job_def("nightly").execute_in_process(
             instance=instance,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO" if args.verbose else "WARNING"}}}},
         )
+    log.info("nightly: dbt output in %s", dbt_log)
     for event in result.all_events:
         if event.is_step_success or event.is_step_failure:
             log.info("nightly: step %-14s %s", event.step_key,
@@ -68,8 +75,10 @@ def cmd_nightly(settings: Settings, args: argparse.Namespace) -> int:
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:
-                log.error("nightly: %s failed:\n%s", event.step_key,
-                          event.step_failure_data.error.message.strip())
+                error = event.step_failure_data.error
+                while error.cause is not None:
+                    error = error.cause
+                log.error("nightly: %s failed: %s", event.step_key, error.message.strip())
         log.error("nightly: FAILED after %.1fs; the published warehouse was not changed by the failed step",
                   time.perf_counter() - started)
         return 1

@@ -4,10 +4,9 @@ import sys
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from orchestration.defs.dbt.project import dbt_project
-from orchestration.lib.resources import WarehouseResource
+from orchestration.lib.resources import OfflineDbtCliResource, WarehouseResource
 
 nightly_job = dg.define_asset_job(
     "nightly",
@@ -27,8 +26,8 @@ def defs() -> dg.Definitions:
             resources={
                 "warehouse": WarehouseResource(),
                 # dbt from this environment, whether or not .venv/bin is on PATH
-                "dbt": DbtCliResource(project_dir=dbt_project,
-                                      dbt_executable=str(Path(sys.executable).parent / "dbt")),
+                "dbt": OfflineDbtCliResource(project_dir=dbt_project,
+                                             dbt_executable=str(Path(sys.executable).parent / "dbt")),
             },
         ),
     )

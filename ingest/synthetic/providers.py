@@ -93,6 +93,9 @@ def build_registry(rng: np.random.Generator, pool: PostcodePool, scale: float) -
     for i in range(int(18 * grow)):
         pc, ins = building(0.6)
         add("SUPPORTED", "PR4" if i % 3 else "PR5", _sc_urn(rng, used), pc, ins)
+    for i in range(int(6 * grow)):
+        pc, ins = building(0.7)
+        add("SIXTEEN_PLUS", "PR4" if i % 2 else "PR5", _num_urn(rng, used), pc, ins)
     for i in range(int(10 * grow)):
         pc, ins = building(0.3)
         add("SCHOOL", "PR4" if i % 2 else "PR5", _num_urn(rng, used), pc, ins)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib.metadata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+from dagster_dbt import DbtCliResource
+from packaging import version
 
 from ingest.load import connect
 from ingest.settings import Settings, get_settings
@@ -31,3 +35,12 @@ class WarehouseResource(dg.ConfigurableResource):
             yield con
         finally:
             con.close()
+
+
+class OfflineDbtCliResource(DbtCliResource):
+    """dagster-dbt learns dbt's version by running `dbt --version`, which asks pypi.org for the latest
+    release on every run; read the installed version instead, so a run never touches the network."""
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        return version.parse(importlib.metadata.version("dbt-core"))

@@ -13,6 +13,8 @@ log = logging.getLogger("cscw.dbt")
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """The whole dbt project in one definition, so test failures stop everything downstream."""
     for event in dbt.cli(["build"], context=context).stream():
-        if isinstance(event, dg.Output | dg.MaterializeResult):
-            log.info("dbt built %s", event.asset_key.to_user_string() if event.asset_key else "")
+        if isinstance(event, dg.Output):
+            log.info("dbt: built %s", event.output_name)
+        elif isinstance(event, dg.AssetCheckResult) and not event.passed:
+            log.warning("dbt: test failed on %s: %s", event.asset_key.to_user_string(), event.check_name)
         yield event

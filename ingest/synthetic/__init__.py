@@ -1,0 +1,122 @@
+"""Synthetic extracts for every source of the landing contract (LANDING_CONTRACT.md).
+
+One "true" history of a synthetic shire county is simulated up to the end date (with forecasts
+beyond it where the contract has them, e.g. finance planned end dates), then cut as at each nightly
+extract date: events after the extract date are unknown, so rows starting later are dropped and end
+dates after it are blanked. Same arguments, same bytes. Only pseudonymous IDs, no names.
+
+    from ingest.synthetic import generate
+    generate(Path("data/landing"), end_date=date(2026, 3, 31), nights=3)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from . import camhs, case, finance, placements, reference
+from .common import days, sub_rng
+from .postcodes import load_postcodes
+from .providers import build_registry
+
+# File and column order of LANDING_CONTRACT.md: the writer enforces it.
+CONTRACT: dict[str, dict[str, list[str]]] = {
+    "case": {
+        "children": ["child_id", "sex", "date_of_birth", "ethnicity", "disability", "uasc"],
+        "referrals": ["referral_id", "child_id", "referral_date", "referral_source", "primary_need", "nfa",
+                      "assessment_start_date", "assessment_authorised_date", "closure_date", "closure_reason"],
+        "cin_plans": ["child_id", "plan_start_date", "plan_end_date"],
+        "cp_plans": ["child_id", "plan_start_date", "plan_end_date", "initial_category"],
+        "edge_of_care": ["intervention_id", "child_id", "service", "referral_date", "start_date", "end_date",
+                         "end_reason"],
+    },
+    "placements": {
+        "header": ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"],
+        "episodes": placements.EPISODE_COLUMNS,
+        "uasc": ["CHILD", "SEX", "DOB", "DUC"],
+        "reviews": ["CHILD", "DOB", "REVIEW", "REVIEW_CODE"],
+        "missing": ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"],
+    },
+    "finance": {
+        "placement_commitments": ["commitment_id", "child_id", "provider_id", "service_type", "weekly_cost",
+                                  "start_date", "end_date", "end_date_is_planned"],
+        "budgets": ["financial_year", "service_type", "budgeted_placements", "annual_budget", "weeks_funded"],
+    },
+    "camhs": {
+        "referrals": ["referral_id", "patient_id", "date_of_birth", "sex", "referral_received_date",
+                      "referral_source", "pathway", "priority", "accepted", "first_contact_date",
+                      "treatment_start_date", "discharge_date", "discharge_reason", "looked_after"],
+        "list_closures": ["pathway", "closed_from", "closed_to"],
+        "trajectory": ["week_ending", "pathway", "planned_waiting_list"],
+    },
+    "reference": {"population": ["la_code", "year", "population_0_17"]},
+}
+
+
+def simulate(*, end_date: date, scale: float = 1.0, seed: int = 903, la_ons: str = "E10000003",
+             progress: Callable[[str], None] | None = None) -> dict:
+    """The true history behind the extracts (internal columns, epoch-day dates)."""
+    say = progress or (lambda _msg: None)
+    pool = load_postcodes(la_ons)
+    registry = build_registry(sub_rng(seed, "providers"), pool, scale)
+    lac = placements.simulate(sub_rng(seed, "placements"), pool, registry, end_date=end_date, scale=scale)
+    say(f"placements: {len(lac['episodes']):,} episodes for {len(lac['children']):,} children")
+    cs = case.simulate(sub_rng(seed, "case"), lac, end_date=end_date, scale=scale)
+    say(f"case: {len(cs['referrals']):,} referrals for {len(cs['children']):,} children")
+    fin = finance.simulate(sub_rng(seed, "finance"), lac, end_date=end_date, scale=scale)
+    say(f"finance: {len(fin['commitments']):,} commitments")
+    mh = camhs.simulate(sub_rng(seed, "camhs"), cs, lac, end_date=end_date, scale=scale)
+    say(f"camhs: {len(mh['referrals']):,} referrals")
+    pop = reference.simulate(end_date=end_date, scale=scale, la_ons=la_ons)
+    return {"placements": lac, "case": cs, "finance": fin, "camhs": mh, "reference": pop}
+
+
+def snapshots(world: dict, extract: date) -> dict[str, dict[str, pd.DataFrame]]:
+    d = days(extract)
+    return {
+        "case": case.snapshot(world["case"], d),
+        "placements": placements.snapshot(world["placements"], d),
+        "finance": finance.snapshot(world["finance"], d),
+        "camhs": camhs.snapshot(world["camhs"], d),
+        "reference": reference.snapshot(world["reference"], d),
+    }
+
+
+def _write(df: pd.DataFrame, columns: list[str], path: Path) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise AssertionError(f"{path}: generator did not produce {missing}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # newline fixed so the bytes do not depend on the platform
+    df[columns].to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+
+
+def generate(landing: Path, *, end_date: date, nights: int = 3, scale: float = 1.0, seed: int = 903,
+             la_ons: str = "E10000003", la_dfe: str = "873",
+             progress: Callable[[str], None] | None = None) -> dict[tuple[str, str, str], int]:
+    """Write <landing>/<source>/<YYYY-MM-DD>/<file>.csv for `nights` extract dates ending at end_date.
+
+    Returns {(source, extract_date_iso, file_name): row_count}. `la_dfe` is accepted for symmetry with
+    the project configuration; no landing file carries the DfE number (population uses the ONS code).
+    """
+    del la_dfe
+    landing = Path(landing)
+    world = simulate(end_date=end_date, scale=scale, seed=seed, la_ons=la_ons, progress=progress)
+    counts: dict[tuple[str, str, str], int] = {}
+    for k in range(nights - 1, -1, -1):
+        extract = end_date - timedelta(days=k)
+        snap = snapshots(world, extract)
+        for source, files in CONTRACT.items():
+            for name, columns in files.items():
+                df = snap[source][name]
+                _write(df, columns, landing / source / extract.isoformat() / f"{name}.csv")
+                counts[(source, extract.isoformat(), f"{name}.csv")] = len(df)
+        if progress:
+            progress(f"{extract.isoformat()}: {sum(v for (_, d, _), v in counts.items() if d == extract.isoformat()):,} rows written")
+    return counts
+
+
+__all__ = ["CONTRACT", "generate", "simulate", "snapshots"]

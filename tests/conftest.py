@@ -1,0 +1,30 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ingest.settings import Settings, environment, get_settings
+
+TESTS = Path(__file__).parent
+FIXTURE_LANDING = TESTS / "fixtures" / "landing"
+FIXTURE_DATE = "2024-03-31"
+
+
+@pytest.fixture
+def cscw_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """A fresh CSCW_HOME exported for this process and the dbt subprocesses it starts."""
+    monkeypatch.setenv("CSCW_HOME", str(tmp_path / "cscw"))
+    for name in ("CSCW_WAREHOUSE", "DAGSTER_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    settings = get_settings()
+    settings.ensure_dirs()
+    for name, value in environment(settings).items():
+        monkeypatch.setenv(name, value)
+    return settings
+
+
+@pytest.fixture
+def fixture_landing(cscw_home: Settings) -> Settings:
+    """CSCW_HOME whose landing folder holds the tiny hand-made extracts of tests/fixtures."""
+    shutil.copytree(FIXTURE_LANDING, cscw_home.landing, dirs_exist_ok=True)
+    return cscw_home
