@@ -62,7 +62,7 @@ def cmd_nightly(settings: Settings, args: argparse.Namespace) -> int:
     dbt_log = log_dir / f"nightly-{datetime.now():%Y%m%d-%H%M%S}.log"
     with dg.DagsterInstance.get() as instance, open(dbt_log, "w") as log_file, \
             contextlib.redirect_stdout(sys.stdout if args.verbose else log_file):
-        result = defs().get_job_def("nightly").execute_in_process(
+        result = defs().resolve_job_def("nightly").execute_in_process(
             instance=instance,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "INFO" if args.verbose else "WARNING"}}}},

@@ -34,7 +34,7 @@ def test_nightly_run_builds_raw_and_staging_offline(fixture_landing, no_network,
     from orchestration.definitions import defs
 
     with dg.DagsterInstance.ephemeral() as instance:
-        result = defs().get_job_def("nightly").execute_in_process(instance=instance, raise_on_error=False)
+        result = defs().resolve_job_def("nightly").execute_in_process(instance=instance, raise_on_error=False)
     assert result.success, [e.message for e in result.all_events if e.is_failure]
     assert not no_network.exists(), no_network.read_text()
 

@@ -48,6 +48,6 @@ def test_each_staging_model_reads_the_raw_asset_the_ingest_group_writes(graph):
 
 def test_nightly_job_and_schedule(graph):
     definitions, _ = graph
-    job = definitions.get_job_def("nightly")
+    job = definitions.resolve_job_def("nightly")
     assert job is not None
-    assert definitions.get_schedule_def("nightly_schedule").cron_schedule == "30 2 * * *"
+    assert definitions.resolve_schedule_def("nightly_schedule").cron_schedule == "30 2 * * *"
