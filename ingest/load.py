@@ -179,4 +179,6 @@ def load_source(con: duckdb.DuckDBPyConnection, landing: Path, source: str,
                  ", ".join(f"{k} {v:,}" for k, v in snapshot.row_counts.items()))
         results.append(LoadResult(source, extract_date, snapshot.row_counts,
                                   [p for p in problems if not p.blocking]))
+    if not results:
+        log.info("%s: no new snapshot waiting", source)
     return results

@@ -65,7 +65,7 @@ def cmd_nightly(settings: Settings, args: argparse.Namespace) -> int:
         result = defs().resolve_job_def("nightly").execute_in_process(
             instance=instance,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO" if args.verbose else "WARNING"}}}},
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO" if args.verbose else "CRITICAL"}}}},
         )
     log.info("nightly: dbt output in %s", dbt_log)
     for event in result.all_events:

@@ -26,12 +26,29 @@ from .providers import build_registry
 CONTRACT: dict[str, dict[str, list[str]]] = {
     "case": {
         "children": ["child_id", "sex", "date_of_birth", "ethnicity", "disability", "uasc"],
-        "referrals": ["referral_id", "child_id", "referral_date", "referral_source", "primary_need", "nfa",
-                      "assessment_start_date", "assessment_authorised_date", "closure_date", "closure_reason"],
+        "referrals": [
+            "referral_id",
+            "child_id",
+            "referral_date",
+            "referral_source",
+            "primary_need",
+            "nfa",
+            "assessment_start_date",
+            "assessment_authorised_date",
+            "closure_date",
+            "closure_reason",
+        ],
         "cin_plans": ["child_id", "plan_start_date", "plan_end_date"],
         "cp_plans": ["child_id", "plan_start_date", "plan_end_date", "initial_category"],
-        "edge_of_care": ["intervention_id", "child_id", "service", "referral_date", "start_date", "end_date",
-                         "end_reason"],
+        "edge_of_care": [
+            "intervention_id",
+            "child_id",
+            "service",
+            "referral_date",
+            "start_date",
+            "end_date",
+            "end_reason",
+        ],
     },
     "placements": {
         "header": ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"],
@@ -41,14 +58,35 @@ CONTRACT: dict[str, dict[str, list[str]]] = {
         "missing": ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"],
     },
     "finance": {
-        "placement_commitments": ["commitment_id", "child_id", "provider_id", "service_type", "weekly_cost",
-                                  "start_date", "end_date", "end_date_is_planned"],
+        "placement_commitments": [
+            "commitment_id",
+            "child_id",
+            "provider_id",
+            "service_type",
+            "weekly_cost",
+            "start_date",
+            "end_date",
+            "end_date_is_planned",
+        ],
         "budgets": ["financial_year", "service_type", "budgeted_placements", "annual_budget", "weeks_funded"],
     },
     "camhs": {
-        "referrals": ["referral_id", "patient_id", "date_of_birth", "sex", "referral_received_date",
-                      "referral_source", "pathway", "priority", "accepted", "first_contact_date",
-                      "treatment_start_date", "discharge_date", "discharge_reason", "looked_after"],
+        "referrals": [
+            "referral_id",
+            "patient_id",
+            "date_of_birth",
+            "sex",
+            "referral_received_date",
+            "referral_source",
+            "pathway",
+            "priority",
+            "accepted",
+            "first_contact_date",
+            "treatment_start_date",
+            "discharge_date",
+            "discharge_reason",
+            "looked_after",
+        ],
         "list_closures": ["pathway", "closed_from", "closed_to"],
         "trajectory": ["week_ending", "pathway", "planned_waiting_list"],
     },
@@ -56,8 +94,14 @@ CONTRACT: dict[str, dict[str, list[str]]] = {
 }
 
 
-def simulate(*, end_date: date, scale: float = 1.0, seed: int = 903, la_ons: str = "E10000003",
-             progress: Callable[[str], None] | None = None) -> dict:
+def simulate(
+    *,
+    end_date: date,
+    scale: float = 1.0,
+    seed: int = 903,
+    la_ons: str = "E10000003",
+    progress: Callable[[str], None] | None = None,
+) -> dict:
     """The true history behind the extracts (internal columns, epoch-day dates)."""
     say = progress or (lambda _msg: None)
     pool = load_postcodes(la_ons)
@@ -94,9 +138,17 @@ def _write(df: pd.DataFrame, columns: list[str], path: Path) -> None:
     df[columns].to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
-def generate(landing: Path, *, end_date: date, nights: int = 3, scale: float = 1.0, seed: int = 903,
-             la_ons: str = "E10000003", la_dfe: str = "873",
-             progress: Callable[[str], None] | None = None) -> dict[tuple[str, str, str], int]:
+def generate(
+    landing: Path,
+    *,
+    end_date: date,
+    nights: int = 3,
+    scale: float = 1.0,
+    seed: int = 903,
+    la_ons: str = "E10000003",
+    la_dfe: str = "873",
+    progress: Callable[[str], None] | None = None,
+) -> dict[tuple[str, str, str], int]:
     """Write <landing>/<source>/<YYYY-MM-DD>/<file>.csv for `nights` extract dates ending at end_date.
 
     Returns {(source, extract_date_iso, file_name): row_count}. `la_dfe` is accepted for symmetry with
@@ -115,7 +167,9 @@ def generate(landing: Path, *, end_date: date, nights: int = 3, scale: float = 1
                 _write(df, columns, landing / source / extract.isoformat() / f"{name}.csv")
                 counts[(source, extract.isoformat(), f"{name}.csv")] = len(df)
         if progress:
-            progress(f"{extract.isoformat()}: {sum(v for (_, d, _), v in counts.items() if d == extract.isoformat()):,} rows written")
+            progress(
+                f"{extract.isoformat()}: {sum(v for (_, d, _), v in counts.items() if d == extract.isoformat()):,} rows written"
+            )
     return counts
 
 

@@ -24,8 +24,16 @@ PATHWAYS = {
     "EATING_DISORDER": (78, 0.95, 10, 0.25),
     "CRISIS": (400, 0.97, 0, 1.0),
 }
-SOURCES = {"GP": 48, "SCHOOL": 16, "PAEDIATRICS": 8, "SOCIAL_CARE": 6, "A_AND_E": 6, "SELF": 5,
-           "HEALTH_VISITOR": 3, "OTHER": 8}
+SOURCES = {
+    "GP": 48,
+    "SCHOOL": 16,
+    "PAEDIATRICS": 8,
+    "SOCIAL_CARE": 6,
+    "A_AND_E": 6,
+    "SELF": 5,
+    "HEALTH_VISITOR": 3,
+    "OTHER": 8,
+}
 
 
 def simulate(rng: np.random.Generator, case: dict, lac: dict, *, end_date: date, scale: float) -> dict:
@@ -40,8 +48,11 @@ def simulate(rng: np.random.Generator, case: dict, lac: dict, *, end_date: date,
     for pathway, (per_year, acc, median, urgent) in PATHWAYS.items():
         n = rng.poisson(per_year * scale * (end - start) / 365.25)
         # demand grew over the decade
-        rec = np.sort(start + ((end - start) * np.sqrt(rng.random(n) * 0.55 + 0.45) - (end - start) * np.sqrt(0.45))
-                      / (1 - np.sqrt(0.45))).astype(int)
+        rec = np.sort(
+            start
+            + ((end - start) * np.sqrt(rng.random(n) * 0.55 + 0.45) - (end - start) * np.sqrt(0.45))
+            / (1 - np.sqrt(0.45))
+        ).astype(int)
         if pathway in ("ADHD", "ASD"):
             rec = rec[(rec < c_from) | (rec > c_to)]
         n = len(rec)
@@ -50,7 +61,7 @@ def simulate(rng: np.random.Generator, case: dict, lac: dict, *, end_date: date,
         t = (rec - start) / 365.25
         drift = 1 + 0.35 * np.sin(2 * np.pi * t / 4.5 + (1.3 if pathway == "ASD" else 0.0))
         if pathway in ("ADHD", "ASD"):
-            drift = drift * (1 + 0.5 * np.exp(-((rec - c_from) / 200.0) ** 2))
+            drift = drift * (1 + 0.5 * np.exp(-(((rec - c_from) / 200.0) ** 2)))
         if pathway == "CRISIS":
             wait = rng.integers(0, 2, n)
         elif pathway == "EATING_DISORDER":
@@ -59,8 +70,9 @@ def simulate(rng: np.random.Generator, case: dict, lac: dict, *, end_date: date,
             w = rng.lognormal(np.log(median), 0.55, n) * drift
             wait = np.where(urg, rng.integers(1, 10, n), np.clip(w, 7, 900)).astype(int)
         first = rec + wait
-        gap = {"CORE": (14, 70), "ADHD": (30, 140), "ASD": (30, 120), "EATING_DISORDER": (0, 7),
-               "CRISIS": (1, 14)}[pathway]
+        gap = {"CORE": (14, 70), "ADHD": (30, 140), "ASD": (30, 120), "EATING_DISORDER": (0, 7), "CRISIS": (1, 14)}[
+            pathway
+        ]
         treat = first + rng.integers(*gap, n)
         if pathway == "EATING_DISORDER":
             # NICE standard: treatment starts within 1 week (urgent) / 4 weeks (routine) for most.
@@ -72,28 +84,47 @@ def simulate(rng: np.random.Generator, case: dict, lac: dict, *, end_date: date,
         # Some leave the list before being seen (moved, recovered, declined).
         drop = accepted & (rng.random(n) < (0.06 if pathway in ("CORE", "ADHD", "ASD") else 0.01))
         drop_at = rec + (wait * rng.uniform(0.1, 0.95, n)).astype(int)
-        discharge = np.where(one_contact, first + rng.integers(0, 30, n),
-                             treat + rng.lognormal(np.log(150), 0.7, n).astype(int))
-        reason = np.where(one_contact, pick(rng, {"ASSESSED_NO_TREATMENT": 60, "SIGNPOSTED": 40}, size=n),
-                          pick(rng, {"TREATMENT_COMPLETED": 75, "DID_NOT_ATTEND": 10, "DECLINED": 5,
-                                     "TRANSFERRED": 5, "MOVED_AWAY": 5}, size=n))
+        discharge = np.where(
+            one_contact, first + rng.integers(0, 30, n), treat + rng.lognormal(np.log(150), 0.7, n).astype(int)
+        )
+        reason = np.where(
+            one_contact,
+            pick(rng, {"ASSESSED_NO_TREATMENT": 60, "SIGNPOSTED": 40}, size=n),
+            pick(
+                rng,
+                {"TREATMENT_COMPLETED": 75, "DID_NOT_ATTEND": 10, "DECLINED": 5, "TRANSFERRED": 5, "MOVED_AWAY": 5},
+                size=n,
+            ),
+        )
         first = np.where(drop, np.nan, first)
         treat = np.where(drop, np.nan, treat)
         discharge = np.where(drop, drop_at.astype(float), discharge)
-        reason = np.where(drop, pick(rng, {"MOVED_AWAY": 30, "NO_LONGER_REQUIRED": 45, "DID_NOT_ATTEND": 25},
-                                     size=n), reason)
+        reason = np.where(
+            drop, pick(rng, {"MOVED_AWAY": 30, "NO_LONGER_REQUIRED": 45, "DID_NOT_ATTEND": 25}, size=n), reason
+        )
         first = np.where(accepted, first, np.nan)
         treat = np.where(accepted, treat, np.nan)
         discharge = np.where(accepted, discharge, np.nan)
         reason = np.where(accepted, reason, "")
-        age_lo, age_hi = {"ADHD": (5, 17), "ASD": (2, 17), "EATING_DISORDER": (10, 17),
-                          "CRISIS": (11, 17)}.get(pathway, (4, 17))
-        frames.append(pd.DataFrame({
-            "pathway": pathway, "referral_received_date": rec, "priority": np.where(urg, "URGENT", "ROUTINE"),
-            "accepted": np.where(accepted, "Y", "N"), "first_contact_date": first, "treatment_start_date": treat,
-            "discharge_date": discharge, "discharge_reason": reason,
-            "age_lo": age_lo, "age_hi": age_hi,
-        }))
+        age_lo, age_hi = {"ADHD": (5, 17), "ASD": (2, 17), "EATING_DISORDER": (10, 17), "CRISIS": (11, 17)}.get(
+            pathway, (4, 17)
+        )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "pathway": pathway,
+                    "referral_received_date": rec,
+                    "priority": np.where(urg, "URGENT", "ROUTINE"),
+                    "accepted": np.where(accepted, "Y", "N"),
+                    "first_contact_date": first,
+                    "treatment_start_date": treat,
+                    "discharge_date": discharge,
+                    "discharge_reason": reason,
+                    "age_lo": age_lo,
+                    "age_hi": age_hi,
+                }
+            )
+        )
     refs = pd.concat(frames, ignore_index=True)
     refs = refs.sort_values(["referral_received_date", "pathway"], kind="stable").reset_index(drop=True)
     n = len(refs)
@@ -129,16 +160,23 @@ def simulate(rng: np.random.Generator, case: dict, lac: dict, *, end_date: date,
     un = refs["patient_id"] == ""
     k = int(un.sum())
     refs.loc[un, "patient_id"] = make_ids(rng, k, "P")
-    refs.loc[un, "dob"] = no_leap_day((rdate[un.to_numpy()] - age[un.to_numpy()] * 365.25
-                                       - rng.integers(0, 365, k)).astype(int))
-    refs.loc[un, "sex"] = np.where(rng.random(k) < np.where(refs.loc[un, "pathway"].isin(["ADHD", "ASD"]), 0.7,
-                                                            np.where(refs.loc[un, "pathway"] == "EATING_DISORDER",
-                                                                     0.1, 0.45)), 1, 2)
+    refs.loc[un, "dob"] = no_leap_day(
+        (rdate[un.to_numpy()] - age[un.to_numpy()] * 365.25 - rng.integers(0, 365, k)).astype(int)
+    )
+    refs.loc[un, "sex"] = np.where(
+        rng.random(k)
+        < np.where(
+            refs.loc[un, "pathway"].isin(["ADHD", "ASD"]),
+            0.7,
+            np.where(refs.loc[un, "pathway"] == "EATING_DISORDER", 0.1, 0.45),
+        ),
+        1,
+        2,
+    )
     refs["looked_after"] = np.where(_looked_after(lac["episodes"], refs["patient_id"].to_numpy(), rdate), "Y", "N")
     refs.insert(0, "referral_id", [f"CR{i:07d}" for i in range(1, n + 1)])
     trajectory = _trajectory(rng, refs, start, end)
-    return {"referrals": refs.drop(columns=["age_lo", "age_hi"]), "list_closures": closures,
-            "trajectory": trajectory}
+    return {"referrals": refs.drop(columns=["age_lo", "age_hi"]), "list_closures": closures, "trajectory": trajectory}
 
 
 def _looked_after(episodes: pd.DataFrame, ids: np.ndarray, on: np.ndarray) -> np.ndarray:
@@ -169,7 +207,7 @@ def _trajectory(rng, refs: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
         last = plan_past[-1] if len(plan_past) else 0
         ahead = weeks[weeks > end]
         plan_ahead = last * (1 - 0.2 * np.arange(1, len(ahead) + 1) / len(ahead))
-        for w, v in zip(weeks, np.concatenate([plan_past, plan_ahead])):
+        for w, v in zip(weeks, np.concatenate([plan_past, plan_ahead]), strict=False):
             rows.append((w, pathway, int(round(v))))
     return pd.DataFrame(rows, columns=["week_ending", "pathway", "planned_waiting_list"])
 
@@ -183,27 +221,41 @@ def snapshot(world: dict, extract: int) -> dict[str, pd.DataFrame]:
         return np.where(v <= extract, v, np.nan)
 
     dis = known("discharge_date")
-    referrals = pd.DataFrame({
-        "referral_id": r["referral_id"].values, "patient_id": r["patient_id"].values,
-        "date_of_birth": fmt_dates(r["dob"]).values, "sex": r["sex"].astype(int).values,
-        "referral_received_date": fmt_dates(r["referral_received_date"]).values,
-        "referral_source": r["referral_source"].values, "pathway": r["pathway"].values,
-        "priority": r["priority"].values, "accepted": r["accepted"].values,
-        "first_contact_date": fmt_dates(known("first_contact_date")).values,
-        "treatment_start_date": fmt_dates(known("treatment_start_date")).values,
-        "discharge_date": fmt_dates(dis).values,
-        "discharge_reason": np.where(np.isnan(dis), "", r["discharge_reason"].values),
-        "looked_after": r["looked_after"].values,
-    })
+    referrals = pd.DataFrame(
+        {
+            "referral_id": r["referral_id"].values,
+            "patient_id": r["patient_id"].values,
+            "date_of_birth": fmt_dates(r["dob"]).values,
+            "sex": r["sex"].astype(int).values,
+            "referral_received_date": fmt_dates(r["referral_received_date"]).values,
+            "referral_source": r["referral_source"].values,
+            "pathway": r["pathway"].values,
+            "priority": r["priority"].values,
+            "accepted": r["accepted"].values,
+            "first_contact_date": fmt_dates(known("first_contact_date")).values,
+            "treatment_start_date": fmt_dates(known("treatment_start_date")).values,
+            "discharge_date": fmt_dates(dis).values,
+            "discharge_reason": np.where(np.isnan(dis), "", r["discharge_reason"].values),
+            "looked_after": r["looked_after"].values,
+        }
+    )
     lc = world["list_closures"]
     lc = lc[lc["closed_from"] <= extract]
-    closures = pd.DataFrame({"pathway": lc["pathway"].values, "closed_from": fmt_dates(lc["closed_from"]).values,
-                             "closed_to": fmt_dates(np.where(lc["closed_to"] <= extract, lc["closed_to"],
-                                                             np.nan)).values})
+    closures = pd.DataFrame(
+        {
+            "pathway": lc["pathway"].values,
+            "closed_from": fmt_dates(lc["closed_from"]).values,
+            "closed_to": fmt_dates(np.where(lc["closed_to"] <= extract, lc["closed_to"], np.nan)).values,
+        }
+    )
     t = world["trajectory"]
     # The plan for weeks ahead is set when the extract is taken: 26 weeks ahead of it.
     t = t[t["week_ending"] <= extract + 26 * 7]
-    trajectory = pd.DataFrame({"week_ending": fmt_dates(t["week_ending"]).values, "pathway": t["pathway"].values,
-                               "planned_waiting_list": t["planned_waiting_list"].values})
+    trajectory = pd.DataFrame(
+        {
+            "week_ending": fmt_dates(t["week_ending"]).values,
+            "pathway": t["pathway"].values,
+            "planned_waiting_list": t["planned_waiting_list"].values,
+        }
+    )
     return {"referrals": referrals, "list_closures": closures, "trajectory": trajectory}
-

@@ -16,17 +16,52 @@ import pandas as pd
 from .common import ages_on, days, fmt_dates, make_ids, pick
 from .people import ethnicities, no_leap_day
 
-SOURCES = {"6": 28, "2A": 17, "2B": 1, "3A": 4, "3B": 3, "3C": 1, "3D": 2, "3E": 3, "3F": 2, "5A": 3,
-           "5B": 2, "5C": 3, "5D": 5, "1A": 4, "1B": 1, "1C": 1, "1D": 2, "4": 2, "7": 4, "8": 6, "9": 2,
-           "10": 2}
+SOURCES = {
+    "6": 28,
+    "2A": 17,
+    "2B": 1,
+    "3A": 4,
+    "3B": 3,
+    "3C": 1,
+    "3D": 2,
+    "3E": 3,
+    "3F": 2,
+    "5A": 3,
+    "5B": 2,
+    "5C": 3,
+    "5D": 5,
+    "1A": 4,
+    "1B": 1,
+    "1C": 1,
+    "1D": 2,
+    "4": 2,
+    "7": 4,
+    "8": 6,
+    "9": 2,
+    "10": 2,
+}
 NEEDS = {"N1": 52, "N2": 5, "N3": 6, "N4": 9, "N5": 13, "N6": 5, "N7": 1, "N8": 3, "N9": 4, "N0": 2}
 CP_CATEGORY = {"NEG": 48, "EMO": 36, "PHY": 8, "SAB": 4, "MUL": 4}
 SERVICES = {  # starts a year at scale 1, ages at start, share ending with the child entering care
-    "ATC": (60, 11, 17, 0.40), "MST": (35, 11, 17, 0.22), "FGC": (70, 0, 17, 0.18),
-    "SFSS": (45, 0, 17, 0.18), "FIP": (45, 0, 17, 0.12), "SPACE": (35, 0, 0, 0.30),
+    "ATC": (60, 11, 17, 0.40),
+    "MST": (35, 11, 17, 0.22),
+    "FGC": (70, 0, 17, 0.18),
+    "SFSS": (45, 0, 17, 0.18),
+    "FIP": (45, 0, 17, 0.12),
+    "SPACE": (35, 0, 0, 0.30),
 }
-REFERRAL_COLUMNS = ["referral_id", "child_id", "referral_date", "referral_source", "primary_need", "nfa",
-                    "assessment_start_date", "assessment_authorised_date", "closure_date", "closure_reason"]
+REFERRAL_COLUMNS = [
+    "referral_id",
+    "child_id",
+    "referral_date",
+    "referral_source",
+    "primary_need",
+    "nfa",
+    "assessment_start_date",
+    "assessment_authorised_date",
+    "closure_date",
+    "closure_reason",
+]
 
 
 def _referral_chain(rng, n0: int, start: int, end: int):
@@ -54,18 +89,39 @@ def _referral_chain(rng, n0: int, start: int, end: int):
         cin_end = cin_start + np.where(step_down, cin_len // 2, cin_len)
         close = np.select(
             [nfa, closed_after, cin | step_down, cp],
-            [date_ + rng.integers(0, 8, n), a_auth + rng.integers(0, 14, n), cin_end + rng.integers(0, 30, n),
-             cp_end + rng.integers(0, 20, n)],
+            [
+                date_ + rng.integers(0, 8, n),
+                a_auth + rng.integers(0, 14, n),
+                cin_end + rng.integers(0, 30, n),
+                cp_end + rng.integers(0, 20, n),
+            ],
         )
-        reason = np.where(nfa, "RC7", np.where(closed_after, np.where(rng.random(n) < 0.7, "RC8", "RC9"),
-                                               pick(rng, {"RC7": 90, "RC5": 5, "RC6": 1, "RC3": 4}, size=n)))
-        out.append(pd.DataFrame({
-            "child": child, "referral_date": date_, "nfa": np.where(nfa, "Y", "N"),
-            "assessment_start_date": a_start, "assessment_authorised_date": np.where(nfa, np.nan, a_auth),
-            "closure_date": close.astype(float), "closure_reason": reason,
-            "cin_start": cin_start, "cin_end": cin_end.astype(float), "cp_start": cp_start,
-            "cp_end": cp_end.astype(float),
-        }))
+        reason = np.where(
+            nfa,
+            "RC7",
+            np.where(
+                closed_after,
+                np.where(rng.random(n) < 0.7, "RC8", "RC9"),
+                pick(rng, {"RC7": 90, "RC5": 5, "RC6": 1, "RC3": 4}, size=n),
+            ),
+        )
+        out.append(
+            pd.DataFrame(
+                {
+                    "child": child,
+                    "referral_date": date_,
+                    "nfa": np.where(nfa, "Y", "N"),
+                    "assessment_start_date": a_start,
+                    "assessment_authorised_date": np.where(nfa, np.nan, a_auth),
+                    "closure_date": close.astype(float),
+                    "closure_reason": reason,
+                    "cin_start": cin_start,
+                    "cin_end": cin_end.astype(float),
+                    "cp_start": cp_start,
+                    "cp_end": cp_end.astype(float),
+                }
+            )
+        )
         # Re-referral: most soon after closure, some years later.
         again = rng.random(n) < 0.40
         gap = np.where(rng.random(n) < 0.8, rng.integers(7, 250, n), rng.integers(250, 1500, n))
@@ -91,17 +147,21 @@ def simulate(rng: np.random.Generator, lac: dict, *, end_date: date, scale: floa
     idmap = pd.Series(ids, index=used)
     refs["child_id"] = idmap.loc[refs["child"]].to_numpy()
     n = len(used)
-    others = pd.DataFrame({
-        "child_id": ids, "dob": dob[used],
-        "sex": pick(rng, {1: 51.0, 2: 48.7, 0: 0.15, 9: 0.15}, size=n).astype(int),
-        "uasc": False, "disabled": rng.random(n) < 0.08,
-    })
+    others = pd.DataFrame(
+        {
+            "child_id": ids,
+            "dob": dob[used],
+            "sex": pick(rng, {1: 51.0, 2: 48.7, 0: 0.15, 9: 0.15}, size=n).astype(int),
+            "uasc": False,
+            "disabled": rng.random(n) < 0.08,
+        }
+    )
     others["ethnicity"] = ethnicities(rng, np.zeros(n, bool))
     others["lac"] = False
 
     # ---- edge of care: interventions that ended with the child entering care
     first_start = max(window_start, days(end_date.replace(year=end_date.year - 8)))
-    lac_dob = dict(zip(lac_children["child_id"], lac_children["dob"]))
+    lac_dob = dict(zip(lac_children["child_id"], lac_children["dob"], strict=False))
     lac_uasc = set(lac_children.loc[lac_children["uasc"], "child_id"])
     care = periods[(periods["start"] >= first_start + 150) & ~periods["child_id"].isin(lac_uasc)].copy()
     care["age"] = ages_on(care["child_id"].map(lac_dob).to_numpy(), care["start"].to_numpy())
@@ -117,8 +177,9 @@ def simulate(rng: np.random.Generator, lac: dict, *, end_date: date, scale: floa
         for i in ok:
             p = care.iloc[i]
             s = int(p["start"]) - int(rng.integers(14, 150))
-            interventions.append((service, p["child_id"], s - int(rng.integers(0, 21)), s, int(p["start"]),
-                                  "ENTERED_CARE"))
+            interventions.append(
+                (service, p["child_id"], s - int(rng.integers(0, 21)), s, int(p["start"]), "ENTERED_CARE")
+            )
         # the rest work with children on a CIN or CP plan who never come into care
         k_out = total - len(ok)
         plan_start = refs["cp_start"].fillna(refs["cin_start"])
@@ -129,17 +190,24 @@ def simulate(rng: np.random.Generator, lac: dict, *, end_date: date, scale: floa
         pickx = rng.choice(len(cand), size=min(k_out, len(cand)), replace=False)
         c = cand.iloc[np.sort(pickx)]
         s = plan_start[c.index].to_numpy().astype(int) + rng.integers(0, 60, len(c))
-        dur = {"ATC": (60, 200), "MST": (90, 160), "FGC": (14, 70), "SFSS": (60, 240), "FIP": (90, 365),
-               "SPACE": (120, 365)}[service]
+        dur = {
+            "ATC": (60, 200),
+            "MST": (90, 160),
+            "FGC": (14, 70),
+            "SFSS": (60, 240),
+            "FIP": (90, 365),
+            "SPACE": (120, 365),
+        }[service]
         e = s + rng.integers(*dur, len(c))
         why = pick(rng, {"COMPLETED": 68, "DISENGAGED": 20, "MOVED_AWAY": 5, "OTHER": 7}, size=len(c))
-        for cid, si, ei, w in zip(c["child_id"], s, e, why):
+        for cid, si, ei, w in zip(c["child_id"], s, e, why, strict=False):
             interventions.append((service, cid, si - int(rng.integers(0, 21)), si, ei, w))
-    eoc = pd.DataFrame(interventions, columns=["service", "child_id", "referral_date", "start_date", "end_date",
-                                               "end_reason"])
+    eoc = pd.DataFrame(
+        interventions, columns=["service", "child_id", "referral_date", "start_date", "end_date", "end_reason"]
+    )
     eoc = eoc.sort_values(["referral_date", "child_id"], kind="stable").reset_index(drop=True)
     eoc.insert(0, "intervention_id", [f"EOC{i:06d}" for i in range(1, len(eoc) + 1)])
-    entry_by_int = dict(zip(zip(eoc["child_id"], eoc["end_date"]), eoc["referral_date"]))
+    entry_by_int = dict(zip(zip(eoc["child_id"], eoc["end_date"], strict=False), eoc["referral_date"], strict=False))
 
     # ---- one referral (and often a CP plan) before each period of care
     rows = []
@@ -169,8 +237,18 @@ def simulate(rng: np.random.Generator, lac: dict, *, end_date: date, scale: floa
         if prec in ("E4A", "E4B") and rng.random() < 0.45:
             cin_s, cin_e = pend, pend + int(rng.integers(60, 500))
             close = cin_e + int(rng.integers(0, 20))
-        reason = {"E11": "RC1", "E12": "RC1", "E2": "RC2", "E41": "RC3", "E45": "RC4", "E46": "RC4",
-                  "E47": "RC4", "E48": "RC4", "E3": "RC5", "E7": "RC6"}.get(prec, "RC7")
+        reason = {
+            "E11": "RC1",
+            "E12": "RC1",
+            "E2": "RC2",
+            "E41": "RC3",
+            "E45": "RC4",
+            "E46": "RC4",
+            "E47": "RC4",
+            "E48": "RC4",
+            "E3": "RC5",
+            "E7": "RC6",
+        }.get(prec, "RC7")
         rows.append((child, rdate, "N", a_s, a_a, close, reason, cin_s, cin_e, cp_s, decom if cp else np.nan))
     # Short-break children: a disability referral and a CIN plan that runs through the series.
     sb = ep[ep["LS"].isin(["V3", "V4"])].groupby("CHILD").agg(s=("DECOM", "min"), e=("DEC", "max"))
@@ -178,12 +256,25 @@ def simulate(rng: np.random.Generator, lac: dict, *, end_date: date, scale: floa
         rdate = int(s) - int(rng.integers(60, 400))
         a_a = rdate + int(rng.integers(20, 45))
         rows.append((child, rdate, "N", rdate + 3, a_a, e + 60, "RC7", a_a + 5, e + 30, np.nan, np.nan))
-    lac_refs = pd.DataFrame(rows, columns=["child_id", "referral_date", "nfa", "assessment_start_date",
-                                           "assessment_authorised_date", "closure_date", "closure_reason",
-                                           "cin_start", "cin_end", "cp_start", "cp_end"])
+    lac_refs = pd.DataFrame(
+        rows,
+        columns=[
+            "child_id",
+            "referral_date",
+            "nfa",
+            "assessment_start_date",
+            "assessment_authorised_date",
+            "closure_date",
+            "closure_reason",
+            "cin_start",
+            "cin_end",
+            "cp_start",
+            "cp_end",
+        ],
+    )
     all_refs = pd.concat([refs.drop(columns=["child"]), lac_refs], ignore_index=True)
     nr = len(all_refs)
-    lac_need = dict(zip(nonsb["CHILD"], nonsb["CIN"]))
+    lac_need = dict(zip(nonsb["CHILD"], nonsb["CIN"], strict=False))
     all_refs["referral_source"] = pick(rng, SOURCES, size=nr)
     need = pick(rng, NEEDS, size=nr)
     need = np.where(all_refs["child_id"].isin(lac_need), all_refs["child_id"].map(lac_need).fillna("N1"), need)
@@ -204,11 +295,16 @@ def simulate(rng: np.random.Generator, lac: dict, *, end_date: date, scale: floa
 def snapshot(world: dict, extract: int) -> dict[str, pd.DataFrame]:
     ch = world["children"]
     ch = ch[ch["known_from"] <= extract].sort_values("child_id")
-    children = pd.DataFrame({
-        "child_id": ch["child_id"].values, "sex": ch["sex"].astype(int).values, "date_of_birth": fmt_dates(ch["dob"]).values,
-        "ethnicity": ch["ethnicity"].values, "disability": np.where(ch["disabled"], "Y", "N"),
-        "uasc": np.where(ch["uasc"], "Y", "N"),
-    })
+    children = pd.DataFrame(
+        {
+            "child_id": ch["child_id"].values,
+            "sex": ch["sex"].astype(int).values,
+            "date_of_birth": fmt_dates(ch["dob"]).values,
+            "ethnicity": ch["ethnicity"].values,
+            "disability": np.where(ch["disabled"], "Y", "N"),
+            "uasc": np.where(ch["uasc"], "Y", "N"),
+        }
+    )
 
     r = world["referrals"]
     r = r[r["referral_date"] <= extract]
@@ -218,15 +314,20 @@ def snapshot(world: dict, extract: int) -> dict[str, pd.DataFrame]:
         return np.where(v <= extract, v, np.nan)
 
     closure = known("closure_date")
-    referrals = pd.DataFrame({
-        "referral_id": r["referral_id"].values, "child_id": r["child_id"].values,
-        "referral_date": fmt_dates(r["referral_date"]).values, "referral_source": r["referral_source"].values,
-        "primary_need": r["primary_need"].values, "nfa": r["nfa"].values,
-        "assessment_start_date": fmt_dates(known("assessment_start_date")).values,
-        "assessment_authorised_date": fmt_dates(known("assessment_authorised_date")).values,
-        "closure_date": fmt_dates(closure).values,
-        "closure_reason": np.where(np.isnan(closure), "", r["closure_reason"].values),
-    })
+    referrals = pd.DataFrame(
+        {
+            "referral_id": r["referral_id"].values,
+            "child_id": r["child_id"].values,
+            "referral_date": fmt_dates(r["referral_date"]).values,
+            "referral_source": r["referral_source"].values,
+            "primary_need": r["primary_need"].values,
+            "nfa": r["nfa"].values,
+            "assessment_start_date": fmt_dates(known("assessment_start_date")).values,
+            "assessment_authorised_date": fmt_dates(known("assessment_authorised_date")).values,
+            "closure_date": fmt_dates(closure).values,
+            "closure_reason": np.where(np.isnan(closure), "", r["closure_reason"].values),
+        }
+    )
 
     def plans(prefix):
         p = r[r[f"{prefix}_start"].notna() & (r[f"{prefix}_start"] <= extract)]
@@ -235,20 +336,36 @@ def snapshot(world: dict, extract: int) -> dict[str, pd.DataFrame]:
         return p, e
 
     p, e = plans("cin")
-    cin = pd.DataFrame({"child_id": p["child_id"].values, "plan_start_date": fmt_dates(p["cin_start"]).values,
-                        "plan_end_date": fmt_dates(e).values})
+    cin = pd.DataFrame(
+        {
+            "child_id": p["child_id"].values,
+            "plan_start_date": fmt_dates(p["cin_start"]).values,
+            "plan_end_date": fmt_dates(e).values,
+        }
+    )
     p, e = plans("cp")
-    cp = pd.DataFrame({"child_id": p["child_id"].values, "plan_start_date": fmt_dates(p["cp_start"]).values,
-                       "plan_end_date": fmt_dates(e).values, "initial_category": p["cp_category"].values})
+    cp = pd.DataFrame(
+        {
+            "child_id": p["child_id"].values,
+            "plan_start_date": fmt_dates(p["cp_start"]).values,
+            "plan_end_date": fmt_dates(e).values,
+            "initial_category": p["cp_category"].values,
+        }
+    )
 
     x = world["edge_of_care"]
     x = x[x["referral_date"] <= extract]
     s = np.where(x["start_date"] <= extract, x["start_date"], np.nan)
     e = np.where(x["end_date"] <= extract, x["end_date"], np.nan)
-    edge = pd.DataFrame({
-        "intervention_id": x["intervention_id"].values, "child_id": x["child_id"].values,
-        "service": x["service"].values, "referral_date": fmt_dates(x["referral_date"]).values,
-        "start_date": fmt_dates(s).values, "end_date": fmt_dates(e).values,
-        "end_reason": np.where(np.isnan(e), "", x["end_reason"].values),
-    })
+    edge = pd.DataFrame(
+        {
+            "intervention_id": x["intervention_id"].values,
+            "child_id": x["child_id"].values,
+            "service": x["service"].values,
+            "referral_date": fmt_dates(x["referral_date"]).values,
+            "start_date": fmt_dates(s).values,
+            "end_date": fmt_dates(e).values,
+            "end_reason": np.where(np.isnan(e), "", x["end_reason"].values),
+        }
+    )
     return {"children": children, "referrals": referrals, "cin_plans": cin, "cp_plans": cp, "edge_of_care": edge}

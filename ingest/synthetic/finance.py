@@ -19,10 +19,18 @@ from .providers import COUNCIL
 
 # Weekly cost at the end date (GBP), spread as a fraction either side (DOMAIN.md 5).
 WEEKLY = {
-    "IFA": (820, 0.12), "RES_HOME": (3200, 0.25), "INHOUSE_FOSTERING": (185, 0.08), "KINSHIP": (185, 0.08),
-    "SUPPORTED_ACCOM": (1350, 0.15), "SIXTEEN_PLUS": (400, 0.12), "RES_SECURE": (5600, 0.12),
-    "RES_SCHOOL": (1850, 0.12), "INHOUSE_RES": (2500, 0.05), "CONCURRENT_ADOPTION": (350, 0.0),
-    "RES_DISABILITY": (3500, 0.2), "ADOPTION_SGO": (165, 0.08),
+    "IFA": (820, 0.12),
+    "RES_HOME": (3200, 0.25),
+    "INHOUSE_FOSTERING": (185, 0.08),
+    "KINSHIP": (185, 0.08),
+    "SUPPORTED_ACCOM": (1350, 0.15),
+    "SIXTEEN_PLUS": (400, 0.12),
+    "RES_SECURE": (5600, 0.12),
+    "RES_SCHOOL": (1850, 0.12),
+    "INHOUSE_RES": (2500, 0.05),
+    "CONCURRENT_ADOPTION": (350, 0.0),
+    "RES_DISABILITY": (3500, 0.2),
+    "ADOPTION_SGO": (165, 0.08),
 }
 WEEKS_FUNDED = {"INHOUSE_FOSTERING": 55, "KINSHIP": 55}
 # Short-break placements are paid per night used, far below a full-time residential place.
@@ -35,12 +43,23 @@ def simulate(rng: np.random.Generator, lac: dict, *, end_date: date, scale: floa
     ep = lac["episodes"]
     children = lac["children"].set_index("child_id")
     ep = ep[~ep["PLACE"].isin(TEMPORARY)]
-    first = ep.sort_values("DECOM").groupby("placement_key", sort=False).agg(
-        child_id=("CHILD", "first"), start=("DECOM", "min"), stop=("DEC", "max"), place=("PLACE", "first"),
-        pr=("PLACE_PROVIDER", "first"), cin=("CIN", "first"), provider_id=("provider_id", "first"),
-        ls=("LS", "first"),
+    first = (
+        ep.sort_values("DECOM")
+        .groupby("placement_key", sort=False)
+        .agg(
+            child_id=("CHILD", "first"),
+            start=("DECOM", "min"),
+            stop=("DEC", "max"),
+            place=("PLACE", "first"),
+            pr=("PLACE_PROVIDER", "first"),
+            cin=("CIN", "first"),
+            provider_id=("provider_id", "first"),
+            ls=("LS", "first"),
+        )
     )
-    first["service_type"] = [budget_line(p, q, c) for p, q, c in zip(first["place"], first["pr"], first["cin"])]
+    first["service_type"] = [
+        budget_line(p, q, c) for p, q, c in zip(first["place"], first["pr"], first["cin"], strict=False)
+    ]
     pl = first[~first["service_type"].isin(["NO_BUDGET_LINE", "OTHER"])].reset_index()
     pl = pl.sort_values(["start", "child_id"], kind="stable").reset_index(drop=True)
     n = len(pl)
@@ -52,13 +71,19 @@ def simulate(rng: np.random.Generator, lac: dict, *, end_date: date, scale: floa
     b18 = np.array([birthday(int(d), 18) for d in dob])
     # The forecast: most often the 18th birthday or the care plan's date, sometimes none.
     r = rng.random(n)
-    planned = np.where(r < 0.35, pl["stop"] + rng.integers(-60, 90, n),
-                       np.where(r < 0.55, b18, np.nan))
+    planned = np.where(r < 0.35, pl["stop"] + rng.integers(-60, 90, n), np.where(r < 0.55, b18, np.nan))
     planned = np.where(planned > pl["start"], planned, np.nan)
-    com = pd.DataFrame({
-        "child_id": pl["child_id"], "provider_id": pl["provider_id"], "service_type": pl["service_type"],
-        "weekly_cost": np.round(cost, 2), "start_date": pl["start"], "actual_end": pl["stop"], "planned_end": planned,
-    })
+    com = pd.DataFrame(
+        {
+            "child_id": pl["child_id"],
+            "provider_id": pl["provider_id"],
+            "service_type": pl["service_type"],
+            "weekly_cost": np.round(cost, 2),
+            "start_date": pl["start"],
+            "actual_end": pl["stop"],
+            "planned_end": planned,
+        }
+    )
 
     # Allowances after adoption, SGO or CAO: the child has left care but the council still pays.
     per = lac["periods"]
@@ -67,12 +92,22 @@ def simulate(rng: np.random.Generator, lac: dict, *, end_date: date, scale: floa
     al = al[rng.random(len(al)) < al["rec"].map(rates).to_numpy()]
     al_dob = al["child_id"].map(children["dob"]).to_numpy()
     al_18 = np.array([birthday(int(d), 18) for d in al_dob], dtype=float)
-    allow = pd.DataFrame({
-        "child_id": al["child_id"].to_numpy(), "provider_id": COUNCIL, "service_type": "ADOPTION_SGO",
-        "weekly_cost": np.round(165 * (1 + 0.08 * rng.uniform(-1, 1, len(al)))
-                                * (1 + INFLATION) ** ((al["end"].to_numpy() - end) / 365.25), 2),
-        "start_date": al["end"].to_numpy(), "actual_end": al_18, "planned_end": al_18,
-    })
+    allow = pd.DataFrame(
+        {
+            "child_id": al["child_id"].to_numpy(),
+            "provider_id": COUNCIL,
+            "service_type": "ADOPTION_SGO",
+            "weekly_cost": np.round(
+                165
+                * (1 + 0.08 * rng.uniform(-1, 1, len(al)))
+                * (1 + INFLATION) ** ((al["end"].to_numpy() - end) / 365.25),
+                2,
+            ),
+            "start_date": al["end"].to_numpy(),
+            "actual_end": al_18,
+            "planned_end": al_18,
+        }
+    )
     com = pd.concat([com, allow], ignore_index=True)
     com = com.sort_values(["start_date", "child_id"], kind="stable").reset_index(drop=True)
     com.insert(0, "commitment_id", [f"FC{i:07d}" for i in range(1, len(com) + 1)])
@@ -99,8 +134,9 @@ def _budgets(rng, com: pd.DataFrame, end_date: date) -> pd.DataFrame:
             placements = max(0, int(round(avg * rng.uniform(0.82, 1.12))))
             unit_b = unit * rng.uniform(0.92, 1.06)
             rows.append((f"{fy}-{str(fy + 1)[-2:]}", st, placements, round(placements * unit_b * weeks, -2), weeks))
-    return pd.DataFrame(rows, columns=["financial_year", "service_type", "budgeted_placements", "annual_budget",
-                                       "weeks_funded"])
+    return pd.DataFrame(
+        rows, columns=["financial_year", "service_type", "budgeted_placements", "annual_budget", "weeks_funded"]
+    )
 
 
 def snapshot(world: dict, extract: int) -> dict[str, pd.DataFrame]:
@@ -111,13 +147,18 @@ def snapshot(world: dict, extract: int) -> dict[str, pd.DataFrame]:
     ended = actual <= extract
     show_plan = ~ended & (planned > extract)
     end = np.where(ended, actual, np.where(show_plan, planned, np.nan))
-    commitments = pd.DataFrame({
-        "commitment_id": c["commitment_id"].values, "child_id": c["child_id"].values,
-        "provider_id": c["provider_id"].values, "service_type": c["service_type"].values,
-        "weekly_cost": c["weekly_cost"].map(lambda v: f"{v:.2f}").values,
-        "start_date": fmt_dates(c["start_date"]).values, "end_date": fmt_dates(end).values,
-        "end_date_is_planned": np.where(show_plan, "Y", "N"),
-    })
+    commitments = pd.DataFrame(
+        {
+            "commitment_id": c["commitment_id"].values,
+            "child_id": c["child_id"].values,
+            "provider_id": c["provider_id"].values,
+            "service_type": c["service_type"].values,
+            "weekly_cost": c["weekly_cost"].map(lambda v: f"{v:.2f}").values,
+            "start_date": fmt_dates(c["start_date"]).values,
+            "end_date": fmt_dates(end).values,
+            "end_date_is_planned": np.where(show_plan, "Y", "N"),
+        }
+    )
     fy_of = to_date(extract)
     last_fy = fy_of.year if fy_of.month >= 4 else fy_of.year - 1
     b = world["budgets"]

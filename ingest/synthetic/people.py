@@ -8,9 +8,26 @@ from .common import pick
 
 # An English shire county is more mixed than the Welsh profile in DOMAIN.md 5.
 ETHNICITY = {
-    "WBRI": 74.0, "WIRI": 0.6, "WIRT": 0.4, "WOTH": 6.0, "WROM": 0.8, "MWBC": 2.4, "MWBA": 1.2,
-    "MWAS": 2.0, "MOTH": 2.6, "AIND": 1.2, "APKN": 1.0, "ABAN": 0.6, "AOTH": 1.2, "BCRB": 0.6,
-    "BAFR": 1.8, "BOTH": 0.5, "CHNE": 0.4, "OOTH": 1.5, "REFU": 0.3, "NOBT": 0.5,
+    "WBRI": 74.0,
+    "WIRI": 0.6,
+    "WIRT": 0.4,
+    "WOTH": 6.0,
+    "WROM": 0.8,
+    "MWBC": 2.4,
+    "MWBA": 1.2,
+    "MWAS": 2.0,
+    "MOTH": 2.6,
+    "AIND": 1.2,
+    "APKN": 1.0,
+    "ABAN": 0.6,
+    "AOTH": 1.2,
+    "BCRB": 0.6,
+    "BAFR": 1.8,
+    "BOTH": 0.5,
+    "CHNE": 0.4,
+    "OOTH": 1.5,
+    "REFU": 0.3,
+    "NOBT": 0.5,
 }
 # Unaccompanied children in England mostly come from Afghanistan, Eritrea, Sudan, Albania, Vietnam...
 ETHNICITY_UASC = {"AOTH": 35, "BAFR": 30, "OOTH": 15, "WOTH": 12, "BOTH": 5, "CHNE": 3}
@@ -44,6 +61,7 @@ def upns(rng: np.random.Generator, n: int) -> np.ndarray:
     # A minority of real UPNs are temporary ones ending in a letter.
     temp = rng.random(n) < 0.05
     letters = rng.choice(_UPN_FIRST, size=n)
-    upn[temp] = np.char.add(np.char.add(first[temp], np.char.zfill(digits[temp].astype(str), 12)).astype("U12"),
-                            letters[temp])
+    upn[temp] = np.char.add(
+        np.char.add(first[temp], np.char.zfill(digits[temp].astype(str), 12)).astype("U12"), letters[temp]
+    )
     return upn.astype(object)

@@ -20,8 +20,21 @@ from .people import ethnicities, no_leap_day, upns
 from .postcodes import PostcodePool
 from .providers import Registry
 
-EPISODE_COLUMNS = ["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
-                   "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"]
+EPISODE_COLUMNS = [
+    "CHILD",
+    "DECOM",
+    "RNE",
+    "LS",
+    "CIN",
+    "PLACE",
+    "PLACE_PROVIDER",
+    "DEC",
+    "REC",
+    "REASON_PLACE_CHANGE",
+    "HOME_POST",
+    "PL_POST",
+    "URN",
+]
 
 P2_H5_LAST = days(date(2023, 10, 28))  # H5/P2 episodes must end by this day
 K3_FROM = days(date(2024, 4, 1))
@@ -30,17 +43,39 @@ Z1_LAST = days(date(2025, 4, 1))  # Z1 replaced by Z11-Z14 from 1 April 2025
 TEMPORARY = ("T0", "T1", "T2", "T3", "T4")
 _TEMP_MAX_DAYS = {"T0": 10, "T1": 42, "T2": 14, "T3": 21, "T4": 7}
 _TEMP_SHARE = {"T3": 35, "T4": 30, "T1": 15, "T2": 10, "T0": 10}
-_MOVE_REASONS = {"CARPL": 30, "CREQB": 14, "CREQO": 12, "CHILD": 10, "LAREQ": 8, "ALLEG": 4, "STAND": 4,
-                 "CLOSE": 4, "APPRR": 3, "OTHER": 11}
+_MOVE_REASONS = {
+    "CARPL": 30,
+    "CREQB": 14,
+    "CREQO": 12,
+    "CHILD": 10,
+    "LAREQ": 8,
+    "ALLEG": 4,
+    "STAND": 4,
+    "CLOSE": 4,
+    "APPRR": 3,
+    "OTHER": 11,
+}
 _NEED = {"N1": 62, "N5": 17, "N4": 11, "N6": 4, "N3": 3, "N8": 2, "N2": 1.5}
 
 # Budget line of a placement kind (DOMAIN.md 4.7 applied to what the kind records in 903).
 KIND_LINE = {
-    "FOSTER_INHOUSE": "INHOUSE_FOSTERING", "KINSHIP": "KINSHIP", "FFA": "CONCURRENT_ADOPTION",
-    "FOSTER_IFA": "IFA", "RES_EXT": "RES_HOME", "RES_INHOUSE": "INHOUSE_RES", "RES_DIS": "RES_DISABILITY",
-    "SUPPORTED": "SUPPORTED_ACCOM", "SIXTEEN_PLUS": "SIXTEEN_PLUS", "SCHOOL": "RES_SCHOOL",
-    "SECURE": "RES_SECURE", "ADOPT": "ADOPTION_SGO", "SHORT_BREAK": "INHOUSE_RES", "MBU": "",
-    "PARENTS": "", "YOI": "", "NHS": "",
+    "FOSTER_INHOUSE": "INHOUSE_FOSTERING",
+    "KINSHIP": "KINSHIP",
+    "FFA": "CONCURRENT_ADOPTION",
+    "FOSTER_IFA": "IFA",
+    "RES_EXT": "RES_HOME",
+    "RES_INHOUSE": "INHOUSE_RES",
+    "RES_DIS": "RES_DISABILITY",
+    "SUPPORTED": "SUPPORTED_ACCOM",
+    "SIXTEEN_PLUS": "SIXTEEN_PLUS",
+    "SCHOOL": "RES_SCHOOL",
+    "SECURE": "RES_SECURE",
+    "ADOPT": "ADOPTION_SGO",
+    "SHORT_BREAK": "INHOUSE_RES",
+    "MBU": "",
+    "PARENTS": "",
+    "YOI": "",
+    "NHS": "",
 }
 
 
@@ -113,9 +148,20 @@ class CareSimulator:
         while kind != "PARENTS" and pl_post == home and prov.postcode is None:
             pl_post = self._postcode(prov.inside)
         place = {
-            "FOSTER_INHOUSE": "U6", "FOSTER_IFA": "U6", "KINSHIP": "U3", "FFA": "U5", "RES_EXT": "K2",
-            "RES_INHOUSE": "K2", "RES_DIS": "K2", "SCHOOL": "S1", "SECURE": "K1", "PARENTS": "P1",
-            "MBU": "R3", "YOI": "R5", "NHS": "R2", "SHORT_BREAK": "K2",
+            "FOSTER_INHOUSE": "U6",
+            "FOSTER_IFA": "U6",
+            "KINSHIP": "U3",
+            "FFA": "U5",
+            "RES_EXT": "K2",
+            "RES_INHOUSE": "K2",
+            "RES_DIS": "K2",
+            "SCHOOL": "S1",
+            "SECURE": "K1",
+            "PARENTS": "P1",
+            "MBU": "R3",
+            "YOI": "R5",
+            "NHS": "R2",
+            "SHORT_BREAK": "K2",
         }.get(kind)
         if kind == "SUPPORTED":
             place = "H5" if d < P2_H5_LAST else "K3"
@@ -143,11 +189,17 @@ class CareSimulator:
         elif age < 12:
             t = {"FOSTER_INHOUSE": 28, "FOSTER_IFA": 55, "KINSHIP": 12}
         elif age < 16:
-            t = {"FOSTER_INHOUSE": 22, "FOSTER_IFA": 50, "KINSHIP": 6, "RES_EXT": 14, "RES_INHOUSE": 4,
-                 "SECURE": 0.4}
+            t = {"FOSTER_INHOUSE": 22, "FOSTER_IFA": 50, "KINSHIP": 6, "RES_EXT": 14, "RES_INHOUSE": 4, "SECURE": 0.4}
         else:
-            t = {"FOSTER_INHOUSE": 14, "FOSTER_IFA": 36, "KINSHIP": 4, "RES_EXT": 12, "RES_INHOUSE": 3,
-                 "SUPPORTED": 24 if supported_ok else 0, "SIXTEEN_PLUS": 6 if d < P2_H5_LAST - 60 else 0}
+            t = {
+                "FOSTER_INHOUSE": 14,
+                "FOSTER_IFA": 36,
+                "KINSHIP": 4,
+                "RES_EXT": 12,
+                "RES_INHOUSE": 3,
+                "SUPPORTED": 24 if supported_ok else 0,
+                "SIXTEEN_PLUS": 6 if d < P2_H5_LAST - 60 else 0,
+            }
         if disabled and age >= 4:
             t["SCHOOL"] = 12
         if disabled and age >= 12:
@@ -288,7 +340,13 @@ class CareSimulator:
             a = age_on(dob, d)
             pl = self.placement(kind, d, a, home, uasc)
             if same and prev is not None:
-                pl.pr, pl.urn, pl.pl_post, pl.provider_id, pl.key = prev.pr, prev.urn, prev.pl_post, prev.provider_id, prev.key
+                pl.pr, pl.urn, pl.pl_post, pl.provider_id, pl.key = (
+                    prev.pr,
+                    prev.urn,
+                    prev.pl_post,
+                    prev.provider_id,
+                    prev.key,
+                )
                 pl.kind = prev.kind
             else:
                 pl.key = self.next_key
@@ -325,8 +383,15 @@ class CareSimulator:
             if not long_match_done and route == "long" and t - s > 365 and cur.place in ("U6", "U3"):
                 long_match_done = True
                 if rng.random() < 0.6:
-                    same = Placement(cur.kind, "U4" if cur.place == "U6" else "U1", cur.pr, cur.urn,
-                                     cur.pl_post, cur.provider_id, cur.key)
+                    same = Placement(
+                        cur.kind,
+                        "U4" if cur.place == "U6" else "U1",
+                        cur.pr,
+                        cur.urn,
+                        cur.pl_post,
+                        cur.provider_id,
+                        cur.key,
+                    )
                     timeline.append((t, same, True))
                     cur = same
                     continue
@@ -362,7 +427,7 @@ class CareSimulator:
         for d, pl, same in timeline:
             dedup[d] = (pl, same)
         tl = sorted(dedup.items())
-        for d, (pl, same) in tl:
+        for _d, (pl, same) in tl:
             if not same and pl.key == 0:
                 pl.key = self.next_key
                 self.next_key += 1
@@ -419,7 +484,7 @@ class CareSimulator:
 
         # ---- temporary absences inside long episodes (never first or last of the period)
         out = []
-        for j, (d, e, rne, ls, pl) in enumerate(episodes):
+        for d, e, rne, ls, pl in episodes:
             temp_ok = pl.place in ("U1", "U3", "U4", "U5", "U6", "K2", "S1") and not uasc and e - d > 40
             if temp_ok and rng.random() < min(0.9, 0.25 * (e - d) / 365.0):
                 kind = pick(rng, _TEMP_SHARE)
@@ -428,8 +493,9 @@ class CareSimulator:
                 length = int(rng.integers(1, _TEMP_MAX_DAYS[kind] + 1))
                 ts = d + int(rng.integers(10, e - d - length - 10)) if e - d - length - 20 > 0 else None
                 if ts is not None:
-                    tpl = Placement(pl.kind, kind, "", "", pl.pl_post if rng.random() < 0.2 else "", pl.provider_id,
-                                    pl.key)
+                    tpl = Placement(
+                        pl.kind, kind, "", "", pl.pl_post if rng.random() < 0.2 else "", pl.provider_id, pl.key
+                    )
                     if not tpl.pl_post and not uasc:
                         tpl.pl_post = self._postcode(0.7)
                         while tpl.pl_post == home:
@@ -452,14 +518,31 @@ class CareSimulator:
                     reason = "PLACE" if nxt[4].place in ("Z1", "K3") else "CARPL"
                 else:
                     reason = pick(rng, _MOVE_REASONS)
-            self.rows.append([child, d, rne, ls, cin, pl.place, pl.pr, e, r, reason,
-                              home, pl.pl_post, pl.urn, pl.key, pl.provider_id, pl.kind])
+            self.rows.append(
+                [
+                    child,
+                    d,
+                    rne,
+                    ls,
+                    cin,
+                    pl.place,
+                    pl.pr,
+                    e,
+                    r,
+                    reason,
+                    home,
+                    pl.pl_post,
+                    pl.urn,
+                    pl.key,
+                    pl.provider_id,
+                    pl.kind,
+                ]
+            )
         self.periods.append((child, s, end, rec, route))
         return end, rec, route
 
 
-def simulate(rng: np.random.Generator, pool: PostcodePool, registry: Registry, *, end_date: date,
-             scale: float) -> dict:
+def simulate(rng: np.random.Generator, pool: PostcodePool, registry: Registry, *, end_date: date, scale: float) -> dict:
     """True history of every looked-after child (episodes with internal columns) plus child attributes."""
     end = days(end_date)
     window_start = days(end_date.replace(year=end_date.year - 10))
@@ -519,8 +602,26 @@ def simulate(rng: np.random.Generator, pool: PostcodePool, registry: Registry, *
                 break
             key = sim.next_key
             sim.next_key += 1
-            sb_rows.append([sb_ids[i], t, "S", ls, "N2", "K2", prov.pr, e, "E4A", "", "", "", prov.urn, key,
-                            prov.provider_id, "SHORT_BREAK"])
+            sb_rows.append(
+                [
+                    sb_ids[i],
+                    t,
+                    "S",
+                    ls,
+                    "N2",
+                    "K2",
+                    prov.pr,
+                    e,
+                    "E4A",
+                    "",
+                    "",
+                    "",
+                    prov.urn,
+                    key,
+                    prov.provider_id,
+                    "SHORT_BREAK",
+                ]
+            )
             t = e + (int(rng.integers(1, 10)) if v4 else int(rng.integers(10, 40)))
     cols = EPISODE_COLUMNS + ["placement_key", "provider_id", "kind"]
     ep = pd.DataFrame(sim.rows + sb_rows, columns=cols)
@@ -551,9 +652,12 @@ def simulate(rng: np.random.Generator, pool: PostcodePool, registry: Registry, *
 
 def _extras(rng: np.random.Generator, ep: pd.DataFrame, children: pd.DataFrame, end: int) -> dict:
     """Reviews, missing episodes, motherhood: all derived from the episodes."""
-    dob = dict(zip(children["child_id"], children["dob"]))
-    per = ep[~ep["LS"].isin(["V3", "V4"])].groupby("period").agg(
-        child=("CHILD", "first"), start=("DECOM", "min"), stop=("DEC", "max"))
+    dob = dict(zip(children["child_id"], children["dob"], strict=False))
+    per = (
+        ep[~ep["LS"].isin(["V3", "V4"])]
+        .groupby("period")
+        .agg(child=("CHILD", "first"), start=("DECOM", "min"), stop=("DEC", "max"))
+    )
     late_child = set(children["child_id"][rng.random(len(children)) < 0.10])
     reviews = []
     for child, s, stop in per.itertuples(index=False):
@@ -591,7 +695,13 @@ def _extras(rng: np.random.Generator, ep: pd.DataFrame, children: pd.DataFrame, 
             r = rng.random()
             length = 0 if r < 0.35 else (int(rng.integers(1, 4)) if r < 0.9 else int(rng.integers(4, 40)))
             miss.append((child, "M" if rng.random() < 0.6 else "A", ms, ms + length))
-    ms = pd.DataFrame(miss, columns=["CHILD", "MISSING", "MIS_START", "MIS_END"])
+    # A child cannot go missing again before coming back: keep incidents that start after the last one ended.
+    kept, last_end = [], {}
+    for row in sorted(miss, key=lambda m: (m[0], m[2])):
+        if row[2] > last_end.get(row[0], -(10**9)):
+            kept.append(row)
+            last_end[row[0]] = row[3]
+    ms = pd.DataFrame(kept, columns=["CHILD", "MISSING", "MIS_START", "MIS_END"])
     ms["DOB"] = ms["CHILD"].map(dob)
 
     # Motherhood: a few older girls in care have a baby (MC_DOB), known once it is born.
@@ -630,13 +740,12 @@ def snapshot(world: dict, extract: int, *, sex_code: str = "MF") -> dict[str, pd
     upn = np.where(age_now < 4, "UN1", upn)
     # UN4: newly looked after, UPN not yet known (never for a DECOM on/after 24 March: rule 210).
     fd = first_decom.astype("int64").astype("datetime64[D]")
-    month_day = (fd - fd.astype("datetime64[Y]")).astype(int)
     recent = (extract - first_decom < 45) & (age_now >= 5)
     h = pd.util.hash_array(kids.index.to_numpy().astype(str)) % 5 == 0
-    not_late_march = ~((fd.astype("datetime64[M]").astype(int) % 12 == 2) & (
-        (fd - fd.astype("datetime64[M]")).astype(int) >= 23))
+    not_late_march = ~(
+        (fd.astype("datetime64[M]").astype(int) % 12 == 2) & ((fd - fd.astype("datetime64[M]")).astype(int) >= 23)
+    )
     upn = np.where(recent & h & not_late_march, "UN4", upn)
-    del month_day
     short_only = e.groupby("CHILD")["LS"].agg(lambda s: s.isin(["V3", "V4"]).all()).reindex(kids.index).to_numpy()
     girl = kids["sex"].to_numpy() == 2
     mothers = world["mothers"]
@@ -645,24 +754,49 @@ def snapshot(world: dict, extract: int, *, sex_code: str = "MF") -> dict[str, pd
     mother = np.where(girl & ~short_only, np.where(~np.isnan(mc), "1", "0"), "")
     mc = np.where(mother == "1", mc, np.nan)
     sex = np.where(kids["sex"].to_numpy() == 1, "M", "F") if sex_code == "MF" else kids["sex"].astype(str)
-    header = pd.DataFrame({
-        "CHILD": kids.index, "SEX": sex, "DOB": fmt_dates(dob).values, "ETHNIC": kids["ethnicity"].to_numpy(),
-        "UPN": upn, "MOTHER": mother, "MC_DOB": fmt_dates(mc).values,
-    })
+    header = pd.DataFrame(
+        {
+            "CHILD": kids.index,
+            "SEX": sex,
+            "DOB": fmt_dates(dob).values,
+            "ETHNIC": kids["ethnicity"].to_numpy(),
+            "UPN": upn,
+            "MOTHER": mother,
+            "MC_DOB": fmt_dates(mc).values,
+        }
+    )
 
     u = kids[kids["uasc"].to_numpy()]
     duc = np.array([birthday(int(d), 18) for d in u["dob"]], dtype=float)
-    uasc = pd.DataFrame({"CHILD": u.index, "SEX": np.where(u["sex"] == 1, "M", "F"),
-                         "DOB": fmt_dates(u["dob"]).values, "DUC": fmt_dates(duc).values})
+    uasc = pd.DataFrame(
+        {
+            "CHILD": u.index,
+            "SEX": np.where(u["sex"] == 1, "M", "F"),
+            "DOB": fmt_dates(u["dob"]).values,
+            "DUC": fmt_dates(duc).values,
+        }
+    )
 
     rv = world["reviews"]
     rv = rv[rv["REVIEW"] <= extract].sort_values(["CHILD", "REVIEW"])
-    reviews = pd.DataFrame({"CHILD": rv["CHILD"].values, "DOB": fmt_dates(rv["DOB"]).values,
-                            "REVIEW": fmt_dates(rv["REVIEW"]).values, "REVIEW_CODE": rv["REVIEW_CODE"].values})
+    reviews = pd.DataFrame(
+        {
+            "CHILD": rv["CHILD"].values,
+            "DOB": fmt_dates(rv["DOB"]).values,
+            "REVIEW": fmt_dates(rv["REVIEW"]).values,
+            "REVIEW_CODE": rv["REVIEW_CODE"].values,
+        }
+    )
     ms = world["missing"]
     ms = ms[ms["MIS_START"] <= extract].sort_values(["CHILD", "MIS_START"])
     mis_end = np.where(ms["MIS_END"] <= extract, ms["MIS_END"], np.nan)
-    missing = pd.DataFrame({"CHILD": ms["CHILD"].values, "DOB": fmt_dates(ms["DOB"]).values,
-                            "MISSING": ms["MISSING"].values, "MIS_START": fmt_dates(ms["MIS_START"]).values,
-                            "MIS_END": fmt_dates(mis_end).values})
+    missing = pd.DataFrame(
+        {
+            "CHILD": ms["CHILD"].values,
+            "DOB": fmt_dates(ms["DOB"]).values,
+            "MISSING": ms["MISSING"].values,
+            "MIS_START": fmt_dates(ms["MIS_START"]).values,
+            "MIS_END": fmt_dates(mis_end).values,
+        }
+    )
     return {"header": header, "episodes": episodes, "uasc": uasc, "reviews": reviews, "missing": missing}
