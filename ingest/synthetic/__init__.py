@@ -167,9 +167,8 @@ def generate(
                 _write(df, columns, landing / source / extract.isoformat() / f"{name}.csv")
                 counts[(source, extract.isoformat(), f"{name}.csv")] = len(df)
         if progress:
-            progress(
-                f"{extract.isoformat()}: {sum(v for (_, d, _), v in counts.items() if d == extract.isoformat()):,} rows written"
-            )
+            night_rows = sum(v for (_, d, _), v in counts.items() if d == extract.isoformat())
+            progress(f"{extract.isoformat()}: {night_rows:,} rows written")
     return counts
 
 
