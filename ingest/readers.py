@@ -7,6 +7,7 @@ lacks a required column, raises ContractError naming the file and column.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from dataclasses import dataclass
@@ -21,18 +22,25 @@ DATE_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FIRST_DATA_ROW = 2  # row numbers are spreadsheet rows: the header is row 1
 
 
-class ContractError(ValueError):
-    """The file as a whole breaks the landing contract (unreadable, or a required column missing)."""
-
-
 @dataclass(frozen=True)
 class Problem:
+    """One finding of the gate: where it is and which rule it breaks, never the row's other values."""
+
     file: str
     row: int | None
     column: str | None
     rule: str
     key: str | None = None
     blocking: bool = True
+
+
+class ContractError(ValueError):
+    """The file as a whole breaks the landing contract: missing, unreadable, empty, a column missing,
+    a row cut short. Carries the Problem so the gate can report it like any other."""
+
+    def __init__(self, path: Path, rule: str, message: str, row: int | None = None, column: str | None = None):
+        self.problem = Problem(path.name, row, column, rule)
+        super().__init__(f"{path}: {message}")
 
 
 @dataclass
@@ -68,7 +76,7 @@ def _decode(raw: bytes, path: Path) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ContractError(f"{path}: neither UTF-8 nor Windows-1252 text")
+    raise ContractError(path, "unreadable", "neither UTF-8 nor Windows-1252 text")
 
 
 def _excel_cell(value: object) -> str | None:
@@ -83,15 +91,32 @@ def _excel_cell(value: object) -> str | None:
     return str(value)
 
 
+def _check_shape(text: str, path: Path) -> None:
+    """Every record has as many fields as the header: a file cut off half way fails on its last row."""
+    records = csv.reader(io.StringIO(text))
+    header = next(records, None)
+    if not header or not any(field.strip() for field in header):
+        raise ContractError(path, "empty_file", "the file is empty (no header row)")
+    for row, fields in enumerate(records, start=FIRST_DATA_ROW):
+        if fields and len(fields) != len(header):
+            raise ContractError(path, "ragged_row",
+                                f"row {row} has {len(fields)} fields, the header has {len(header)} "
+                                "(a truncated or mis-delimited file)", row=row)
+
+
 def _read_text_table(path: Path) -> pd.DataFrame:
     if path.suffix.lower() == ".xlsx":
-        frame = pd.read_excel(path, dtype=object, engine="openpyxl")
+        try:
+            frame = pd.read_excel(path, dtype=object, engine="openpyxl")
+        except Exception as exc:  # openpyxl raises many types for a damaged workbook
+            raise ContractError(path, "unreadable", f"not a readable .xlsx workbook ({exc})") from exc
         return frame.map(_excel_cell).astype(object)
     text = _decode(path.read_bytes(), path)
+    _check_shape(text, path)
     try:
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True)
     except pd.errors.ParserError as exc:
-        raise ContractError(f"{path}: not a readable CSV ({exc})") from exc
+        raise ContractError(path, "unreadable", f"not a readable CSV ({exc})") from exc
 
 
 def parse_dates(values: pd.Series) -> pd.Series:
@@ -141,16 +166,17 @@ def read_entity(path: Path, entity: Entity) -> ReadResult:
         by_lower.setdefault(str(name).strip().lower(), name)
     missing = [c.name for c in entity.columns if c.raw_name not in by_lower]
     if missing:
-        raise ContractError(
-            f"{path}: missing required column(s) {', '.join(missing)} "
-            f"(expected {', '.join(entity.column_names)})"
-        )
+        raise ContractError(path, "missing_column",
+                            f"missing required column(s) {', '.join(missing)} "
+                            f"(expected {', '.join(entity.column_names)})", column=missing[0])
     contract_names = [c.raw_name for c in entity.columns]
     ordered = contract_names + [k for k in by_lower if k not in contract_names]
     frame = pd.DataFrame({k: _clean(text_table[by_lower[k]]) for k in ordered})
     frame.insert(0, "_row_number", range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame)))
 
     problems: list[Problem] = []
+    if frame.empty:
+        problems.append(Problem(path.name, None, None, "header_only", blocking=not entity.may_be_empty))
     keys = row_keys(frame, entity)
     for column in entity.columns:
         frame[column.raw_name], bad = _typed(frame[column.raw_name], column)

@@ -30,6 +30,7 @@ class Entity:
     name: str
     columns: tuple[Column, ...]
     key: tuple[str, ...] = field(default=())
+    may_be_empty: bool = False  # a header-only file is normal (no closures this year), not a broken extract
 
     @property
     def file_stem(self) -> str:

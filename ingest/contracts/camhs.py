@@ -22,7 +22,7 @@ ENTITIES = [
         col("pathway", key=True, codes="camhs_pathway"),
         col("closed_from", "date", key=True),
         col("closed_to", "date"),
-    ), key=("pathway", "closed_from")),
+    ), key=("pathway", "closed_from"), may_be_empty=True),
     Entity(S, "trajectory", (
         col("week_ending", "date", key=True),
         col("pathway", key=True, codes="camhs_pathway"),

@@ -41,5 +41,5 @@ ENTITIES = [
         col("start_date", "date", nullable=False),
         col("end_date", "date"),
         col("end_reason", codes="edge_of_care_end_reason"),
-    ), key=("intervention_id",)),
+    ), key=("intervention_id",), may_be_empty=True),
 ]

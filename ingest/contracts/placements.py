@@ -33,7 +33,7 @@ ENTITIES = [
         col("SEX", codes="ssda903_sex"),
         col("DOB", "date"),
         col("DUC", "date"),
-    ), key=("CHILD",)),
+    ), key=("CHILD",), may_be_empty=True),
     Entity(S, "reviews", (
         col("CHILD", key=True),
         col("DOB", "date"),
@@ -46,5 +46,5 @@ ENTITIES = [
         col("MISSING", codes="ssda903_missing"),
         col("MIS_START", "date", key=True),
         col("MIS_END", "date"),
-    ), key=("CHILD", "MIS_START")),
+    ), key=("CHILD", "MIS_START"), may_be_empty=True),
 ]

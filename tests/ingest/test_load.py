@@ -31,7 +31,7 @@ def add_night(landing, day: str, edit=None):
 
 
 def test_loads_typed_tables_with_load_metadata(landing, con):
-    [result] = load_source(con, landing, "placements")
+    [result] = load_source(con, landing, "placements").loaded
     assert result.row_counts == {"header": 3, "episodes": 3, "uasc": 1, "reviews": 3, "missing": 1}
     types = dict(con.execute("select column_name, data_type from information_schema.columns "
                              "where table_schema = 'raw' and table_name = 'placements__episodes'").fetchall())
@@ -41,9 +41,11 @@ def test_loads_typed_tables_with_load_metadata(landing, con):
 
 
 def test_same_folder_twice_loads_once(landing, con):
-    assert len(load_source(con, landing, "placements")) == 1
-    assert load_source(con, landing, "placements") == []
-    assert con.execute("select count(*) from raw._loads").fetchone()[0] == 1
+    assert len(load_source(con, landing, "placements").loaded) == 1
+    second = load_source(con, landing, "placements")
+    assert second.loaded == [] and second.refused == []
+    assert con.execute("select count(*), count(distinct file_name), min(status) from raw._ledger").fetchone() == (
+        5, 5, "loaded")
 
 
 def test_waiting_nights_load_in_date_order_and_older_ones_are_skipped(landing, con):
@@ -53,13 +55,16 @@ def test_waiting_nights_load_in_date_order_and_older_ones_are_skipped(landing, c
 
     add_night(landing, "2024-04-02", add_child)
     add_night(landing, "2024-04-01")
-    loaded = load_source(con, landing, "placements")
+    loaded = load_source(con, landing, "placements").loaded
     assert [r.extract_date.isoformat() for r in loaded] == [FIXTURE_DATE, "2024-04-01", "2024-04-02"]
     assert con.execute("select count(*), max(extract_date) from raw.placements__header").fetchone() == (
         4, date(2024, 4, 2))
-    add_night(landing, "2024-03-30")  # arrives late: older than what is published
-    assert load_source(con, landing, "placements") == []
+    add_night(landing, "2024-03-30")  # arrives late: older than what is published, refused once and loudly
+    with pytest.raises(SnapshotRefused, match="placements snapshot 2024-03-30 refused \\(older_snapshot\\)"):
+        load_source(con, landing, "placements")
     assert con.execute("select max(extract_date) from raw.placements__header").fetchone()[0] == date(2024, 4, 2)
+    again = load_source(con, landing, "placements")  # recorded in the ledger: not raised again every night
+    assert again.loaded == [] and again.refused == []
 
 
 def test_a_refused_snapshot_leaves_the_previous_one_in_place(landing, con):
@@ -74,4 +79,5 @@ def test_a_refused_snapshot_leaves_the_previous_one_in_place(landing, con):
         load_source(con, landing, "placements")
     assert con.execute("select distinct extract_date from raw.placements__episodes").fetchall() == [
         (date(2024, 3, 31),)]
-    assert con.execute("select count(*) from raw._loads").fetchone()[0] == 1
+    assert con.execute("select status, count(*) from raw._ledger group by 1 order by 1").fetchall() == [
+        ("loaded", 5), ("refused", 5)]

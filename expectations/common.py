@@ -1,0 +1,78 @@
+"""Building blocks shared by the per-source suites."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from typing import Any
+
+import pandas as pd
+
+from ingest.contracts import Entity
+from ingest.settings import SEEDS_DIR
+
+UPN_OR_UNKNOWN = r"^(?:UN[1-5]|[A-HJ-NPQRT-Z](?:\d{12}|\d{11}[A-Z]))$"
+
+
+@dataclass
+class SuiteContext:
+    """What a suite may compare against besides its own table."""
+
+    extract_date: date
+    frames: dict[str, pd.DataFrame]  # this snapshot's tables, by entity name
+    case_children: set[str] | None = None  # child_ids of the published case snapshot
+    extra_columns: dict[str, dict[str, pd.Series]] = field(default_factory=dict)
+
+
+@cache
+def codes(seed: str) -> tuple[str, ...]:
+    """Valid codes from the same seed dbt loads: one source of truth for both gates."""
+    return tuple(pd.read_csv(SEEDS_DIR / f"{seed}.csv", dtype=str, keep_default_na=False)["code"])
+
+
+def expect(kind: str, rule: str, report_column: str | None, blocking: bool = True, **kwargs: Any):
+    """A GX expectation tagged with the gate's rule code, severity and the contract column to report."""
+    import great_expectations.expectations as gxe
+
+    return getattr(gxe, kind)(**kwargs, meta={"rule": rule, "blocking": blocking, "column": report_column})
+
+
+def contract_expectations(entity: Entity) -> list:
+    """Keys unique and present, non-nullable columns present, codes on their seeded list."""
+    found = []
+    for column in entity.columns:
+        if not column.nullable:
+            found.append(expect("ExpectColumnValuesToNotBeNull", "not_null", column.name, column=column.raw_name))
+        if column.codes:
+            found.append(expect("ExpectColumnValuesToBeInSet", "code_list", column.name,
+                                column=column.raw_name, value_set=list(codes(column.codes))))
+    if len(entity.key) == 1:
+        found.append(expect("ExpectColumnValuesToBeUnique", "duplicate_key", entity.key[0],
+                            column=entity.key[0].lower()))
+    elif entity.key:
+        found.append(expect("ExpectCompoundColumnsToBeUnique", "duplicate_key", None,
+                            column_list=[k.lower() for k in entity.key]))
+    return found
+
+
+def end_not_before_start(end: str, start: str) -> Any:
+    return expect("ExpectColumnPairValuesAToBeGreaterThanB", "end_before_start", end,
+                  column_A=end.lower(), column_B=start.lower(), or_equal=True,
+                  ignore_row_if="either_value_is_missing")
+
+
+def not_in_future(column: str, ctx: SuiteContext) -> Any:
+    return expect("ExpectColumnValuesToBeBetween", "future_date", column,
+                  column=column.lower(), max_value=pd.Timestamp(ctx.extract_date))
+
+
+def known_in(column: str, values: set[str], rule: str, blocking: bool = True) -> Any:
+    return expect("ExpectColumnValuesToBeInSet", rule, column, blocking=blocking,
+                  column=column.lower(), value_set=sorted(values))
+
+
+def suite(name: str, expectations: list):
+    import great_expectations as gx
+
+    return gx.ExpectationSuite(name=name, expectations=expectations)

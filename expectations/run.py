@@ -1,0 +1,76 @@
+"""Run a source's suites on a snapshot before anything is published; return row-level Problems."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from functools import cache
+
+import pandas as pd
+
+from expectations.common import SuiteContext
+from ingest.load import Snapshot
+from ingest.readers import Problem, ReadResult, row_keys
+
+RESULT_FORMAT = {
+    "result_format": "COMPLETE",
+    "unexpected_index_column_names": ["_row_number"],
+    "return_unexpected_index_query": False,
+    "partial_unexpected_count": 0,
+}
+
+
+@cache
+def _batch_definition():
+    import great_expectations as gx
+
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+    asset = context.data_sources.add_pandas("landing").add_dataframe_asset("snapshot")
+    return asset.add_batch_definition_whole_dataframe("whole")
+
+
+def typed_frame(read: ReadResult) -> pd.DataFrame:
+    """The reader's canonical text as real dates and numbers, so expectations compare values, not text."""
+    frame = read.frame.copy()
+    for column in read.entity.columns:
+        if column.dtype == "date":
+            frame[column.raw_name] = pd.to_datetime(frame[column.raw_name], format="%Y-%m-%d")
+        elif column.dtype in ("int", "float"):
+            frame[column.raw_name] = pd.to_numeric(frame[column.raw_name])
+        else:
+            frame[column.raw_name] = frame[column.raw_name].astype(object).where(frame[column.raw_name].notna(), None)
+    return frame
+
+
+def validate_frame(frame: pd.DataFrame, suite, read: ReadResult) -> list[Problem]:
+    batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
+    result = batch.validate(suite, result_format=RESULT_FORMAT)
+    keys = dict(zip(read.frame["_row_number"], row_keys(read.frame, read.entity), strict=True))
+    problems = []
+    for outcome in result.results:
+        if outcome.success:
+            continue
+        meta = outcome.expectation_config.meta
+        rows = [int(hit["_row_number"]) for hit in outcome.result.get("unexpected_index_list") or []]
+        problems += [Problem(read.path.name, row, meta["column"], meta["rule"], keys.get(row), meta["blocking"])
+                     for row in rows]
+    return problems
+
+
+def gate(snapshot: Snapshot, case_children: set[str] | None = None) -> list[Problem]:
+    """Reader findings plus every expectation of the source's suites, one Problem per failing row."""
+    problems = list(snapshot.problems)
+    frames = {name: typed_frame(read) for name, read in snapshot.reads.items()}
+    ctx = SuiteContext(snapshot.extract_date, frames, case_children)
+    suites = importlib.import_module(f"expectations.{snapshot.source}").suites(ctx)
+    already = {(p.row, p.column) for p in problems}
+    for name, read in snapshot.reads.items():
+        if read.frame.empty:
+            continue
+        frame = frames[name].assign(**ctx.extra_columns.get(name, {}))
+        found = validate_frame(frame, suites[f"raw_{read.entity.token}"], read)
+        # A value that could not be read is reported once, as a format problem, not again as missing.
+        problems += [p for p in found if (p.row, p.column) not in already]
+    return problems
