@@ -2,6 +2,10 @@
 
 import os
 import re
+import shutil
+import subprocess
+import sys
+from datetime import date
 
 import dagster as dg
 import pytest
@@ -54,3 +58,52 @@ def test_nightly_run_builds_raw_and_staging_offline(fixture_landing, no_network,
     capsys.readouterr()
     assert cscw(["query", "select count(*) as n from staging.stg_case__children"]) == 0
     assert re.search(r"│\s*3\s*│", capsys.readouterr().out)
+
+
+def _staging_episodes(settings):
+    with connect(settings.warehouse, read_only=True) as con:
+        return con.execute("select count(*), max(extract_date) from staging.stg_placements__episodes").fetchone()
+
+
+@pytest.mark.e2e
+def test_refused_night_keeps_yesterday_in_every_table_and_a_fixed_file_loads(fixture_landing):
+    from orchestration.definitions import defs
+
+    job = defs().resolve_job_def("nightly")
+    with dg.DagsterInstance.ephemeral() as instance:
+        assert job.execute_in_process(instance=instance).success
+        yesterday = _staging_episodes(fixture_landing)
+
+        # A night whose episodes.csv has an episode ending before it starts (row 2).
+        night = fixture_landing.landing / "placements" / "2024-04-01"
+        shutil.copytree(fixture_landing.landing / "placements" / "2024-03-31", night)
+        episodes = night / "episodes.csv"
+        good = episodes.read_text()
+        episodes.write_text(good.replace("S,V2,N1,U4,PR4,2023-02-01", "S,V2,N1,U4,PR4,2022-10-01"))
+
+        refused = job.execute_in_process(instance=instance, raise_on_error=False)
+        assert not refused.success
+        [check] = [c for c in refused.get_asset_check_evaluations()
+                   if c.asset_key == dg.AssetKey(["raw", "placements__episodes"])]
+        assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
+        assert check.metadata["rules"].data == {"end_before_start on DEC": {"count": 1, "first_rows": [2]}}
+        assert _staging_episodes(fixture_landing) == yesterday
+        report = fixture_landing.quarantine / "placements" / "2024-04-01" / "gate_report.csv"
+        assert "episodes.csv,2,DEC,end_before_start,C0000001|2022-11-01,blocking" in report.read_text()
+        assert episodes.exists(), "nothing is deleted from landing"
+
+        episodes.write_text(good)  # the council fixes the file and the next run loads it
+        assert job.execute_in_process(instance=instance).success
+        assert _staging_episodes(fixture_landing) == (3, date(2024, 4, 1))
+
+        with connect(fixture_landing.warehouse, read_only=True) as con:
+            ledger = con.execute("select count(*) from raw._ledger").fetchone()[0]
+        assert job.execute_in_process(instance=instance).success  # same folders again: nothing loads
+        with connect(fixture_landing.warehouse, read_only=True) as con:
+            assert con.execute("select count(*) from raw._ledger").fetchone()[0] == ledger
+
+
+def test_great_expectations_is_not_imported_with_the_definitions():
+    code = "import sys, orchestration.definitions; print('great_expectations' in sys.modules)"
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert output.strip() == "False"
