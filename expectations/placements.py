@@ -26,7 +26,7 @@ def suites(ctx: SuiteContext) -> dict:
     entities = {e.name: e for e in entities_for("placements")}
     children = set(ctx.frames["header"]["child"].dropna())
     episodes = ctx.frames["episodes"]
-    ctx.extra_columns["episodes"] = {"_overlaps_previous": overlaps_previous_episode(episodes)}
+    ctx.extra_columns.setdefault("episodes", {})["_overlaps_previous"] = overlaps_previous_episode(episodes)
     extra = {
         "header": [not_in_future("DOB", ctx),
                    expect("ExpectColumnValuesToMatchRegex", "upn_format", "UPN", blocking=False,
@@ -34,10 +34,11 @@ def suites(ctx: SuiteContext) -> dict:
         "episodes": [end_not_before_start("DEC", "DECOM"),
                      expect("ExpectColumnValuesToBeInSet", "episode_overlap", "DECOM",
                             column="_overlaps_previous", value_set=[False]),
-                     known_in("CHILD", children, "unknown_child")],
-        "uasc": [known_in("CHILD", children, "unknown_child")],
-        "reviews": [known_in("CHILD", children, "unknown_child")],
-        "missing": [end_not_before_start("MIS_END", "MIS_START"), known_in("CHILD", children, "unknown_child")],
+                     known_in(ctx, "episodes", "CHILD", children, "unknown_child")],
+        "uasc": [known_in(ctx, "uasc", "CHILD", children, "unknown_child")],
+        "reviews": [known_in(ctx, "reviews", "CHILD", children, "unknown_child")],
+        "missing": [end_not_before_start("MIS_END", "MIS_START"),
+                    known_in(ctx, "missing", "CHILD", children, "unknown_child")],
     }
     return {f"raw_{e.token}": suite(f"raw_{e.token}", contract_expectations(e) + extra[name])
             for name, e in entities.items()}

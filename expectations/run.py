@@ -47,16 +47,19 @@ def typed_frame(read: ReadResult) -> pd.DataFrame:
 def validate_frame(frame: pd.DataFrame, suite, read: ReadResult) -> list[Problem]:
     batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
     result = batch.validate(suite, result_format=RESULT_FORMAT)
-    keys = dict(zip(read.frame["_row_number"], row_keys(read.frame, read.entity), strict=True))
-    problems = []
+    found = []
     for outcome in result.results:
         if outcome.success:
             continue
         meta = outcome.expectation_config.meta
-        rows = [int(hit["_row_number"]) for hit in outcome.result.get("unexpected_index_list") or []]
-        problems += [Problem(read.path.name, row, meta["column"], meta["rule"], keys.get(row), meta["blocking"])
-                     for row in rows]
-    return problems
+        found += [(int(hit["_row_number"]), meta) for hit in outcome.result.get("unexpected_index_list") or []]
+    if not found:
+        return []
+    # Keys only for the rows reported: building them for every row costs more than the validation.
+    rows = read.frame.set_index("_row_number", drop=False).loc[sorted({row for row, _ in found})]
+    keys = dict(zip(rows["_row_number"], row_keys(rows, read.entity), strict=True))
+    return [Problem(read.path.name, row, meta["column"], meta["rule"], keys.get(row), meta["blocking"])
+            for row, meta in found]
 
 
 def gate(snapshot: Snapshot, case_children: set[str] | None = None) -> list[Problem]:

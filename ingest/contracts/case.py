@@ -38,7 +38,7 @@ ENTITIES = [
         col("child_id", nullable=False),
         col("service", nullable=False, codes="edge_of_care_service"),
         col("referral_date", "date"),
-        col("start_date", "date", nullable=False),
+        col("start_date", "date"),  # blank while a referred family waits for the service to start
         col("end_date", "date"),
         col("end_reason", codes="edge_of_care_end_reason"),
     ), key=("intervention_id",), may_be_empty=True),
