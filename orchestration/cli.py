@@ -105,10 +105,14 @@ def cmd_summary(settings: Settings, args: argparse.Namespace) -> int:
             rows = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
             print(f"    {table:<44} {rows:>10,} rows")
         loads = con.execute(
-            "select source, max(extract_date), count(*) from raw._loads group by source order by source"
+            "select source, max(extract_date) filter (where status = 'loaded'), "
+            "count(distinct (extract_date, snapshot_fingerprint)) filter (where status = 'loaded'), "
+            "count(distinct (extract_date, snapshot_fingerprint)) filter (where status = 'refused') "
+            "from raw._ledger group by source order by source"
         ).fetchall()
     print(f"\n  {len(tables)} tables. Latest snapshot per source: "
-          + ", ".join(f"{s} {d} ({n} loaded)" for s, d, n in loads))
+          + ", ".join(f"{s} {d} ({n} loaded, {r} refused)" for s, d, n, r in loads))
+    print(f"  Refused extracts and their reports: {settings.quarantine}")
     print("  Query it: cscw query \"select * from staging.stg_placements__episodes limit 5\"\n")
     return 0
 

@@ -58,6 +58,8 @@ def test_nightly_run_builds_raw_and_staging_offline(fixture_landing, no_network,
     capsys.readouterr()
     assert cscw(["query", "select count(*) as n from staging.stg_case__children"]) == 0
     assert re.search(r"│\s*3\s*│", capsys.readouterr().out)
+    assert cscw(["summary"]) == 0
+    assert "placements 2024-03-31 (1 loaded, 0 refused)" in capsys.readouterr().out
 
 
 def _staging_episodes(settings):
