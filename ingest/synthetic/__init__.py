@@ -17,80 +17,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from ingest.contracts import entities_for
+from ingest.settings import SOURCES
+
 from . import camhs, case, finance, placements, reference
 from .common import days, sub_rng
 from .postcodes import load_postcodes
 from .providers import build_registry
 
-# File and column order of LANDING_CONTRACT.md: the writer enforces it.
+# File and column order of the landing contract, from the one place it is defined.
 CONTRACT: dict[str, dict[str, list[str]]] = {
-    "case": {
-        "children": ["child_id", "sex", "date_of_birth", "ethnicity", "disability", "uasc"],
-        "referrals": [
-            "referral_id",
-            "child_id",
-            "referral_date",
-            "referral_source",
-            "primary_need",
-            "nfa",
-            "assessment_start_date",
-            "assessment_authorised_date",
-            "closure_date",
-            "closure_reason",
-        ],
-        "cin_plans": ["child_id", "plan_start_date", "plan_end_date"],
-        "cp_plans": ["child_id", "plan_start_date", "plan_end_date", "initial_category"],
-        "edge_of_care": [
-            "intervention_id",
-            "child_id",
-            "service",
-            "referral_date",
-            "start_date",
-            "end_date",
-            "end_reason",
-        ],
-    },
-    "placements": {
-        "header": ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"],
-        "episodes": placements.EPISODE_COLUMNS,
-        "uasc": ["CHILD", "SEX", "DOB", "DUC"],
-        "reviews": ["CHILD", "DOB", "REVIEW", "REVIEW_CODE"],
-        "missing": ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"],
-    },
-    "finance": {
-        "placement_commitments": [
-            "commitment_id",
-            "child_id",
-            "provider_id",
-            "service_type",
-            "weekly_cost",
-            "start_date",
-            "end_date",
-            "end_date_is_planned",
-        ],
-        "budgets": ["financial_year", "service_type", "budgeted_placements", "annual_budget", "weeks_funded"],
-    },
-    "camhs": {
-        "referrals": [
-            "referral_id",
-            "patient_id",
-            "date_of_birth",
-            "sex",
-            "referral_received_date",
-            "referral_source",
-            "pathway",
-            "priority",
-            "accepted",
-            "first_contact_date",
-            "treatment_start_date",
-            "discharge_date",
-            "discharge_reason",
-            "looked_after",
-        ],
-        "list_closures": ["pathway", "closed_from", "closed_to"],
-        "trajectory": ["week_ending", "pathway", "planned_waiting_list"],
-    },
-    "reference": {"population": ["la_code", "year", "population_0_17"]},
+    source: {e.file_stem: e.column_names for e in entities_for(source)} for source in SOURCES
 }
 
 

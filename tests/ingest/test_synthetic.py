@@ -72,11 +72,10 @@ def test_every_file_and_column_of_the_contract_in_order(landing):
                 header = path.read_text(encoding="utf-8").splitlines()[0].split(",")
                 assert header == columns, (source, name)
     # the contract text itself, so a drift between the module and the document is caught
-    text = Path("/work/shared/LANDING_CONTRACT.md")
-    if text.exists():
-        for files in CONTRACT.values():
-            for name in files:
-                assert f"{name}.csv" in text.read_text()
+    text = (Path(__file__).parents[2] / "ingest" / "contracts" / "README.md").read_text()
+    for files in CONTRACT.values():
+        for name, columns in files.items():
+            assert f"| {name}.csv | {columns[0]}" in text
 
 
 def test_same_seed_same_bytes_and_other_seed_differs(tmp_path):
