@@ -1,0 +1,12 @@
+{#- Whole years from a date of birth to a day (a 29 February birthday falls on 1 March in other years). -#}
+{% macro age_in_years(date_of_birth, day) -%}
+    (extract(year from {{ day }}) - extract(year from {{ date_of_birth }})
+     - case when extract(month from {{ day }}) * 100 + extract(day from {{ day }})
+                 < extract(month from {{ date_of_birth }}) * 100 + extract(day from {{ date_of_birth }})
+            then 1 else 0 end)
+{%- endmacro %}
+
+{#- Calendar months after a date, clamped to the month end when the day does not exist. -#}
+{% macro add_months(day, months) -%}
+    cast({{ day }} + interval '{{ months }} months' as date)
+{%- endmacro %}
