@@ -76,7 +76,8 @@ qualify row_number() over (partition by upper(replace(pcd, ' ', '')) order by pc
 
 def loaded_version(con: duckdb.DuckDBPyConnection) -> str | None:
     exists = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = 'reference__postcode_directory'"
+        "select count(*) from duckdb_tables() where schema_name = 'raw' "
+        "and table_name = 'reference__postcode_directory'"
     ).fetchone()[0]
     if not exists:
         return None

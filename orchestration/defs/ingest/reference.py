@@ -22,7 +22,8 @@ def raw_reference_packages(context: dg.AssetExecutionContext, warehouse: Warehou
     """Reloaded only when the installed package versions change."""
     with warehouse.connect() as con:
         reloaded = load_reference_packages(con)
-        counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in (DIRECTORY_TABLE, AUTHORITIES_TABLE)}
+        counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0]
+                  for t in (DIRECTORY_TABLE, AUTHORITIES_TABLE)}
     for table, rows in counts.items():
         yield dg.MaterializeResult(
             asset_key=dg.AssetKey(["raw", table.split(".")[1]]),
