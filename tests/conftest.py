@@ -28,3 +28,11 @@ def fixture_landing(cscw_home: Settings) -> Settings:
     """CSCW_HOME whose landing folder holds the tiny hand-made extracts of tests/fixtures."""
     shutil.copytree(FIXTURE_LANDING, cscw_home.landing, dirs_exist_ok=True)
     return cscw_home
+
+
+@pytest.fixture(scope="session")
+def reference_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse file with the ONS postcode directory already loaded; copy it, do not write to it."""
+    from tests.support.warehouse import make_reference_warehouse
+
+    return make_reference_warehouse(tmp_path_factory.mktemp("reference") / "warehouse.duckdb")

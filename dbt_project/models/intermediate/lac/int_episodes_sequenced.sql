@@ -8,7 +8,8 @@
 -- Each remaining episode with RNE S, P or B opens a new placement unless it is a return: the
 -- episode just before it was temporary and the last non-temporary episode had the same PLACE,
 -- provider, placement postcode and URN. RNE L, T and U continue the placement. A temporary episode
--- belongs to the placement it interrupts, and takes its budget line (DOMAIN.md 4.7 row 1).
+-- belongs to the placement it interrupts, and takes its budget line (DOMAIN.md 4.7 row 1); one that
+-- interrupts nothing in its period of care (rule 380 broken) belongs to no placement.
 with ordered as (
     select
         located.*,
@@ -80,7 +81,8 @@ placement_numbers as (
         coalesce(starts.is_new_placement, false) as is_new_placement,
         case when not episodes.is_short_break then
             sum(case when starts.is_new_placement then 1 else 0 end) over (
-                partition by episodes.child_id, episodes.is_short_break order by episodes.episode_start_date
+                partition by episodes.child_id, episodes.period_of_care_number, episodes.is_short_break
+                order by episodes.episode_start_date
                 rows between unbounded preceding and current row
             )
         end as placement_number,
@@ -119,7 +121,9 @@ own_lines as (
 select
     episodes.*,
     episodes.child_id || ':' || cast(episodes.period_of_care_start_date as varchar) as period_of_care_id,
-    case when episodes.placement_number > 0 then episodes.child_id || ':P' || cast(episodes.placement_number as varchar)
+    case when episodes.placement_number > 0 then
+        episodes.child_id || ':' || cast(episodes.period_of_care_start_date as varchar)
+        || ':P' || cast(episodes.placement_number as varchar)
     end as placement_id,
     episodes.reason_new_episode = 'S' and not episodes.is_short_break as is_care_start_counted,
     episodes.is_care_end and not episodes.is_short_break as is_care_end_counted,

@@ -148,14 +148,16 @@ stability as (
 ),
 
 review_children as (
-    -- DOMAIN.md 4.5: in scope once the first review has fallen due; on time when no slot falling due
-    -- in the year window (and by period end) was missed or held late.
+    -- DOMAIN.md 4.5: in scope once the first review has fallen due; on time when no slot due by
+    -- period end and outstanding at some point in the year window (due in it, or still not held when
+    -- it opened) was missed or held late. A review overdue since before the window stays late.
     select
         at_period_end.period_type,
         at_period_end.period_end,
         at_period_end.child_id,
-        max(case when slots.due_date >= at_period_end.year_window_start
-                  and slots.due_date <= at_period_end.period_end
+        max(case when slots.due_date <= at_period_end.period_end
+                  and (slots.due_date >= at_period_end.year_window_start
+                       or slots.held_date is null or slots.held_date >= at_period_end.year_window_start)
                   and (slots.held_date is null or slots.held_date > slots.due_date)
                  then 1 else 0 end) as has_late_review
     from at_period_end

@@ -1,0 +1,57 @@
+"""Build a real warehouse file from landing folders and run dbt on it, without Dagster.
+
+Used by the measure tests: they need the raw tables as the loader writes them and the models as
+dbt builds them, and nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from ingest.load import connect, load_source
+from ingest.reference_data import load_reference_packages
+from ingest.settings import DBT_PROJECT_DIR, SOURCES
+
+DBT = Path(sys.executable).parent / "dbt"
+
+
+def make_reference_warehouse(path: Path) -> Path:
+    """A warehouse holding only the packaged reference tables (slow to load, so made once and copied)."""
+    with connect(path) as con:
+        load_reference_packages(con)
+    return path
+
+
+def load_landing(warehouse: Path, landing: Path, gate: Callable | None = None, sources=SOURCES) -> None:
+    with connect(warehouse) as con:
+        for source in sources:
+            kwargs = {"gate": gate} if gate else {}
+            outcome = load_source(con, landing, source, raise_on_refusal=True, **kwargs)
+            assert outcome.published_date, f"nothing loaded for {source} from {landing}"
+
+
+def dbt_build(warehouse: Path, select: str, work_dir: Path, command: str = "build") -> None:
+    """dbt build (or run) into `warehouse`, with its own target path so parallel builds do not collide.
+
+    Tests on unselected models are left out (indirect selection "buildable").
+    """
+    target = work_dir / "dbt_target"
+    if not target.exists():
+        shutil.copytree(DBT_PROJECT_DIR / "target", target, ignore=shutil.ignore_patterns("run", "compiled"))
+    run_env = {**os.environ, "CSCW_WAREHOUSE": str(warehouse), "DBT_TARGET_PATH": str(target),
+               "DBT_LOG_PATH": str(work_dir / "dbt_logs")}
+    # `run` leaves out data tests, and seeds with them: load those first.
+    for step in (["seed", command] if command == "run" else [command]):
+        result = subprocess.run(
+            [str(DBT), step, "--select", select, "--indirect-selection", "buildable",
+             "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
+            env=run_env, capture_output=True, text=True,
+        )
+        if result.returncode:
+            raise AssertionError(
+                f"dbt {step} --select {select} failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
