@@ -130,7 +130,8 @@ select
     case
         when episodes.is_short_break then null
         when own_lines.service_type <> 'RETURN_PLACEMENT' then own_lines.service_type
-        when interrupted_lines.service_type <> 'RETURN_PLACEMENT' then interrupted_lines.service_type
+        when episodes.is_temporary_placement and interrupted_lines.service_type <> 'RETURN_PLACEMENT'
+            then interrupted_lines.service_type
         else 'NO_BUDGET_LINE'
     end as placement_budget_line
 from placement_numbers as episodes
@@ -138,5 +139,4 @@ left join own_lines on own_lines.episode_id = episodes.episode_id
 left join placement_numbers as interrupted
     on interrupted.child_id = episodes.child_id
     and interrupted.episode_start_date = episodes.settled_episode_start_date
-    and episodes.is_temporary_placement
 left join own_lines as interrupted_lines on interrupted_lines.episode_id = interrupted.episode_id
