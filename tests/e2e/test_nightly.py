@@ -48,8 +48,10 @@ def test_nightly_run_builds_raw_and_staging_offline(fixture_landing, no_network,
         episodes = con.execute(
             "select child_id, episode_start_date::varchar, reason_episode_ceased_group, placement_type_description "
             "from staging.stg_placements__episodes order by 1, 2").fetchall()
-    assert sum(k.startswith("raw.") for k in counts) == 17  # 16 landing files + the load log
-    assert sum(k.startswith("staging.") for k in counts) == 16
+    # 16 landing files, the ONS postcode directory and authority lookup, and the load log.
+    assert sum(k.startswith("raw.") for k in counts) == 19
+    assert sum(k.startswith("staging.") for k in counts) == 18
+    assert {"lac.lac_measures", "lac.lac_month_end_snapshots"} <= set(counts)
     assert episodes[0][:3] == ("C0000001", "2022-11-01", "not_a_leaver")
     assert episodes[0][3].startswith("Foster placement")
     assert [e[0] for e in episodes] == ["C0000001", "C0000001", "C0000003"]

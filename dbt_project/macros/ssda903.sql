@@ -1,0 +1,139 @@
+{#- Dates in a return are DD/MM/YYYY text (DOMAIN.md 2.1). -#}
+{% macro format_dmy(column) -%}
+    {{ return(adapter.dispatch('format_dmy')(column)) }}
+{%- endmacro %}
+
+{% macro default__format_dmy(column) -%}
+    to_char({{ column }}, 'DD/MM/YYYY')
+{%- endmacro %}
+
+{% macro duckdb__format_dmy(column) -%}
+    strftime({{ column }}, '%d/%m/%Y')
+{%- endmacro %}
+
+{#- The collection year of an SSDA903 return (named by its end, as the DfE does): var ssda903_year,
+    else the latest complete year of the placements extract; `years_back` = 1 gives last year's. -#}
+{% macro ssda903_collection(years_back=0) -%}
+    select
+        cast(end_year - {{ years_back }} as integer) as collection_year,
+        cast(make_date(end_year - {{ years_back }} - 1, 4, 1) as date) as year_start,
+        cast(make_date(end_year - {{ years_back }}, 3, 31) as date) as year_end
+    from (
+        select
+        {%- if var('ssda903_year', none) %}
+            {{ var('ssda903_year') }} as end_year
+        {%- else %}
+            cast(case when extract(month from max(extract_date)) >= 4 then extract(year from max(extract_date))
+                      else extract(year from max(extract_date)) - 1 end as integer) as end_year
+            from {{ ref('stg_placements__episodes') }}
+        {%- endif %}
+    ) as chosen
+{%- endmacro %}
+
+{#- DOMAIN.md 2.7: the year's episodes; one still open at year end goes without DEC, REC and
+    REASON_PLACE_CHANGE. Short breaks carry no postcodes (rule 4). -#}
+{% macro ssda903_episodes(years_back=0) -%}
+with collection as ({{ ssda903_collection(years_back) }})
+select
+    episodes.child_id as "CHILD",
+    {{ format_dmy('episodes.episode_start_date') }} as "DECOM",
+    episodes.reason_new_episode as "RNE",
+    episodes.legal_status as "LS",
+    episodes.category_of_need as "CIN",
+    episodes.placement_type as "PLACE",
+    episodes.placement_provider as "PLACE_PROVIDER",
+    case when episodes.episode_end_date <= collection.year_end then {{ format_dmy('episodes.episode_end_date') }}
+    end as "DEC",
+    case when episodes.episode_end_date <= collection.year_end then episodes.reason_episode_ceased end as "REC",
+    case when episodes.episode_end_date <= collection.year_end then episodes.reason_place_change end
+        as "REASON_PLACE_CHANGE",
+    case when not episodes.is_short_break then episodes.home_postcode end as "HOME_POST",
+    case when not episodes.is_short_break then episodes.placement_postcode end as "PL_POST",
+    episodes.urn as "URN"
+from {{ ref('stg_placements__episodes') }} as episodes
+cross join collection
+where episodes.episode_start_date <= collection.year_end
+    and (episodes.episode_end_date is null or episodes.episode_end_date >= collection.year_start)
+{%- endmacro %}
+
+{#- Children with an episode in the year, SEX in the year's coding (DOMAIN.md 3.1); no MOTHER for
+    a child whose episodes in the year are all short breaks (rules 398, 399, 420). -#}
+{% macro ssda903_children(years_back=0) -%}
+    select
+        episodes.child_id,
+        bool_and(episodes.is_short_break) as is_short_breaks_only
+    from {{ ref('stg_placements__episodes') }} as episodes
+    cross join ({{ ssda903_collection(years_back) }}) as collection
+    where episodes.episode_start_date <= collection.year_end
+        and (episodes.episode_end_date is null or episodes.episode_end_date >= collection.year_start)
+    group by episodes.child_id
+{%- endmacro %}
+
+{% macro ssda903_sex(sex_column, collection_year) -%}
+    case when {{ collection_year }} >= 2025 then {{ sex_column }}
+         else case {{ sex_column }} when 'M' then '1' when 'F' then '2' end end
+{%- endmacro %}
+
+{% macro ssda903_header(years_back=0) -%}
+with collection as ({{ ssda903_collection(years_back) }}),
+children as ({{ ssda903_children(years_back) }})
+select
+    header.child_id as "CHILD",
+    {{ ssda903_sex('header.sex', 'collection.collection_year') }} as "SEX",
+    {{ format_dmy('header.date_of_birth') }} as "DOB",
+    header.ethnicity as "ETHNIC",
+    header.upn as "UPN",
+    case when children.is_short_breaks_only or header.is_mother is null then null
+         when header.is_mother then '1' else '0' end as "MOTHER",
+    case when not children.is_short_breaks_only then {{ format_dmy('header.mother_child_date_of_birth') }}
+    end as "MC_DOB"
+from {{ ref('stg_placements__header') }} as header
+inner join children on children.child_id = header.child_id
+cross join collection
+{%- endmacro %}
+
+{% macro ssda903_uasc(years_back=0) -%}
+with collection as ({{ ssda903_collection(years_back) }}),
+children as ({{ ssda903_children(years_back) }})
+select
+    uasc.child_id as "CHILD",
+    {{ ssda903_sex('header.sex', 'collection.collection_year') }} as "SEX",
+    {{ format_dmy('header.date_of_birth') }} as "DOB",
+    {{ format_dmy('uasc.uasc_ceased_date') }} as "DUC"
+from {{ ref('stg_placements__uasc') }} as uasc
+inner join children on children.child_id = uasc.child_id
+inner join {{ ref('stg_placements__header') }} as header on header.child_id = uasc.child_id
+cross join collection
+{%- endmacro %}
+
+{% macro ssda903_reviews(years_back=0) -%}
+with collection as ({{ ssda903_collection(years_back) }}),
+children as ({{ ssda903_children(years_back) }})
+select
+    reviews.child_id as "CHILD",
+    {{ format_dmy('header.date_of_birth') }} as "DOB",
+    {{ format_dmy('reviews.review_date') }} as "REVIEW",
+    reviews.participation_code as "REVIEW_CODE"
+from {{ ref('stg_placements__reviews') }} as reviews
+inner join children on children.child_id = reviews.child_id and not children.is_short_breaks_only
+inner join {{ ref('stg_placements__header') }} as header on header.child_id = reviews.child_id
+cross join collection
+where reviews.review_date between collection.year_start and collection.year_end
+{%- endmacro %}
+
+{% macro ssda903_missing(years_back=0) -%}
+with collection as ({{ ssda903_collection(years_back) }}),
+children as ({{ ssda903_children(years_back) }})
+select
+    missing.child_id as "CHILD",
+    {{ format_dmy('header.date_of_birth') }} as "DOB",
+    missing.missing_type as "MISSING",
+    {{ format_dmy('missing.missing_start_date') }} as "MIS_START",
+    case when missing.missing_end_date <= collection.year_end then {{ format_dmy('missing.missing_end_date') }}
+    end as "MIS_END"
+from {{ ref('stg_placements__missing') }} as missing
+inner join children on children.child_id = missing.child_id
+inner join {{ ref('stg_placements__header') }} as header on header.child_id = missing.child_id
+cross join collection
+where missing.missing_start_date between collection.year_start and collection.year_end
+{%- endmacro %}

@@ -1,0 +1,1 @@
+{{ ssda903_header(years_back=1) }}

@@ -1,0 +1,1 @@
+{{ ssda903_missing(years_back=1) }}

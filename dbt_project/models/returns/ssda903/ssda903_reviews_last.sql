@@ -1,0 +1,1 @@
+{{ ssda903_reviews(years_back=1) }}

@@ -1,0 +1,1 @@
+{{ ssda903_uasc(years_back=1) }}

@@ -1,0 +1,110 @@
+"""Write the SSDA903 return from the warehouse's return models and run the DfE validation rules on it.
+
+The validator (csc-validator-be-903) needs pandas<2, so it runs in its own virtual environment
+(`.venv-validator`, made by scripts/setup.sh) through `ssda903_validate.py`, which imports nothing
+from this project.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from ingest.settings import REPO_ROOT
+
+TABLES = ("header", "episodes", "uasc", "reviews", "missing")
+VALIDATOR_PYTHON = REPO_ROOT / ".venv-validator" / "bin" / "python"
+VALIDATOR_SCRIPT = Path(__file__).with_name("ssda903_validate.py")
+
+
+@dataclass
+class ReturnResult:
+    year: int
+    folder: Path
+    rows: dict[str, int]
+    report: dict
+
+    @property
+    def errors(self) -> int:
+        return self.report["summary"]["failed_error"]
+
+    @property
+    def ready(self) -> bool:
+        return self.errors == 0 and self.report["summary"]["rules"] > 0
+
+
+def collection_year(con: duckdb.DuckDBPyConnection) -> int:
+    """The year the return models were built for (the DfE names a year by its end)."""
+    row = con.execute("select max(strptime(\"DECOM\", '%d/%m/%Y')) from returns.ssda903_episodes").fetchone()[0]
+    if row is None:
+        raise RuntimeError("returns.ssda903_episodes is empty: nothing to return")
+    return row.year if row.month <= 3 else row.year + 1
+
+
+def _write(con: duckdb.DuckDBPyConnection, model: str, path: Path) -> int:
+    cur = con.execute(f"select * from returns.{model}")
+    names = [d[0] for d in cur.description]
+    rows = cur.fetchall()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows([["" if v is None else v for v in r] for r in rows])
+    return len(rows)
+
+
+def export(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]:
+    """This year's tables in `folder`, last year's in `folder/previous_year` (for the *_last rules)."""
+    rows = {t: _write(con, f"ssda903_{t}", folder / f"{t}.csv") for t in TABLES}
+    for t in TABLES:
+        _write(con, f"ssda903_{t}_last", folder / "previous_year" / f"{t}.csv")
+    return rows
+
+
+def validate(folder: Path, year: int, la_ons: str) -> dict:
+    if not VALIDATOR_PYTHON.exists():
+        raise RuntimeError(f"{VALIDATOR_PYTHON} is missing: run scripts/setup.sh to create the validator's venv")
+    report_path = folder / "validation_report.json"
+    subprocess.run(
+        [str(VALIDATOR_PYTHON), str(VALIDATOR_SCRIPT), "--year", str(year), "--la", la_ons,
+         "--this-year", str(folder), "--prev-year", str(folder / "previous_year"), "--output", str(report_path)],
+        check=True, capture_output=True, text=True,
+    )
+    report = json.loads(report_path.read_text())
+    write_markdown(report, folder / "validation_report.md")
+    return report
+
+
+def write_markdown(report: dict, path: Path) -> None:
+    s = report["summary"]
+    lines = [f"# SSDA903 {report['collection_year']} validation ({report['la']})", "",
+             f"{s['rules']} rules: {s['passed']} passed, {s['failed_error']} failed as errors "
+             f"({s['error_rows']} locations), {s['failed_query']} as queries ({s['query_rows']}), "
+             f"{s['skipped']} skipped (table not in the extract), {s['crashed']} crashed inside the validator.", ""]
+    for status, title in (("error", "Errors"), ("query", "Queries")):
+        failed = [r for r in report["rules"] if r["status"] == "failed" and r["severity"] == status]
+        lines += [f"## {title}", ""] + (["None."] if not failed else [])
+        for r in failed:
+            lines.append(f"### {r['code']}: {r.get('description', '')}")
+            lines.append("| table | row | child | fields |")
+            lines.append("|---|---|---|---|")
+            lines += [f"| {loc['table']} | {loc['row']} | {loc['child']} | {', '.join(loc.get('fields') or [])} |"
+                      for loc in r["locations"]]
+            lines.append("")
+        lines.append("")
+    for status, title in (("crashed", "Crashed (not run)"), ("skipped", "Skipped")):
+        codes = [r["code"] for r in report["rules"] if r["status"] == status]
+        lines += [f"## {title}", "", ", ".join(codes) or "None.", ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def export_and_validate(con: duckdb.DuckDBPyConnection, exports: Path, la_ons: str) -> ReturnResult:
+    year = collection_year(con)
+    folder = exports / "ssda903" / str(year)
+    rows = export(con, folder)
+    return ReturnResult(year, folder, rows, validate(folder, year, la_ons))
