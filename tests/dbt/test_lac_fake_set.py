@@ -1,6 +1,6 @@
 """Reconciliation: the LAC marts against an independent pandas reading of the external fake SSDA903 set.
 
-The fake set (shared/external/ssda903_fake_d2i, MIT, from the DfE validator's own tests) is loaded
+The fake set (tests/fixtures/external/ssda903_fake_d2i, MIT, from the DfE validator's own tests) is loaded
 through the placements reader as a council's history would be; tests/support/ssda903_pandas.py works
 the same measures out in a few lines of pandas from MEASURES.md alone. The two must agree exactly.
 """
@@ -16,12 +16,10 @@ from tests.conftest import FIXTURE_LANDING
 from tests.support.ssda903_pandas import fake_set_measures
 from tests.support.warehouse import dbt_build, load_landing
 
-FAKE_SET = Path(__file__).resolve().parents[3] / "shared" / "external" / "ssda903_fake_d2i"
+FAKE_SET = Path(__file__).resolve().parents[1] / "fixtures" / "external" / "ssda903_fake_d2i"
 TABLES = ["header", "episodes", "uasc", "reviews", "missing"]
 # The fake history ends on 1 April 2018; a later extract date makes 2018/19 a complete year.
 EXTRACT_DATE = "2019-03-31"
-
-pytestmark = pytest.mark.skipif(not FAKE_SET.exists(), reason="shared/external/ssda903_fake_d2i is not beside the repo")
 
 
 @pytest.fixture(scope="module")
