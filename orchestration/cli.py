@@ -4,6 +4,8 @@
   cscw nightly    load every waiting dated folder in date order, then build and test the marts
   cscw demo       generate, then nightly, then print a summary (the README's first command)
   cscw query SQL  run SQL on the warehouse, read-only, and print the result
+  cscw return ssda903 --year 2025
+                  build, export and validate the SSDA903 return for a collection year (named by its end)
   cscw summary    rows per table and where the warehouse file is
   cscw ui         the Dagster UI on 127.0.0.1
 """
@@ -129,6 +131,40 @@ def cmd_query(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_return(settings: Settings, args: argparse.Namespace) -> int:
+    from ingest.load import connect
+    from ingest.returns.ssda903 import export_and_validate
+    from ingest.settings import DBT_PROJECT_DIR
+
+    started = time.perf_counter()
+    # The return models and everything under them, tests included: a failing upstream test stops here.
+    dbt_vars = f"{{ssda903_year: {args.year}}}" if args.year else "{}"
+    log_dir = settings.home / "logs"
+    log_dir.mkdir(exist_ok=True)
+    dbt_log = log_dir / f"return-ssda903-{datetime.now():%Y%m%d-%H%M%S}.log"
+    with open(dbt_log, "w") as out:
+        code = subprocess.call(
+            [str(REPO_ROOT / ".venv" / "bin" / "dbt"), "build", "--select", "+path:models/returns",
+             "--vars", dbt_vars, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
+            stdout=out, stderr=subprocess.STDOUT)
+    if code:
+        log.error("return: dbt build of the return models failed (see %s); nothing exported", dbt_log)
+        return 1
+    with connect(settings.warehouse, read_only=True) as con:
+        result = export_and_validate(con, settings.exports, settings.la_ons)
+    s = result.report["summary"]
+    log.info("return: SSDA903 %d written to %s (%s)", result.year, result.folder,
+             ", ".join(f"{t} {n:,}" for t, n in result.rows.items()))
+    log.info("return: %d rules - %d passed, %d with errors (%d rows), %d queries, %d skipped, %d crashed (%.1fs)",
+             s["rules"], s["passed"], s["failed_error"], s["error_rows"], s["failed_query"], s["skipped"],
+             s["crashed"], time.perf_counter() - started)
+    if not result.ready:
+        log.error("return: NOT ready to submit; see %s", result.folder / "validation_report.md")
+        return 1
+    log.info("return: ready to submit (READY written)")
+    return 0
+
+
 def cmd_ui(settings: Settings, args: argparse.Namespace) -> int:
     dagster = REPO_ROOT / ".venv" / "bin" / "dagster"
     command = [str(dagster) if dagster.exists() else "dagster", "dev", "-w", str(REPO_ROOT / "workspace.yaml"),
@@ -155,6 +191,10 @@ def main(argv: list[str] | None = None) -> int:
     query = sub.add_parser("query", help="run SQL read-only and print the result")
     query.add_argument("sql")
     query.add_argument("--max-rows", type=int, default=40)
+    returns = sub.add_parser("return", help="build, export and validate a statutory return")
+    returns.add_argument("collection", choices=["ssda903"])
+    returns.add_argument("--year", type=int, help="collection year by its end, e.g. 2025 = 2024/25 "
+                                                   "(default: the latest complete year)")
     ui = sub.add_parser("ui", help="start the Dagster UI bound to 127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
 
@@ -163,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     apply_environment(settings)
     handler = {"generate": cmd_generate, "nightly": cmd_nightly, "demo": cmd_demo, "summary": cmd_summary,
-               "query": cmd_query, "ui": cmd_ui}[args.command]
+               "query": cmd_query, "return": cmd_return, "ui": cmd_ui}[args.command]
     return handler(settings, args)
 
 

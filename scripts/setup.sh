@@ -17,6 +17,15 @@ fi
 [ -x .venv/bin/uv ] || .venv/bin/python -m pip install --quiet --disable-pip-version-check uv
 .venv/bin/uv pip install --quiet --python .venv/bin/python -e ".${extras}"
 
+# The DfE validator (pandas<2) gets its own venv; its pins live in pyproject.toml [tool.cscw].
+if [ ! -x .venv-validator/bin/python ]; then
+  echo "setup: creating .venv-validator for the DfE SSDA903 validator"
+  "$python" -m venv .venv-validator
+fi
+mapfile -t validator_pins < <(.venv/bin/python -c \
+  'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["tool"]["cscw"]["validator-requirements"]))')
+.venv/bin/uv pip install --quiet --python .venv-validator/bin/python "${validator_pins[@]}"
+
 # @dbt_assets reads target/manifest.json at import time: build it here, never at import.
 export DBT_SEND_ANONYMOUS_USAGE_STATS=false DO_NOT_TRACK=1
 (cd dbt_project && ../.venv/bin/dbt parse --quiet --profiles-dir . --target lint)

@@ -31,7 +31,7 @@
 {%- endmacro %}
 
 {#- DOMAIN.md 2.7: the year's episodes; one still open at year end goes without DEC, REC and
-    REASON_PLACE_CHANGE. Short breaks carry no postcodes (rule 4). -#}
+    REASON_PLACE_CHANGE. Short breaks carry no postcodes and no URN (rule 214). -#}
 {% macro ssda903_episodes(years_back=0) -%}
 with collection as ({{ ssda903_collection(years_back) }})
 select
@@ -49,7 +49,7 @@ select
         as "REASON_PLACE_CHANGE",
     case when not episodes.is_short_break then episodes.home_postcode end as "HOME_POST",
     case when not episodes.is_short_break then episodes.placement_postcode end as "PL_POST",
-    episodes.urn as "URN"
+    case when not episodes.is_short_break then episodes.urn end as "URN"
 from {{ ref('stg_placements__episodes') }} as episodes
 cross join collection
 where episodes.episode_start_date <= collection.year_end
@@ -61,14 +61,20 @@ where episodes.episode_start_date <= collection.year_end
 {% macro ssda903_children(years_back=0) -%}
     select
         episodes.child_id,
-        bool_and(episodes.is_short_break) as is_short_breaks_only
+        bool_and(episodes.is_short_break) as is_short_breaks_only,
+        -- Rule 625 reads "the DEC of the latest episode" as the latest DEC sent, even when a later
+        -- episode is still open: a baby born after it is left to next year's return.
+        coalesce(max(case when episodes.episode_end_date <= collection.year_end then episodes.episode_end_date end),
+                 collection.year_end) as last_day_in_year
     from {{ ref('stg_placements__episodes') }} as episodes
     cross join ({{ ssda903_collection(years_back) }}) as collection
     where episodes.episode_start_date <= collection.year_end
         and (episodes.episode_end_date is null or episodes.episode_end_date >= collection.year_start)
-    group by episodes.child_id
+    group by episodes.child_id, collection.year_end
 {%- endmacro %}
 
+{#- SEX in the coding of the return being sent: last year's tables are recoded too, because rule 202
+    compares this year's SEX with last year's as text (DOMAIN.md 2.3). -#}
 {% macro ssda903_sex(sex_column, collection_year) -%}
     case when {{ collection_year }} >= 2025 then {{ sex_column }}
          else case {{ sex_column }} when 'M' then '1' when 'F' then '2' end end
@@ -79,13 +85,15 @@ with collection as ({{ ssda903_collection(years_back) }}),
 children as ({{ ssda903_children(years_back) }})
 select
     header.child_id as "CHILD",
-    {{ ssda903_sex('header.sex', 'collection.collection_year') }} as "SEX",
+    {{ ssda903_sex('header.sex', 'collection.collection_year + ' ~ years_back) }} as "SEX",
     {{ format_dmy('header.date_of_birth') }} as "DOB",
     header.ethnicity as "ETHNIC",
     header.upn as "UPN",
     case when children.is_short_breaks_only or header.is_mother is null then null
-         when header.is_mother then '1' else '0' end as "MOTHER",
-    case when not children.is_short_breaks_only then {{ format_dmy('header.mother_child_date_of_birth') }}
+         when header.is_mother and header.mother_child_date_of_birth <= children.last_day_in_year then '1'
+         else '0' end as "MOTHER",
+    case when not children.is_short_breaks_only and header.mother_child_date_of_birth <= children.last_day_in_year
+         then {{ format_dmy('header.mother_child_date_of_birth') }}
     end as "MC_DOB"
 from {{ ref('stg_placements__header') }} as header
 inner join children on children.child_id = header.child_id
@@ -97,7 +105,7 @@ with collection as ({{ ssda903_collection(years_back) }}),
 children as ({{ ssda903_children(years_back) }})
 select
     uasc.child_id as "CHILD",
-    {{ ssda903_sex('header.sex', 'collection.collection_year') }} as "SEX",
+    {{ ssda903_sex('header.sex', 'collection.collection_year + ' ~ years_back) }} as "SEX",
     {{ format_dmy('header.date_of_birth') }} as "DOB",
     {{ format_dmy('uasc.uasc_ceased_date') }} as "DUC"
 from {{ ref('stg_placements__uasc') }} as uasc
@@ -121,6 +129,8 @@ cross join collection
 where reviews.review_date between collection.year_start and collection.year_end
 {%- endmacro %}
 
+{#- Missing and away episodes open at any time in the year (one still open at the start of the year
+    is listed again, rule 576); an end after year end is blanked. -#}
 {% macro ssda903_missing(years_back=0) -%}
 with collection as ({{ ssda903_collection(years_back) }}),
 children as ({{ ssda903_children(years_back) }})
@@ -135,5 +145,6 @@ from {{ ref('stg_placements__missing') }} as missing
 inner join children on children.child_id = missing.child_id
 inner join {{ ref('stg_placements__header') }} as header on header.child_id = missing.child_id
 cross join collection
-where missing.missing_start_date between collection.year_start and collection.year_end
+where missing.missing_start_date <= collection.year_end
+    and (missing.missing_end_date is null or missing.missing_end_date >= collection.year_start)
 {%- endmacro %}

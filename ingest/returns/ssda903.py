@@ -104,7 +104,13 @@ def write_markdown(report: dict, path: Path) -> None:
 
 
 def export_and_validate(con: duckdb.DuckDBPyConnection, exports: Path, la_ons: str) -> ReturnResult:
+    """Write and validate the return; READY appears beside the files only when it has no errors."""
     year = collection_year(con)
     folder = exports / "ssda903" / str(year)
+    ready_marker = folder / "READY"
+    ready_marker.unlink(missing_ok=True)
     rows = export(con, folder)
-    return ReturnResult(year, folder, rows, validate(folder, year, la_ons))
+    result = ReturnResult(year, folder, rows, validate(folder, year, la_ons))
+    if result.ready:
+        ready_marker.write_text(f"SSDA903 {year}: no validation errors\n", encoding="utf-8")
+    return result

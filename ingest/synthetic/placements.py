@@ -15,7 +15,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from .common import age_on, ages_on, birthday, days, fmt_dates, make_ids, pick
+from .common import age_on, ages_on, birthday, days, fmt_dates, make_ids, pick, to_date
 from .people import ethnicities, no_leap_day, upns
 from .postcodes import PostcodePool
 from .providers import Registry
@@ -161,7 +161,7 @@ class CareSimulator:
             "MBU": "R3",
             "YOI": "R5",
             "NHS": "R2",
-            "SHORT_BREAK": "K2",
+            "SHORT_BREAK": "R1",
         }.get(kind)
         if kind == "SUPPORTED":
             place = "H5" if d < P2_H5_LAST else "K3"
@@ -169,8 +169,6 @@ class CareSimulator:
             place = "P2"
         elif kind == "ADOPT":
             place = "A6" if rng.random() < 0.85 else "A4"
-        if uasc:
-            pl_post = ""
         return Placement(kind, place, prov.pr, prov.urn, pl_post, prov.provider_id)
 
     def choose_kind(self, age: int, d: int, disabled: bool, uasc: bool) -> str:
@@ -496,7 +494,7 @@ class CareSimulator:
                     tpl = Placement(
                         pl.kind, kind, "", "", pl.pl_post if rng.random() < 0.2 else "", pl.provider_id, pl.key
                     )
-                    if not tpl.pl_post and not uasc:
+                    if not tpl.pl_post:
                         tpl.pl_post = self._postcode(0.7)
                         while tpl.pl_post == home:
                             tpl.pl_post = self._postcode(0.7)
@@ -609,14 +607,15 @@ def simulate(rng: np.random.Generator, pool: PostcodePool, registry: Registry, *
                     "S",
                     ls,
                     "N2",
-                    "K2",
+                    # Short breaks carry no URN or postcode (rule 214) yet K2 needs a URN (218): R1 needs neither.
+                    "R1",
                     prov.pr,
                     e,
                     "E4A",
                     "",
                     "",
                     "",
-                    prov.urn,
+                    "",
                     key,
                     prov.provider_id,
                     "SHORT_BREAK",
@@ -684,7 +683,7 @@ def _extras(rng: np.random.Generator, ep: pd.DataFrame, children: pd.DataFrame, 
     care = ep[~ep["LS"].isin(["V3", "V4"]) & ~ep["PLACE"].isin(TEMPORARY)].copy()
     care["b11"] = [birthday(int(dob[c]), 11) for c in care["CHILD"]]
     care["s"] = np.maximum(care["DECOM"], care["b11"])
-    care["e"] = np.minimum(care["DEC"], end)
+    care["e"] = np.fmin(care["DEC"], end)  # an open episode runs to the extract date
     care = care[care["e"] - care["s"] > 2]
     prone = {c: rng.gamma(0.3, 1 / 0.3) * (rng.random() < 0.45) for c in care["CHILD"].unique()}
     miss = []
@@ -694,7 +693,8 @@ def _extras(rng: np.random.Generator, ep: pd.DataFrame, children: pd.DataFrame, 
             ms = int(s + rng.integers(0, max(1, int(e - s))))
             r = rng.random()
             length = 0 if r < 0.35 else (int(rng.integers(1, 4)) if r < 0.9 else int(rng.integers(4, 40)))
-            miss.append((child, "M" if rng.random() < 0.6 else "A", ms, ms + length))
+            # Back by the time the placement ends (rule 575).
+            miss.append((child, "M" if rng.random() < 0.6 else "A", ms, min(ms + length, int(e))))
     # A child cannot go missing again before coming back: keep incidents that start after the last one ended.
     kept, last_end = [], {}
     for row in sorted(miss, key=lambda m: (m[0], m[2])):
@@ -708,12 +708,22 @@ def _extras(rng: np.random.Generator, ep: pd.DataFrame, children: pd.DataFrame, 
     girls = ep.merge(children[["child_id", "sex"]], left_on="CHILD", right_on="child_id")
     girls = girls[(girls["sex"] == 2) & ~girls["LS"].isin(["V3", "V4"])]
     girls = girls.groupby("CHILD").agg(s=("DECOM", "min"), e=("DEC", "max")).reset_index()
+    ends = ep.dropna(subset=["DEC"]).groupby("CHILD")["DEC"].apply(lambda d: np.sort(d.to_numpy()))
     mothers = {}
     for child, s, e in girls.itertuples(index=False):
         b15 = birthday(int(dob[child]), 15)
         lo, hi = max(s, b15), min(e, end)
         if hi - lo > 60 and rng.random() < 0.06:
-            mothers[child] = int(rng.integers(lo, hi))
+            born = int(rng.integers(lo, hi))
+            # Rule 625 reads MC_DOB against the latest DEC sent in the year of the birth: a birth after the
+            # year's last episode change would be refused, so the baby arrives with that change instead.
+            year_end = days(date(to_date(born).year + (to_date(born).month >= 4), 3, 31))
+            dec = ends.get(child, np.array([]))
+            in_year = dec[(dec <= year_end) & (dec > year_end - 365)]
+            if len(in_year) and in_year.max() < born:
+                born = int(in_year.max())
+            if born >= lo:
+                mothers[child] = born
     return {"reviews": rv, "missing": ms, "mothers": mothers}
 
 

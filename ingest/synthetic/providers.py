@@ -90,11 +90,13 @@ def build_registry(rng: np.random.Generator, pool: PostcodePool, scale: float) -
     for i in range(int(6 * grow)):
         pc, ins = building(0.3)
         add("RES_DIS", "PR4" if i % 3 else "PR5", _sc_urn(rng, used), pc, ins)
+    # Registered supported accommodation (K3) with a URN must be in the council's own area (rule 241).
     for i in range(int(18 * grow)):
-        pc, ins = building(0.6)
+        pc, ins = building(1.0)
         add("SUPPORTED", "PR4" if i % 3 else "PR5", _sc_urn(rng, used), pc, ins)
+    # P2 placements turn into K3 in 2024 (RNE T, same provider), so these are in the area too.
     for i in range(int(6 * grow)):
-        pc, ins = building(0.7)
+        pc, ins = building(1.0)
         add("SIXTEEN_PLUS", "PR4" if i % 2 else "PR5", _num_urn(rng, used), pc, ins)
     for i in range(int(10 * grow)):
         pc, ins = building(0.3)
