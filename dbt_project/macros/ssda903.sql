@@ -49,7 +49,13 @@ select
         as "REASON_PLACE_CHANGE",
     case when not episodes.is_short_break then episodes.home_postcode end as "HOME_POST",
     case when not episodes.is_short_break then episodes.placement_postcode end as "PL_POST",
-    case when not episodes.is_short_break then episodes.urn end as "URN"
+    -- No URN where the year's rules say none is recorded (rule 222; H5 until 2022/23, P2 while it existed),
+    -- judged by the return being sent so last year's tables match this year's first episodes (503F).
+    case when not episodes.is_short_break
+              and episodes.placement_type not in ('P1', 'P2', 'P3', 'R1', 'R2', 'R5', 'T0', 'T1', 'T2', 'T3', 'T4',
+                                                  'Z1', 'Z11', 'Z12', 'Z13', 'Z14')
+              and not (episodes.placement_type = 'H5' and collection.collection_year + {{ years_back }} <= 2023)
+         then episodes.urn end as "URN"
 from {{ ref('stg_placements__episodes') }} as episodes
 cross join collection
 where episodes.episode_start_date <= collection.year_end

@@ -47,9 +47,13 @@ def collection_year(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _write(con: duckdb.DuckDBPyConnection, model: str, path: Path) -> int:
+    """One CSV per table; a table with no rows is left out (the validator then skips its rules)."""
     cur = con.execute(f"select * from returns.{model}")
     names = [d[0] for d in cur.description]
     rows = cur.fetchall()
+    path.unlink(missing_ok=True)
+    if not rows:
+        return 0
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
@@ -70,11 +74,14 @@ def validate(folder: Path, year: int, la_ons: str) -> dict:
     if not VALIDATOR_PYTHON.exists():
         raise RuntimeError(f"{VALIDATOR_PYTHON} is missing: run scripts/setup.sh to create the validator's venv")
     report_path = folder / "validation_report.json"
-    subprocess.run(
-        [str(VALIDATOR_PYTHON), str(VALIDATOR_SCRIPT), "--year", str(year), "--la", la_ons,
-         "--this-year", str(folder), "--prev-year", str(folder / "previous_year"), "--output", str(report_path)],
-        check=True, capture_output=True, text=True,
-    )
+    previous = folder / "previous_year"
+    command = [str(VALIDATOR_PYTHON), str(VALIDATOR_SCRIPT), "--year", str(year), "--la", la_ons,
+               "--this-year", str(folder), "--output", str(report_path)]
+    if any(previous.glob("*.csv")):
+        command += ["--prev-year", str(previous)]
+    run = subprocess.run(command, capture_output=True, text=True)
+    if run.returncode:
+        raise RuntimeError(f"the SSDA903 validator could not run on {folder}: {run.stderr.strip()[-2000:]}")
     report = json.loads(report_path.read_text())
     write_markdown(report, folder / "validation_report.md")
     return report

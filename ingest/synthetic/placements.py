@@ -337,6 +337,13 @@ class CareSimulator:
         def new(d, kind, same=False, prev=None):
             a = age_on(dob, d)
             pl = self.placement(kind, d, a, home, uasc)
+            # A move to a new carer must differ from the last placement (rule 435): redraw a repeat.
+            last = timeline[-1][1] if timeline else None
+            for _ in range(10):
+                if same or last is None or (pl.place, pl.pr, pl.urn, pl.pl_post) != (
+                        last.place, last.pr, last.urn, last.pl_post):
+                    break
+                pl = self.placement(kind, d, a, home, uasc)
             if same and prev is not None:
                 pl.pr, pl.urn, pl.pl_post, pl.provider_id, pl.key = (
                     prev.pr,
@@ -693,8 +700,8 @@ def _extras(rng: np.random.Generator, ep: pd.DataFrame, children: pd.DataFrame, 
             ms = int(s + rng.integers(0, max(1, int(e - s))))
             r = rng.random()
             length = 0 if r < 0.35 else (int(rng.integers(1, 4)) if r < 0.9 else int(rng.integers(4, 40)))
-            # Back by the time the placement ends (rule 575).
-            miss.append((child, "M" if rng.random() < 0.6 else "A", ms, min(ms + length, int(e))))
+            # Back before the placement ends (rules 575 and 580: missing on the day care ends means E8).
+            miss.append((child, "M" if rng.random() < 0.6 else "A", ms, max(ms, min(ms + length, int(e) - 1))))
     # A child cannot go missing again before coming back: keep incidents that start after the last one ended.
     kept, last_end = [], {}
     for row in sorted(miss, key=lambda m: (m[0], m[2])):

@@ -1,0 +1,131 @@
+"""The SSDA903 return: regenerated from the default synthetic history, validated by the DfE's rules.
+
+The validator (csc-validator-be-903) runs in its own venv, as in production. A clean history must
+give zero errors; planted faults must give their rule codes; a failing upstream dbt test or a
+failing validation must leave the return without its READY mark.
+"""
+
+import csv
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ingest.load import connect
+from ingest.returns.ssda903 import VALIDATOR_PYTHON, export_and_validate, validate
+from ingest.synthetic import generate
+from orchestration.cli import main as cscw
+from tests.support.warehouse import dbt_build, load_landing
+
+END_DATE = date(2026, 11, 22)  # the default synthetic set, pinned so the test does not drift with the calendar
+LA = "E10000003"
+
+pytestmark = pytest.mark.skipif(not VALIDATOR_PYTHON.exists(), reason="scripts/setup.sh makes .venv-validator")
+
+
+@pytest.fixture(scope="module")
+def synthetic_return(reference_warehouse, tmp_path_factory):
+    work = tmp_path_factory.mktemp("ssda903")
+    generate(work / "landing", end_date=END_DATE, nights=1, la_ons=LA, la_dfe="873")
+    warehouse = work / "warehouse.duckdb"
+    shutil.copy(reference_warehouse, warehouse)
+    load_landing(warehouse, work / "landing")
+    dbt_build(warehouse, "+path:models/returns", work)
+    with connect(warehouse, read_only=True) as con:
+        result = export_and_validate(con, work / "exports", LA)
+    return warehouse, result
+
+
+def _failures(report: dict) -> dict[str, list[dict]]:
+    return {r["code"]: r["locations"] for r in report["rules"] if r["status"] == "failed" and r["severity"] == "error"}
+
+
+def test_latest_complete_year_has_zero_errors(synthetic_return):
+    _, result = synthetic_return
+    assert result.year == 2026
+    assert result.rows["episodes"] > 1000 and result.rows["header"] > 500
+    summary = result.report["summary"]
+    assert _failures(result.report) == {}, result.folder / "validation_report.md"
+    # Rules really ran: most of the pack, on this year's and last year's tables.
+    assert summary["passed"] > 150
+    assert {r["code"] for r in result.report["rules"] if r["status"] == "crashed"} <= {"231", "233"}
+    assert (result.folder / "READY").exists()
+    with open(result.folder / "episodes.csv", encoding="utf-8") as f:
+        header = next(csv.reader(f))
+    assert header == ["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
+                      "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"]
+
+
+def _edit(path: Path, choose, change) -> str:
+    """Change the first row `choose` accepts (from the middle of the file down); return its CHILD."""
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    start = len(rows) // 2
+    for row in rows[start:] + rows[:start]:
+        if choose(row):
+            change(row)
+            break
+    else:
+        raise AssertionError(f"no row to plant a fault in {path.name}")
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return row["CHILD"]
+
+
+def test_planted_faults_give_their_rule_codes(synthetic_return, tmp_path):
+    _, result = synthetic_return
+    folder = tmp_path / "planted"
+    shutil.copytree(result.folder, folder)
+    used: set[str] = set()
+
+    def fresh(row):
+        return row["CHILD"] not in used
+
+    planted = {}
+    for code, table, choose, change in [
+        ("101", "header", lambda r: True, lambda r: r.update(SEX="X")),
+        ("103", "header", lambda r: True, lambda r: r.update(ETHNIC="XXXX")),
+        ("145", "episodes", lambda r: True, lambda r: r.update(CIN="N0")),
+        ("222", "episodes", lambda r: r["PLACE"] == "P1", lambda r: r.update(URN="SC123456")),
+        ("392c", "episodes", lambda r: r["HOME_POST"] != "", lambda r: r.update(HOME_POST="ZZ99 9ZZ")),
+        ("550", "episodes", lambda r: r["PLACE"] == "U6", lambda r: r.update(PLACE_PROVIDER="PR0")),
+    ]:
+        child = _edit(folder / f"{table}.csv", lambda r, c=choose: fresh(r) and c(r), change)
+        used.add(child)
+        planted[code] = child
+    report = validate(folder, result.year, LA)
+    failures = _failures(report)
+    for code, child in planted.items():
+        assert code in failures, f"planted {code} on {child} was not reported"
+        assert child in {loc["child"] for loc in failures[code]}, code
+    assert not (folder / "READY").exists()
+
+
+def test_cli_other_year_and_what_stops_the_return(synthetic_return, cscw_home):
+    warehouse, _ = synthetic_return
+    shutil.copy(warehouse, cscw_home.warehouse)
+    folder = cscw_home.exports / "ssda903" / "2025"
+
+    # Any complete year can be asked for; 2024/25 is clean too.
+    assert cscw(["return", "ssda903", "--year", "2025"]) == 0
+    assert (folder / "READY").exists()
+
+    # A validation error: the files are written with their report, but the return is not ready.
+    with connect(cscw_home.warehouse) as con:
+        con.execute("update raw.placements__episodes set urn = 'SC123456' where place = 'P1' "
+                    "and decom between date '2024-04-01' and date '2025-03-31'")
+    assert cscw(["return", "ssda903", "--year", "2025"]) == 1
+    assert not (folder / "READY").exists()
+    assert "222" in _failures(json.loads((folder / "validation_report.json").read_text()))
+
+    # A failing upstream dbt test (a duplicated episode) stops the build before anything is exported.
+    (folder / "episodes.csv").unlink()
+    with connect(cscw_home.warehouse) as con:
+        con.execute("insert into raw.placements__episodes select * from raw.placements__episodes limit 1")
+    assert cscw(["return", "ssda903", "--year", "2025"]) == 1
+    assert not (folder / "episodes.csv").exists()
+    assert not (folder / "READY").exists()
