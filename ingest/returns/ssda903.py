@@ -20,6 +20,9 @@ from ingest.settings import REPO_ROOT
 TABLES = ("header", "episodes", "uasc", "reviews", "missing")
 VALIDATOR_PYTHON = REPO_ROOT / ".venv-validator" / "bin" / "python"
 VALIDATOR_SCRIPT = Path(__file__).with_name("ssda903_validate.py")
+# csc-validator-be-903 0.1.17 carries rule packs for 2022/23 (2023) to 2026/27; an older year is
+# checked against the oldest pack, and the report says so.
+OLDEST_RULE_PACK = 2023
 
 
 @dataclass
@@ -79,6 +82,8 @@ def validate(folder: Path, year: int, la_ons: str) -> dict:
                "--this-year", str(folder), "--output", str(report_path)]
     if any(previous.glob("*.csv")):
         command += ["--prev-year", str(previous)]
+    if year < OLDEST_RULE_PACK:
+        command += ["--rule-pack", str(OLDEST_RULE_PACK)]
     run = subprocess.run(command, capture_output=True, text=True)
     if run.returncode:
         raise RuntimeError(f"the SSDA903 validator could not run on {folder}: {run.stderr.strip()[-2000:]}")

@@ -56,3 +56,12 @@ def test_nightly_job_and_schedule(graph):
     job = definitions.resolve_job_def("nightly")
     assert job is not None
     assert definitions.resolve_schedule_def("nightly_schedule").cron_schedule == "30 2 * * *"
+
+
+def test_the_return_is_gated_by_a_blocking_dfe_validation_check(graph):
+    _, asset_graph = graph
+    key = dg.AssetKey(["exports", "ssda903_return"])
+    assert {dg.AssetKey(["returns", "ssda903_episodes"]), dg.AssetKey(["returns", "ssda903_header_last"])} <= set(
+        asset_graph.get(key).parent_keys)
+    check = asset_graph.get_check_spec(dg.AssetCheckKey(key, "ssda903_return_valid"))
+    assert check.blocking
