@@ -145,6 +145,7 @@ def cmd_return(settings: Settings, args: argparse.Namespace) -> int:
     with open(dbt_log, "w") as out:
         code = subprocess.call(
             [str(REPO_ROOT / ".venv" / "bin" / "dbt"), "build", "--select", "+path:models/returns",
+             "--indirect-selection", "buildable",
              "--vars", dbt_vars, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
             stdout=out, stderr=subprocess.STDOUT)
     if code:

@@ -43,9 +43,9 @@ class ReturnResult:
 
 def collection_year(con: duckdb.DuckDBPyConnection) -> int:
     """The year the return models were built for (the DfE names a year by its end)."""
-    row = con.execute("select max(strptime(\"DECOM\", '%d/%m/%Y')) from returns.ssda903_episodes").fetchone()[0]
+    row = con.execute("select max(strptime(\"DECOM\", '%d/%m/%Y')) from returns.ssda903_return_episodes").fetchone()[0]
     if row is None:
-        raise RuntimeError("returns.ssda903_episodes is empty: nothing to return")
+        raise RuntimeError("returns.ssda903_return_episodes is empty: nothing to return")
     return row.year if row.month <= 3 else row.year + 1
 
 
@@ -67,9 +67,9 @@ def _write(con: duckdb.DuckDBPyConnection, model: str, path: Path) -> int:
 
 def export(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]:
     """This year's tables in `folder`, last year's in `folder/previous_year` (for the *_last rules)."""
-    rows = {t: _write(con, f"ssda903_{t}", folder / f"{t}.csv") for t in TABLES}
+    rows = {t: _write(con, f"ssda903_return_{t}", folder / f"{t}.csv") for t in TABLES}
     for t in TABLES:
-        _write(con, f"ssda903_{t}_last", folder / "previous_year" / f"{t}.csv")
+        _write(con, f"ssda903_return_{t}_last", folder / "previous_year" / f"{t}.csv")
     return rows
 
 

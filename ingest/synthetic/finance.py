@@ -60,6 +60,8 @@ def simulate(rng: np.random.Generator, lac: dict, *, end_date: date, scale: floa
     first["service_type"] = [
         budget_line(p, q, c) for p, q, c in zip(first["place"], first["pr"], first["cin"], strict=False)
     ]
+    # Short breaks are the council's own residential unit, whatever PLACE the return needs (R1).
+    first.loc[first["ls"].isin(["V3", "V4"]), "service_type"] = "INHOUSE_RES"
     pl = first[~first["service_type"].isin(["NO_BUDGET_LINE", "OTHER"])].reset_index()
     pl = pl.sort_values(["start", "child_id"], kind="stable").reset_index(drop=True)
     n = len(pl)

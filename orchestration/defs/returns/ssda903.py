@@ -10,7 +10,7 @@ from ingest.returns.ssda903 import TABLES, export_and_validate
 from orchestration.lib.resources import WarehouseResource
 
 RETURN_KEY = dg.AssetKey(["exports", "ssda903_return"])
-MODELS = [dg.AssetKey(["returns", f"ssda903_{t}{suffix}"]) for t in TABLES for suffix in ("", "_last")]
+MODELS = [dg.AssetKey(["returns", f"ssda903_return_{t}{suffix}"]) for t in TABLES for suffix in ("", "_last")]
 
 
 @dg.asset(

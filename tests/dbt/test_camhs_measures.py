@@ -1,0 +1,57 @@
+"""CAMHS waiting times against hand-worked cases.
+
+tests/fixtures/camhs_cases holds 28 hand-made referrals, each a case from the issue (waits of exactly
+126 and 127 days, a discharge the day before first contact, a referral received on a week-ending
+Sunday, urgent eating-disorder treatment on day 7 and day 8, a week with the ADHD list closed, ...);
+its README says which referral is which. The expected rows were worked out from MEASURES.md and
+DOMAIN.md 4.9 without the SQL; the fixture goes through the real gate and dbt build.
+"""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from expectations.run import gate
+from tests.support.expected import assert_matches, read_expected
+from tests.support.warehouse import dbt_build, load_landing
+
+CASES = Path(__file__).resolve().parents[1] / "fixtures" / "camhs_cases"
+WEEKLY_KEY = ("week_ending", "pathway", "priority", "looked_after")
+MEASURE_KEY = ("measure_code", "period_type", "period_end", "breakdown_type", "breakdown_value")
+
+
+@pytest.fixture(scope="module")
+def camhs_cases(reference_warehouse, tmp_path_factory):
+    work = tmp_path_factory.mktemp("camhs_cases")
+    warehouse = work / "warehouse.duckdb"
+    shutil.copy(reference_warehouse, warehouse)
+    load_landing(warehouse, CASES / "landing", gate=gate)
+    dbt_build(warehouse, "+path:models/marts/camhs", work)
+    return warehouse
+
+
+def test_weekly_waiting_list(camhs_cases):
+    expected = read_expected(CASES / "expected_weekly.csv", WEEKLY_KEY)
+    weeks = ", ".join(sorted({f"date '{k[0]}'" for k in expected}))
+    assert_matches(
+        camhs_cases, f"select * from camhs.camhs_weekly_waiting_list where week_ending in ({weeks})", expected,
+        WEEKLY_KEY,
+        exact=("waiting_list", "waiting_over_18w", "waiting_0_4w", "waiting_4_12w", "waiting_12_18w",
+               "waiting_18_52w", "waiting_52w_plus", "planned_waiting_list", "trajectory_gap", "is_list_closed"),
+        approx=("pct_waiting_under_18w",),
+    )
+
+
+def test_monthly_and_yearly_measures(camhs_cases):
+    expected = read_expected(CASES / "expected_measures.csv", MEASURE_KEY)
+    periods = " or ".join(sorted({f"(period_type = '{k[1]}' and period_end = date '{k[2]}')" for k in expected}))
+    assert_matches(camhs_cases, f"select * from camhs.camhs_measures where {periods}", expected, MEASURE_KEY,
+                   exact=("numerator", "denominator"), approx=("value",))
+
+
+def test_every_measure_has_at_least_two_hand_worked_cases():
+    expected = read_expected(CASES / "expected_measures.csv", MEASURE_KEY)
+    for code in {k[0] for k in expected}:
+        figures = [row for k, row in expected.items() if k[0] == code and (row["value"] or "0") not in ("0", "0.0000")]
+        assert len(figures) >= 2, code
