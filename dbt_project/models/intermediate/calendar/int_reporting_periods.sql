@@ -1,6 +1,7 @@
 -- Complete months and financial years from the first month of SSDA903 history to the latest
 -- placements extract. year_window_start opens the year that "in the year" measures look back over:
--- the financial year itself, or the 12 months ending at a month end.
+-- the financial year itself, or the 12 months ending at a month end. population_0_17 is the council's
+-- for the calendar year containing period end, else the latest year before it (for rates per 10,000).
 with bounds as (
     select
         cast(date_trunc('month', min(episode_start_date)) as date) as first_month,
@@ -29,13 +30,33 @@ year_periods as (
         cast({{ add_months('period_start', 12) }} - 1 as date) as period_end
     from months
     where extract(month from period_start) = 4
+),
+
+population as (
+    select population_year, max(population_0_17) as population_0_17
+    from {{ ref('stg_reference__population') }}
+    where la_code in ('{{ var("la_ons") }}', '{{ var("la_dfe") }}')
+    group by population_year
+),
+
+periods as (
+    select
+        periods.period_type,
+        periods.period_start,
+        periods.period_end,
+        cast({{ add_months('periods.period_end + 1', -12) }} as date) as year_window_start,
+        (select max(population.population_year) from population
+         where population.population_year <= extract(year from periods.period_end)) as population_year
+    from (select * from month_periods union all select * from year_periods) as periods
+    cross join bounds
+    where periods.period_end <= bounds.data_date
 )
 
 select
     periods.period_type,
     periods.period_start,
     periods.period_end,
-    cast({{ add_months('periods.period_end + 1', -12) }} as date) as year_window_start
-from (select * from month_periods union all select * from year_periods) as periods
-cross join bounds
-where periods.period_end <= bounds.data_date
+    periods.year_window_start,
+    population.population_0_17
+from periods
+left join population on population.population_year = periods.population_year

@@ -18,19 +18,6 @@ episodes as (
     select * from {{ ref('int_episodes_sequenced') }}
 ),
 
-population as (
-    -- The year containing period end, else the latest year before it (MEASURES.md lac_rate_per_10k).
-    select
-        periods.period_type,
-        periods.period_end,
-        max(population.population_year) as population_year
-    from periods
-    inner join {{ ref('stg_reference__population') }} as population
-        on population.la_code in ('{{ var("la_ons") }}', '{{ var("la_dfe") }}')
-        and population.population_year <= extract(year from periods.period_end)
-    group by periods.period_type, periods.period_end
-),
-
 stock as (
     select
         period_type,
@@ -47,22 +34,6 @@ stock as (
         count(case when child_id is not null and distance_miles is null then 1 end) as distance_not_known_count
     from at_period_end
     group by period_type, period_start, period_end
-),
-
-rates as (
-    select
-        stock.period_type,
-        stock.period_start,
-        stock.period_end,
-        stock.lac_count,
-        population_figures.population_0_17
-    from stock
-    left join population
-        on population.period_type = stock.period_type and population.period_end = stock.period_end
-    left join (
-        select distinct population_year, population_0_17 from {{ ref('stg_reference__population') }}
-        where la_code in ('{{ var("la_ons") }}', '{{ var("la_dfe") }}')
-    ) as population_figures on population_figures.population_year = population.population_year
 ),
 
 starts as (
@@ -199,8 +170,10 @@ measures as (
         cast(null as bigint) as not_known_count
     from stock
     union all
-    select period_type, period_start, period_end, 'lac_rate_per_10k', 'all', 'all', lac_count, population_0_17, null
-    from rates
+    select stock.period_type, stock.period_start, stock.period_end, 'lac_rate_per_10k', 'all', 'all', stock.lac_count,
+        periods.population_0_17, null
+    from stock
+    inner join periods on periods.period_type = stock.period_type and periods.period_end = stock.period_end
     union all
     select period_type, period_start, period_end, 'lac_uasc_count', 'all', 'all', uasc_count, null, null
     from stock
