@@ -22,11 +22,11 @@ def _text(value) -> str:
     return str(value)
 
 
-def _same(got, want: str, approx: bool) -> bool:
+def _same(got, want: str, approx: bool, tolerance: float) -> bool:
     if want.strip() == "" or got is None:
         return want.strip() == "" and got is None
     if approx:
-        return math.isclose(float(got), float(want), abs_tol=1e-3)
+        return math.isclose(float(got), float(want), abs_tol=tolerance)
     if isinstance(got, bool):
         return _text(got) == want.strip().lower()
     if isinstance(got, int | float):
@@ -35,8 +35,11 @@ def _same(got, want: str, approx: bool) -> bool:
 
 
 def assert_matches(warehouse: Path, sql: str, expected: dict[tuple, dict], key: tuple[str, ...],
-                   exact: tuple[str, ...], approx: tuple[str, ...] = ()) -> None:
-    """The rows `sql` returns for the keys' scope equal the expected rows: same keys, same values."""
+                   exact: tuple[str, ...], approx: tuple[str, ...] = (), tolerance: float = 1e-3) -> None:
+    """The rows `sql` returns for the keys' scope equal the expected rows: same keys, same values.
+
+    `approx` columns may differ by `tolerance` (the hand-worked figures are rounded: 4 dp, or pence).
+    """
     with connect(warehouse, read_only=True) as con:
         cur = con.execute(sql)
         names = [d[0] for d in cur.description]
@@ -48,6 +51,6 @@ def assert_matches(warehouse: Path, sql: str, expected: dict[tuple, dict], key: 
         f"{k} {column}: expected {row[column]!r}, got {actual[k][column]!r}; working: {row.get('working', '')}"
         for k, row in expected.items()
         for column in exact + approx
-        if not _same(actual[k][column], row[column], column in approx)
+        if not _same(actual[k][column], row[column], column in approx, tolerance)
     ]
     assert not wrong, "\n".join(wrong)

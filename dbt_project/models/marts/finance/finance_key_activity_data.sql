@@ -42,8 +42,9 @@ line_rows as (
         lines.service_type,
         lines.kad_group,
         lines.kad_order,
-        budgets.budgeted_placements,
-        budgets.annual_budget_gbp,
+        -- A line with activity but no budget row shows a zero budget (all of it is variance).
+        coalesce(budgets.budgeted_placements, 0) as budgeted_placements,
+        coalesce(budgets.annual_budget_gbp, 0) as annual_budget_gbp,
         coalesce(budgets.weeks_funded, lines.weeks_funded_default) as weeks_funded,
         coalesce(activity.snapshot_placements, 0) as snapshot_placements,
         coalesce(activity.placement_days, 0) as placement_days,
@@ -132,5 +133,7 @@ select
     cast(yearly_average_placements - coalesce(budgeted_placements, 0) as double precision) as variance_placements,
     cast(variance_spend_gbp as double precision) as variance_spend_gbp,
     cast(actual_weekly_cost_gbp - budget_weekly_cost_gbp as double precision) as variance_weekly_cost_gbp,
-    abs(variance_spend_gbp) > greatest(0.02 * coalesce(annual_budget_gbp, 0), 100000) as needs_commentary
+    -- Compared in pennies, so a variance of exactly 2% is not flagged by a floating-point hair.
+    round(cast(abs(variance_spend_gbp) as decimal(18, 4)), 2)
+        > round(cast(greatest(0.02 * coalesce(annual_budget_gbp, 0), 100000) as decimal(18, 4)), 2) as needs_commentary
 from costed
