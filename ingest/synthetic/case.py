@@ -331,6 +331,8 @@ def snapshot(world: dict, extract: int) -> dict[str, pd.DataFrame]:
 
     def plans(prefix):
         p = r[r[f"{prefix}_start"].notna() & (r[f"{prefix}_start"] <= extract)]
+        # One plan per child and start date (the key): two referrals can lead to the same day's plan.
+        p = p.drop_duplicates(subset=["child_id", f"{prefix}_start"])
         e = p[f"{prefix}_end"].to_numpy(dtype=float)
         e = np.where(e <= extract, e, np.nan)
         return p, e
