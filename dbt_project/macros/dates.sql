@@ -10,3 +10,14 @@
 {% macro add_months(day, months) -%}
     cast({{ day }} + interval '{{ months }} months' as date)
 {%- endmacro %}
+
+{#- The council's age bands (DOMAIN.md 4.1: 0-4, 5-10, 11-15, 16-17; 18+ for care leavers still in care). -#}
+{% macro age_band_council(age) -%}
+    case
+        when {{ age }} < 5 then '0-4'
+        when {{ age }} < 11 then '5-10'
+        when {{ age }} < 16 then '11-15'
+        when {{ age }} < 18 then '16-17'
+        else '18+'
+    end
+{%- endmacro %}

@@ -2,7 +2,7 @@
 
 Written from the written definitions only (MEASURES.md "LAC (placements)", DOMAIN.md 3.9,
 4.1, 4.2), never from the warehouse SQL, so that it can be used to reconcile the marts
-against the external fake set in /work/shared/external/ssda903_fake_d2i/.
+against the external fake set (a copy is in tests/fixtures/external/ssda903_fake_d2i/).
 
 One row per financial year FY (1 April to 31 March, period_end = 31 March), for every FY from
 the earliest to the latest one in which any episode's DECOM or DEC falls:
@@ -46,7 +46,7 @@ REC_GROUPS = {
     "E9": "custody",
     **dict.fromkeys(["E14", "E15", "E16", "E3", "E2", "E8"], "other"),
 }
-FAKE_SET = Path("/work/shared/external/ssda903_fake_d2i/episodes.csv")
+FAKE_SET = Path(__file__).resolve().parents[1] / "fixtures" / "external" / "ssda903_fake_d2i" / "episodes.csv"
 
 
 def _fy_end(dates: pd.Series) -> pd.Series:

@@ -103,9 +103,5 @@ select
     breakdown_value,
     cast(numerator as bigint) as numerator,
     cast(denominator as bigint) as denominator,
-    cast(case
-        when measure_code = 'camhs_median_wait_assessment_weeks' then statistic
-        when measure_code = 'camhs_ed_waiting_for_treatment' then numerator
-        when denominator > 0 then 100.0 * numerator / denominator
-    end as double precision) as value
+    {{ measure_value(statistic_codes=['camhs_median_wait_assessment_weeks']) }} as value
 from measures

@@ -136,11 +136,5 @@ select
     breakdown_value,
     cast(numerator as bigint) as numerator,
     cast(denominator as bigint) as denominator,
-    cast(case
-        when measure_code = 'cp_rate_per_10k' then
-            case when denominator > 0 then 10000.0 * numerator / denominator end
-        when measure_code like '%\_pct' escape '\' then
-            case when denominator > 0 then 100.0 * numerator / denominator end
-        else numerator
-    end as double precision) as value
+    {{ measure_value() }} as value
 from measures

@@ -39,13 +39,7 @@ flows as (
     select
         episodes.is_care_start_counted,
         episodes.is_care_end_counted,
-        case
-            when {{ age_in_years('header.date_of_birth', 'event_date') }} < 5 then '0-4'
-            when {{ age_in_years('header.date_of_birth', 'event_date') }} < 11 then '5-10'
-            when {{ age_in_years('header.date_of_birth', 'event_date') }} < 16 then '11-15'
-            when {{ age_in_years('header.date_of_birth', 'event_date') }} < 18 then '16-17'
-            else '18+'
-        end as age_band
+        {{ age_band_council(age_in_years('header.date_of_birth', 'event_date')) }} as age_band
     from (
         select *, case when is_care_start_counted then episode_start_date else episode_end_date end as event_date
         from {{ ref('int_episodes_sequenced') }}

@@ -245,14 +245,6 @@ select
     measures.breakdown_value,
     cast(measures.numerator as bigint) as numerator,
     cast(measures.denominator as bigint) as denominator,
-    cast(case
-        when measures.measure_code = 'lac_rate_per_10k' then
-            case when measures.denominator > 0 then 10000.0 * measures.numerator / measures.denominator end
-        when measures.measure_code = 'avg_days_in_care_ceased' then
-            case when measures.denominator > 0 then 1.0 * measures.numerator / measures.denominator end
-        when measures.measure_code like '%\_pct' escape '\' then
-            case when measures.denominator > 0 then 100.0 * measures.numerator / measures.denominator end
-        else measures.numerator
-    end as double precision) as value,
+    {{ measure_value() }} as value,
     cast(measures.not_known_count as bigint) as not_known_count
 from measures

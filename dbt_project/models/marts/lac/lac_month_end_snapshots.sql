@@ -93,13 +93,7 @@ select
         when age_years < 16 then '10 to 15'
         else '16 and over'
     end as age_band_dfe,
-    case
-        when age_years < 5 then '0-4'
-        when age_years < 11 then '5-10'
-        when age_years < 16 then '11-15'
-        when age_years < 18 then '16-17'
-        else '18+'
-    end as age_band_council,
+    {{ age_band_council('age_years') }} as age_band_council,
     legal_status,
     category_of_need,
     placement_type,
