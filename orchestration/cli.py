@@ -6,6 +6,7 @@
   cscw query SQL  run SQL on the warehouse, read-only, and print the result
   cscw return ssda903 --year 2025
                   build, export and validate the SSDA903 return for a collection year (named by its end)
+  cscw report     the committee report (HTML and PDF) and the CSV tables for publication
   cscw summary    rows per table and where the warehouse file is
   cscw ui         the Dagster UI on 127.0.0.1
 """
@@ -119,8 +120,27 @@ def cmd_summary(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
+    from ingest.report.committee import ReportError, write_report
+
+    month = date.fromisoformat(f"{args.month}-01") if getattr(args, "month", None) else None
+    if month is not None:
+        month = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    try:
+        report = write_report(settings, month=month)
+    except ReportError as error:
+        log.error("report: %s", error)
+        return 1
+    log.info("report: month ending %s, written in %.1fs", report.period_end, report.seconds)
+    log.info("report: tables for publication in %s", next(iter(report.exports.values())).parent)
+    log.info("report: PDF %s", report.pdf)
+    log.info("report: %s", report.html)
+    return 0
+
+
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
-    return cmd_generate(settings, args) or cmd_nightly(settings, args) or cmd_summary(settings, args)
+    return (cmd_generate(settings, args) or cmd_nightly(settings, args) or cmd_summary(settings, args)
+            or cmd_report(settings, args))
 
 
 def cmd_query(settings: Settings, args: argparse.Namespace) -> int:
@@ -187,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
 
     add_generate_options(sub.add_parser("generate", help="write synthetic landing extracts"))
     sub.add_parser("nightly", help="load waiting snapshots in date order, then build the marts")
-    add_generate_options(sub.add_parser("demo", help="generate + nightly + summary"))
+    add_generate_options(sub.add_parser("demo", help="generate + nightly + summary + report"))
     sub.add_parser("summary", help="rows per table")
     query = sub.add_parser("query", help="run SQL read-only and print the result")
     query.add_argument("sql")
@@ -196,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     returns.add_argument("collection", choices=["ssda903"])
     returns.add_argument("--year", type=int, help="collection year by its end, e.g. 2025 = 2024/25 "
                                                    "(default: the latest complete year)")
+    report = sub.add_parser("report", help="write the committee report (HTML, PDF) and the CSV tables for publication")
+    report.add_argument("--month", help="YYYY-MM (default: the latest complete month)")
     ui = sub.add_parser("ui", help="start the Dagster UI bound to 127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
 
@@ -204,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     apply_environment(settings)
     handler = {"generate": cmd_generate, "nightly": cmd_nightly, "demo": cmd_demo, "summary": cmd_summary,
-               "query": cmd_query, "return": cmd_return, "ui": cmd_ui}[args.command]
+               "query": cmd_query, "return": cmd_return, "report": cmd_report, "ui": cmd_ui}[args.command]
     return handler(settings, args)
 
 

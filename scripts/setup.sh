@@ -26,6 +26,15 @@ mapfile -t validator_pins < <(.venv/bin/python -c \
   'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["tool"]["cscw"]["validator-requirements"]))')
 .venv/bin/uv pip install --quiet --python .venv-validator/bin/python "${validator_pins[@]}"
 
+# The committee report prints its PDF with Debian's chromium, the browser its test drives too.
+if ! command -v chromium >/dev/null; then
+  echo "setup: installing Debian's chromium"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get install -y -q chromium >/dev/null \
+    || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q chromium >/dev/null; }
+fi
+
 # @dbt_assets reads target/manifest.json at import time: build it here, never at import.
 export DBT_SEND_ANONYMOUS_USAGE_STATS=false DO_NOT_TRACK=1
 (cd dbt_project && ../.venv/bin/dbt parse --quiet --profiles-dir . --target lint)

@@ -8,6 +8,9 @@ from ingest.settings import Settings, environment, get_settings
 TESTS = Path(__file__).parent
 FIXTURE_LANDING = TESTS / "fixtures" / "landing"
 FIXTURE_DATE = "2024-03-31"
+# The default synthetic set, pinned so tests do not drift with the calendar.
+SYNTHETIC_END_DATE = "2026-11-22"
+SYNTHETIC_LA = "E10000003"
 
 
 @pytest.fixture
@@ -36,3 +39,21 @@ def reference_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.support.warehouse import make_reference_warehouse
 
     return make_reference_warehouse(tmp_path_factory.mktemp("reference") / "warehouse.duckdb")
+
+
+@pytest.fixture(scope="session")
+def synthetic_warehouse(reference_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default synthetic history (one night) loaded and built through every model; copy it to write."""
+    from datetime import date
+
+    from ingest.synthetic import generate
+    from tests.support.warehouse import dbt_build, load_landing
+
+    work = tmp_path_factory.mktemp("synthetic")
+    generate(work / "landing", end_date=date.fromisoformat(SYNTHETIC_END_DATE), nights=1, la_ons=SYNTHETIC_LA,
+             la_dfe="873")
+    warehouse = work / "warehouse.duckdb"
+    shutil.copy(reference_warehouse, warehouse)
+    load_landing(warehouse, work / "landing")
+    dbt_build(warehouse, "fqn:*", work)
+    return warehouse

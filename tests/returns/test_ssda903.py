@@ -8,31 +8,23 @@ failing validation must leave the return without its READY mark.
 import csv
 import json
 import shutil
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from ingest.load import connect
 from ingest.returns.ssda903 import VALIDATOR_PYTHON, export_and_validate, validate
-from ingest.synthetic import generate
 from orchestration.cli import main as cscw
-from tests.support.warehouse import dbt_build, load_landing
-
-END_DATE = date(2026, 11, 22)  # the default synthetic set, pinned so the test does not drift with the calendar
-LA = "E10000003"
+from tests.conftest import SYNTHETIC_LA as LA
 
 pytestmark = pytest.mark.skipif(not VALIDATOR_PYTHON.exists(), reason="scripts/setup.sh makes .venv-validator")
 
 
 @pytest.fixture(scope="module")
-def synthetic_return(reference_warehouse, tmp_path_factory):
+def synthetic_return(synthetic_warehouse, tmp_path_factory):
     work = tmp_path_factory.mktemp("ssda903")
-    generate(work / "landing", end_date=END_DATE, nights=1, la_ons=LA, la_dfe="873")
     warehouse = work / "warehouse.duckdb"
-    shutil.copy(reference_warehouse, warehouse)
-    load_landing(warehouse, work / "landing")
-    dbt_build(warehouse, "+path:models/returns", work)
+    shutil.copy(synthetic_warehouse, warehouse)
     with connect(warehouse, read_only=True) as con:
         result = export_and_validate(con, work / "exports", LA)
     return warehouse, result

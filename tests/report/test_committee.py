@@ -1,0 +1,223 @@
+"""The committee report as a person sees it, and what it publishes.
+
+Built once from the default synthetic history (which has counts of 1 to 5: small budget lines, the
+eating-disorder pathway, some edge-of-care services). Debian's chromium, installed by
+scripts/setup.sh, opens the HTML with every network request refused; the suppression rules are
+restated here from MEASURES.md rather than imported, so the report is checked against the rule and
+not against itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from dataclasses import replace
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from ingest.load import connect
+from ingest.report.committee import CHROMIUM_FLAGS, write_report
+from orchestration.cli import main as cscw
+
+SECTIONS = ["summary", "indicators", "chart-lac", "chart-flows", "chart-placement-mix", "chart-stability",
+            "chart-edge-of-care", "chart-camhs", "kad", "notes"]
+# Published CSV columns that hold counts of children (MEASURES.md "Suppression").
+COUNT_COLUMNS = {
+    "lac_by_placement": ["children"],
+    "camhs_waiting_list": ["waiting_list", "waiting_over_18w"],
+    "key_activity_data": ["snapshot_placements"],
+    "scorecard_month": ["numerator", "denominator"],
+    "scorecard_financial_year": ["numerator", "denominator"],
+}
+
+
+def small(text) -> bool:
+    """A published cell that shows a count of 1 to 5."""
+    try:
+        return 1 <= float(str(text).replace(",", "")) <= 5
+    except ValueError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def report(synthetic_warehouse, tmp_path_factory):
+    from ingest.settings import get_settings
+
+    home = tmp_path_factory.mktemp("report_home")
+    settings = replace(get_settings(), home=home)
+    settings.ensure_dirs()
+    shutil.copy(synthetic_warehouse, settings.warehouse)
+    return settings, write_report(settings)
+
+
+@pytest.fixture(scope="module")
+def mart(report):
+    settings, written = report
+    with connect(settings.warehouse, read_only=True) as con:
+        rows = con.execute(
+            "select indicator_code, unit, numerator, denominator, value, previous_value, rag, previous_period_end "
+            "from scorecard.scorecard_indicators where period_type = 'month' and breakdown_type = 'all' "
+            "and period_end = ?", [written.period_end]).fetchall()
+        previous = {(r[0]): r for r in con.execute(
+            "select indicator_code, numerator, denominator, value from scorecard.scorecard_indicators "
+            "where period_type = 'month' and breakdown_type = 'all' and period_end = "
+            "(select max(period_end) from scorecard.scorecard_indicators where period_type = 'month' "
+            "and period_end < ?)", [written.period_end]).fetchall()}
+    return {r[0]: r for r in rows}, previous
+
+
+@pytest.fixture(scope="module")
+def page_text(report, tmp_path_factory):
+    """What the browser shows: section visibility and sizes, the indicator table, the KAD cells."""
+    _, written = report
+    shots = tmp_path_factory.mktemp("screenshots")
+    blocked: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS[1:])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.route(re.compile(r"^(?!file:).*"), lambda route: (blocked.append(route.request.url), route.abort()))
+        page.goto(written.html.as_uri())
+        page.wait_for_load_state("load")
+        sections = {}
+        for section in SECTIONS:
+            locator = page.locator(f"section#{section}")
+            box = locator.bounding_box() if locator.count() else None
+            sections[section] = (locator.count() == 1 and locator.is_visible(), box)
+        charts = {}
+        for section in SECTIONS:
+            if section.startswith("chart-"):
+                svg = page.locator(f"section#{section} svg").first
+                charts[section] = (svg.is_visible(), svg.bounding_box(),
+                                   page.locator(f"section#{section} svg .mark-line path, section#{section} svg "
+                                                f".mark-rect path, section#{section} svg .mark-symbol path, "
+                                                f"section#{section} svg .mark-area path").count())
+        indicators = {
+            row.get_attribute("data-indicator"): {
+                field: row.locator(f"td[data-field='{field}']").inner_text().strip()
+                for field in ("previous", "actual", "direction", "rag")
+            }
+            for row in page.locator("section#indicators tbody tr").all()
+        }
+        kad_snapshot = page.locator("section#kad td[data-field='snapshot_placements']").all_inner_texts()
+        count_cells = page.locator("section#indicators td.figure[data-unit='count']").all_inner_texts()
+        page.screenshot(path=str(shots / "first_page.png"))
+        page.screenshot(path=str(shots / "whole_report.png"), full_page=True)
+        browser.close()
+    return {"sections": sections, "charts": charts, "indicators": indicators, "kad_snapshot": kad_snapshot,
+            "count_cells": count_cells, "blocked": blocked, "screenshot": shots / "first_page.png"}
+
+
+def test_report_writes_html_pdf_and_publication_files(report):
+    _, written = report
+    html = written.html.read_text(encoding="utf-8")
+    assert written.pdf.read_bytes().startswith(b"%PDF")
+    assert written.pdf.stat().st_size > 50_000
+    # Self-contained: no scripts, stylesheets or images fetched from anywhere.
+    assert "<script" not in html.lower()
+    assert not re.search(r"""(src|href)\s*=\s*["']?https?:|url\(\s*["']?https?:|<link""", html, re.I)
+    assert set(written.exports) == set(COUNT_COLUMNS)
+    for path in written.exports.values():
+        assert path.stat().st_size > 0
+
+
+def test_every_section_and_chart_is_visible_in_a_real_browser(page_text):
+    assert page_text["blocked"] == []
+    for section, (visible, box) in page_text["sections"].items():
+        assert visible, f"section {section} is missing or hidden"
+        assert box["height"] > 40 and box["width"] > 400, section
+    for chart, (visible, box, marks) in page_text["charts"].items():
+        assert visible and box["width"] > 300 and box["height"] > 150, chart
+        assert marks > 0, f"{chart} draws nothing"
+    assert page_text["screenshot"].stat().st_size > 20_000
+
+
+def test_indicator_values_in_the_report_equal_the_marts(page_text, mart):
+    current, previous = mart
+    shown = page_text["indicators"]
+    assert set(shown) == set(current)
+    checked = 0
+    for code, (_, unit, numerator, denominator, value, previous_value, rag, _) in current.items():
+        cells = shown[code]
+        counts = [numerator, denominator] + ([value] if unit == "count" else [])
+        if any(small(c) for c in counts if c is not None):
+            assert cells["actual"] == "[c]" and cells["rag"] == "[c]", code
+        elif value is None:
+            assert cells["actual"] == "[x]", code
+        else:
+            number = float(re.sub(r"[£,%]", "", cells["actual"]))
+            assert number == pytest.approx(value, abs=0.51 if unit in ("count", "days", "gbp") else 0.051), code
+            assert cells["rag"].lower() == (rag or "no target"), code
+            checked += 1
+        before = previous.get(code)
+        if before and not any(small(c) for c in (before[1], before[2]) + ((before[3],) if unit == "count" else ())
+                              if c is not None) and previous_value is not None:
+            assert float(re.sub(r"[£,%]", "", cells["previous"])) == pytest.approx(
+                previous_value, abs=0.51 if unit in ("count", "days", "gbp") else 0.051), code
+    assert checked >= 20
+
+
+def test_no_count_from_one_to_five_is_published(report, page_text):
+    settings, written = report
+    # The data has such counts, so the test can fail.
+    with connect(settings.warehouse, read_only=True) as con:
+        small_in_marts = con.execute(
+            "select count(*) from scorecard.scorecard_indicators where period_end = ? and period_type = 'month' "
+            "and (numerator between 1 and 5 or denominator between 1 and 5)", [written.period_end]).fetchone()[0]
+        small_kad = con.execute(
+            "select count(*) from finance.finance_key_activity_data where reporting_month_end = ? "
+            "and snapshot_placements between 1 and 5", [written.period_end]).fetchone()[0]
+    assert small_in_marts > 0 and small_kad > 0
+
+    suppressed = 0
+    for name, path in written.exports.items():
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        assert rows, name
+        for row in rows:
+            for column in COUNT_COLUMNS[name]:
+                assert not small(row[column]), f"{name}.csv shows {row[column]} in {column}: {row}"
+            if name.startswith("scorecard") and row["numerator"] == "[c]":
+                assert row["value"] == "[c]" and row["denominator"] == "[c]", row
+            suppressed += sum(v == "[c]" for v in row.values())
+        if name.startswith("scorecard"):
+            # A lone suppressed breakdown could be recovered from its total: never exactly one per group.
+            groups: dict[tuple, list[dict]] = {}
+            for row in rows:
+                if row["breakdown_type"] != "all":
+                    groups.setdefault((row["indicator_code"], row["breakdown_type"]), []).append(row)
+            for key, members in groups.items():
+                hidden = [r for r in members if r["numerator"] == "[c]"]
+                others = [r for r in members if r["numerator"] not in ("[c]", "0", "[x]")]
+                assert not (len(hidden) == 1 and others), f"{key}: one suppressed cell among {len(members)}"
+    assert suppressed > 0
+
+    assert not [c for c in page_text["count_cells"] if small(c)]
+    assert not [c for c in page_text["kad_snapshot"] if small(c)]
+    assert "[c]" in page_text["kad_snapshot"]
+
+    # Charts draw only suppressed data: no point at a count of 1 to 5.
+    for chart, column in (("chart-flows", "numerator"), ("chart-placement-mix", "numerator"),
+                          ("chart-camhs", "children"), ("chart-edge-of-care", "numerator")):
+        data = written.chart_data[chart]
+        if chart == "chart-camhs":
+            data = data[data["series"] != "Planned trajectory"]
+        assert not data[column].dropna().between(1, 5).any(), chart
+
+
+def test_cli_writes_the_report_and_says_where(report, capsys, monkeypatch):
+    settings, _ = report
+    monkeypatch.setenv("CSCW_HOME", str(settings.home))
+    assert cscw(["report"]) == 0
+    out = capsys.readouterr().out
+    assert str(settings.reports / "committee") in out and "committee_report.html" in out
+
+
+def test_cli_report_without_a_built_warehouse_says_what_to_do(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CSCW_HOME", str(tmp_path))
+    with connect(tmp_path / "warehouse.duckdb") as con:
+        con.execute("create schema scorecard")
+        con.execute("create table scorecard.scorecard_indicators (period_type varchar, period_end date)")
+    assert cscw(["report"]) == 1
+    assert "run `cscw nightly` first" in capsys.readouterr().out
