@@ -90,13 +90,18 @@ def format_value(value, unit: str) -> str:
 
 
 def format_target(target_min, target_max, unit: str) -> str:
+    """Targets as the council set them (9.15% stays 9.15%: RAG is judged against it)."""
+    def exact(value) -> str:
+        text = f"{value:,.2f}".rstrip("0").rstrip(".")
+        return {"percent": f"{text}%", "gbp": f"£{text}"}.get(unit, text)
+
     has_min, has_max = not pd.isna(target_min), not pd.isna(target_max)
     if has_min and has_max:
-        return f"{format_value(target_min, unit)} to {format_value(target_max, unit)}"
+        return f"{exact(target_min)} to {exact(target_max)}"
     if has_max:
-        return f"at most {format_value(target_max, unit)}"
+        return f"at most {exact(target_max)}"
     if has_min:
-        return f"at least {format_value(target_min, unit)}"
+        return f"at least {exact(target_min)}"
     return NOT_APPLICABLE
 
 
