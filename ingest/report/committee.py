@@ -211,14 +211,19 @@ def _masked(frame: pd.DataFrame, flags: pd.Series, columns: list[str]) -> pd.Dat
     return masked
 
 
-def chart_lac(con, period_end: date) -> tuple[str, pd.DataFrame]:
+def _indicator_trend(con, period_end: date, codes: list[str]) -> pd.DataFrame:
+    """Scorecard totals of `codes` for the months of the trend, suppressed."""
     frame = _months(con, """
-        select indicator_code, period_end, numerator, denominator, value, target_min, target_max, unit
+        select indicator_code, indicator_name, period_end, numerator, denominator, value, target_min, target_max, unit
         from scorecard.scorecard_indicators
         where period_type = 'month' and breakdown_type = 'all' and period_end > ? and period_end <= ?
-            and indicator_code in ('lac_count', 'lac_rate_per_10k')
-        order by period_end""", period_end)
-    frame = _masked(frame, _small_rows(frame, "numerator", "denominator", "value"), ["value"])
+            and list_contains(?, indicator_code)
+        order by period_end""", period_end, [codes])
+    return _masked(frame, _small_rows(frame, "numerator", "denominator", "value"), ["value"])
+
+
+def chart_lac(con, period_end: date) -> tuple[str, pd.DataFrame]:
+    frame = _indicator_trend(con, period_end, ["lac_count", "lac_rate_per_10k"])
     base = alt.Chart().encode(x=alt.X("period_end:T", title=None, axis=alt.Axis(format="%b %y")))
     count = frame[frame.indicator_code == "lac_count"]
     rate = frame[frame.indicator_code == "lac_rate_per_10k"]
@@ -273,13 +278,7 @@ def chart_placement_mix(con, period_end: date) -> tuple[str, pd.DataFrame]:
 
 
 def chart_stability(con, period_end: date) -> tuple[str, pd.DataFrame]:
-    frame = _months(con, """
-        select indicator_code, indicator_name, period_end, numerator, denominator, value, target_max, unit
-        from scorecard.scorecard_indicators
-        where period_type = 'month' and breakdown_type = 'all' and period_end > ? and period_end <= ?
-            and indicator_code in ('stability_3plus_placements_pct', 'stability_long_term_pct')
-        order by period_end""", period_end)
-    frame = _masked(frame, _small_rows(frame, "numerator", "denominator", "value"), ["value"])
+    frame = _indicator_trend(con, period_end, ["stability_3plus_placements_pct", "stability_long_term_pct"])
     base = alt.Chart(frame).encode(x=alt.X("period_end:T", title=None, axis=alt.Axis(format="%b %y")))
     chart = alt.layer(
         base.mark_line(point=True).encode(

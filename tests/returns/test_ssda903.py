@@ -8,6 +8,7 @@ failing validation must leave the return without its READY mark.
 import csv
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,26 @@ def test_planted_faults_give_their_rule_codes(synthetic_return, tmp_path):
         assert code in failures, f"planted {code} on {child} was not reported"
         assert child in {loc["child"] for loc in failures[code]}, code
     assert report["summary"]["failed_error"] >= len(planted)
+
+
+def test_an_unchanged_return_is_not_validated_twice(synthetic_return, tmp_path, monkeypatch):
+    _, result = synthetic_return
+    folder = tmp_path / "return"
+    shutil.copytree(result.folder, folder)
+    runs = []
+    real_run = subprocess.run
+    monkeypatch.setattr("ingest.returns.ssda903.subprocess.run",
+                        lambda *args, **kwargs: runs.append(args) or real_run(*args, **kwargs))
+
+    assert validate(folder, result.year, LA) == result.report
+    assert runs == []
+    # Another council code is another validation, and so is one changed cell.
+    validate(folder, result.year, "E10000015")
+    assert len(runs) == 1
+    child = _edit(folder / "header.csv", lambda r: True, lambda r: r.update(SEX="X"))
+    report = validate(folder, result.year, "E10000015")
+    assert len(runs) == 2
+    assert child in {loc["child"] for loc in _failures(report)["101"]}
 
 
 def test_cli_other_year_and_what_stops_the_return(synthetic_return, cscw_home):
