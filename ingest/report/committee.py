@@ -75,6 +75,12 @@ class Report:
 # ---------------------------------------------------------------------------------------------
 # Formatting: one place for how each unit reads in the report.
 
+def query_frame(con, sql: str, params: list) -> pd.DataFrame:
+    """A query's rows as a DataFrame, on any connection with DuckDB's execute/description/fetchall shape."""
+    cursor = con.execute(sql, params)
+    return pd.DataFrame(cursor.fetchall(), columns=[d[0] for d in cursor.description])
+
+
 def format_value(value, unit: str) -> str:
     if value is None or pd.isna(value):
         return NOT_AVAILABLE
@@ -109,16 +115,18 @@ def format_target(target_min, target_max, unit: str) -> str:
 # The scorecard, suppressed.
 
 SCORECARD_SQL = """
-    select current.*, previous.numerator as previous_numerator, previous.denominator as previous_denominator
-    from scorecard.scorecard_indicators as current
-    left join scorecard.scorecard_indicators as previous
-        on previous.indicator_code = current.indicator_code
-        and previous.period_type = current.period_type
-        and previous.breakdown_type = current.breakdown_type
-        and previous.breakdown_value = current.breakdown_value
-        and previous.period_end = current.previous_period_end
-    where current.period_end = ? and current.period_type = ?
-    order by current.report_order, current.breakdown_type <> 'all', current.breakdown_type, current.breakdown_value
+    select this_period.*, last_period.numerator as previous_numerator,
+        last_period.denominator as previous_denominator
+    from scorecard.scorecard_indicators as this_period
+    left join scorecard.scorecard_indicators as last_period
+        on last_period.indicator_code = this_period.indicator_code
+        and last_period.period_type = this_period.period_type
+        and last_period.breakdown_type = this_period.breakdown_type
+        and last_period.breakdown_value = this_period.breakdown_value
+        and last_period.period_end = this_period.previous_period_end
+    where this_period.period_end = ? and this_period.period_type = ?
+    order by this_period.report_order, this_period.breakdown_type <> 'all', this_period.breakdown_type,
+        this_period.breakdown_value
 """
 
 
@@ -142,7 +150,7 @@ def suppress_scorecard(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series, pd
 
 def scorecard_rows(con, period_end: date, period_type: str = "month") -> tuple[pd.DataFrame, pd.DataFrame]:
     """(display rows for the report's indicator table, publication rows for scorecard.csv)."""
-    frame = con.execute(SCORECARD_SQL, [period_end, period_type]).df()
+    frame = query_frame(con, SCORECARD_SQL, [period_end, period_type])
     counts = ["numerator", "denominator", "previous_numerator", "previous_denominator"]
     frame[counts] = frame[counts].astype(float)
     frame, current, previous = suppress_scorecard(frame)
@@ -198,7 +206,7 @@ def _svg(chart: alt.TopLevelMixin) -> str:
 
 def _months(con, sql: str, period_end: date, params: list | None = None) -> pd.DataFrame:
     start = (pd.Timestamp(period_end) - pd.DateOffset(months=TREND_MONTHS)).date()
-    frame = con.execute(sql, [start, period_end, *(params or [])]).df()
+    frame = query_frame(con, sql, [start, period_end, *(params or [])])
     frame["period_end"] = pd.to_datetime(frame["period_end"])
     return frame
 
@@ -213,12 +221,12 @@ def _masked(frame: pd.DataFrame, flags: pd.Series, columns: list[str]) -> pd.Dat
 
 def _indicator_trend(con, period_end: date, codes: list[str]) -> pd.DataFrame:
     """Scorecard totals of `codes` for the months of the trend, suppressed."""
-    frame = _months(con, """
+    frame = _months(con, f"""
         select indicator_code, indicator_name, period_end, numerator, denominator, value, target_min, target_max, unit
         from scorecard.scorecard_indicators
         where period_type = 'month' and breakdown_type = 'all' and period_end > ? and period_end <= ?
-            and list_contains(?, indicator_code)
-        order by period_end""", period_end, [codes])
+            and indicator_code in ({", ".join("?" for _ in codes)})
+        order by period_end""", period_end, codes)
     return _masked(frame, _small_rows(frame, "numerator", "denominator", "value"), ["value"])
 
 
@@ -290,12 +298,12 @@ def chart_stability(con, period_end: date) -> tuple[str, pd.DataFrame]:
 
 
 def chart_edge_of_care(con, period_end: date) -> tuple[str, pd.DataFrame]:
-    frame = con.execute("""
+    frame = query_frame(con, """
         select measure_code, breakdown_value as service, numerator, denominator, value
         from edge_of_care.edge_of_care_measures
         where period_type = 'month' and period_end = ? and breakdown_type = 'service'
             and measure_code in ('edge_of_care_active', 'edge_of_care_entered_care_12m_pct')
-        order by service""", [period_end]).df()
+        order by service""", [period_end])
     frame = _masked(frame, any_small(frame, ["numerator", "denominator"]), ["value", "numerator"])
     active = alt.Chart(frame[frame.measure_code == "edge_of_care_active"]).mark_bar(color="#1d70b8").encode(
         y=alt.Y("service:N", title="Service"), x=alt.X("numerator:Q", title="Children in an intervention"),
@@ -309,11 +317,11 @@ def chart_edge_of_care(con, period_end: date) -> tuple[str, pd.DataFrame]:
 
 def chart_camhs(con, period_end: date) -> tuple[str, pd.DataFrame]:
     start = (pd.Timestamp(period_end) - pd.Timedelta(weeks=CAMHS_WEEKS)).date()
-    wide = con.execute("""
+    wide = query_frame(con, """
         select week_ending, pathway, waiting_list, waiting_over_18w, planned_waiting_list
         from camhs.camhs_weekly_waiting_list
         where priority = 'ALL' and looked_after = 'ALL' and pathway <> 'ALL' and week_ending > ? and week_ending <= ?
-        order by pathway, week_ending""", [start, period_end]).df()
+        order by pathway, week_ending""", [start, period_end])
     wide["week_ending"] = pd.to_datetime(wide["week_ending"])
     for column in ("waiting_list", "waiting_over_18w"):
         wide = _masked(wide, wide[column].map(is_small), [column])
@@ -367,12 +375,12 @@ KAD_COLUMNS = {
 
 def kad_rows(con, period_end: date) -> pd.DataFrame:
     """The month's key activity data with [c] where it describes 1 to 5 children (numbers, for the CSV)."""
-    frame = con.execute("""
+    frame = query_frame(con, """
         select kad.row_order, kad.row_type, {columns}, lines.description
         from finance.finance_key_activity_data as kad
         left join reference.finance_service_type as lines on lines.code = kad.service_type
         where kad.reporting_month_end = ? order by kad.row_order
-        """.format(columns=", ".join(f"kad.{c}" for c in KAD_COLUMNS)), [period_end]).df()
+        """.format(columns=", ".join(f"kad.{c}" for c in KAD_COLUMNS)), [period_end])
     if frame.empty:
         return frame
     # Lines add up to the group row after them, groups to the total: suppress a second cell in each.
@@ -424,13 +432,13 @@ def kad_display(frame: pd.DataFrame) -> list[dict]:
 # Headline tables for publication.
 
 def camhs_latest_rows(con, period_end: date) -> pd.DataFrame:
-    frame = con.execute("""
+    frame = query_frame(con, """
         select week_ending, pathway, waiting_list, waiting_over_18w, planned_waiting_list, trajectory_gap,
             is_list_closed
         from camhs.camhs_weekly_waiting_list
         where priority = 'ALL' and looked_after = 'ALL'
             and week_ending = (select max(week_ending) from camhs.camhs_weekly_waiting_list where week_ending <= ?)
-        order by pathway = 'ALL', pathway""", [period_end]).df()
+        order by pathway = 'ALL', pathway""", [period_end])
     pathways = frame["pathway"] != "ALL"
     flags = any_small(frame, ["waiting_list", "waiting_over_18w"])
     flags.loc[pathways] = with_secondary(frame.loc[pathways], flags.loc[pathways], ["week_ending"], "waiting_list")
@@ -438,11 +446,11 @@ def camhs_latest_rows(con, period_end: date) -> pd.DataFrame:
 
 
 def placement_rows(con, period_end: date) -> pd.DataFrame:
-    frame = con.execute("""
+    frame = query_frame(con, """
         select period_end, breakdown_type, breakdown_value, numerator as children
         from lac.lac_measures
         where period_type = 'month' and period_end = ? and measure_code = 'lac_by_placement_type'
-        order by breakdown_type, breakdown_value""", [period_end]).df()
+        order by breakdown_type, breakdown_value""", [period_end])
     flags = with_secondary(frame, any_small(frame, ["children"]), ["breakdown_type"], "children")
     return publish_cells(frame, flags, ["children"])
 
