@@ -3,8 +3,9 @@
 #   scripts/postgres.sh start <dir>   create and start a cluster in <dir>; print its CSCW_PG_* settings
 #   scripts/postgres.sh stop <dir>    stop it (the caller removes <dir>)
 #
-# start creates a database `cscw` owned by the loader role `cscw_loader` and a login role
-# `cscw_analyst` with nothing granted yet: the dbt build grants the analyst what it may read. Both
+# start creates a database `cscw` owned by the loader role `cscw_loader` (which may create more
+# databases, so each test can have its own) and a login role `cscw_analyst` with nothing granted
+# yet: the dbt build grants the analyst what it may read. Both
 # passwords are generated here, per cluster, and only printed. Installs Debian's `postgresql` package
 # when no server is installed. PostgreSQL refuses to run as root, so as root the server runs as the
 # `postgres` user and <dir> is handed to it.
@@ -67,7 +68,7 @@ case "$action" in
 
     as_server "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir" -p "$port" -U "$superuser" -d postgres \
       -v loader_password="$loader_password" -v analyst_password="$analyst_password" >/dev/null <<'SQL'
-create role cscw_loader login password :'loader_password';
+create role cscw_loader login createdb password :'loader_password';
 create role cscw_analyst login password :'analyst_password';
 create database cscw owner cscw_loader;
 SQL

@@ -36,3 +36,13 @@ def reference_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.support.warehouse import make_reference_warehouse
 
     return make_reference_warehouse(tmp_path_factory.mktemp("reference") / "warehouse.duckdb")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> dict[str, str]:
+    """A PostgreSQL cluster on 127.0.0.1 for the session (installed and started by scripts/postgres.sh):
+    its CSCW_PG_* settings for the loader role, plus CSCW_PG_ANALYST_USER / _PASSWORD."""
+    from tests.support.postgres import running_server
+
+    with running_server() as settings:
+        yield settings
