@@ -115,8 +115,9 @@ def stage_frame(con: Connection, name: str, frame: pd.DataFrame) -> None:
         con.register(name, frame)
         return
     columns = [str(c) for c in frame.columns]
+    text_columns = ", ".join(f'"{c}" text' for c in columns)
     con.execute(f"drop table if exists pg_temp.{name}")
-    con.execute(f"create temporary table {name} ({', '.join(f'{chr(34)}{c}{chr(34)} text' for c in columns)})")
+    con.execute(f"create temporary table {name} ({text_columns})")
     buffer = io.StringIO()
     # Empty text never reaches here (the readers turn it into NA), so an empty CSV field is NULL.
     frame.to_csv(buffer, index=False, header=False, na_rep="", quoting=csv.QUOTE_MINIMAL, lineterminator="\n")

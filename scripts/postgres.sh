@@ -29,7 +29,11 @@ install_server() {
   mkdir -p /etc/postgresql-common
   grep -qs '^create_main_cluster' /etc/postgresql-common/createcluster.conf \
     || echo "create_main_cluster = false" >> /etc/postgresql-common/createcluster.conf
-  apt-get install -y -q postgresql >&2 || { apt-get update -q >&2 && apt-get install -y -q postgresql >&2; }
+  # Keep that local setting if the package asks about it, rather than waiting for an answer.
+  export UCF_FORCE_CONFFOLD=1
+  local options=(-y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
+  apt-get install "${options[@]}" postgresql >&2 \
+    || { apt-get update -q >&2 && apt-get install "${options[@]}" postgresql >&2; }
 }
 
 if [ "$(id -u)" = 0 ]; then
