@@ -60,19 +60,22 @@ def authority_frame() -> pd.DataFrame:
 
 
 # Postcode key = upper case without spaces, the join DOMAIN.md 2.5 describes; postcodes without
-# coordinates or a district cannot give a distance or a location, so they are left out. DISTINCT ON
-# keeps the first spelling of a key, and both DuckDB and PostgreSQL read it the same way.
+# coordinates or a district cannot give a distance or a location, so they are left out. The first
+# spelling of a key wins (a ranked subquery: DuckDB's QUALIFY does not exist in PostgreSQL).
 _DIRECTORY_SQL = f"""
 create table {DIRECTORY_TABLE} as
-select distinct on (upper(replace(pcd, ' ', '')))
-    upper(replace(pcd, ' ', '')) as postcode_key,
-    cast(round(cast(oseast1m as double precision)) as integer) as easting,
-    cast(round(cast(osnrth1m as double precision)) as integer) as northing,
-    cast(laua as varchar) as district_code,
-    cast(? as varchar) as package_version
-from postcodes_frame
-where oseast1m is not null and osnrth1m is not null and laua is not null
-order by upper(replace(pcd, ' ', '')), pcd
+select postcode_key, easting, northing, district_code, cast(? as varchar) as package_version
+from (
+    select
+        upper(replace(pcd, ' ', '')) as postcode_key,
+        cast(round(cast(oseast1m as double precision)) as integer) as easting,
+        cast(round(cast(osnrth1m as double precision)) as integer) as northing,
+        cast(laua as varchar) as district_code,
+        row_number() over (partition by upper(replace(pcd, ' ', '')) order by pcd) as spelling
+    from postcodes_frame
+    where oseast1m is not null and osnrth1m is not null and laua is not null
+) as ranked
+where spelling = 1
 """
 
 
