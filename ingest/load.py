@@ -26,10 +26,12 @@ import duckdb
 
 from ingest.contracts import Entity, entities_for
 from ingest.readers import ContractError, Problem, ReadResult, dated_folders, find_file, read_entity
+from ingest.warehouse import Connection, connect_duckdb, stage_frame, unstage_frame
 
 log = logging.getLogger("cscw.ingest")
 
-SQL_TYPES = {"str": "VARCHAR", "date": "DATE", "int": "BIGINT", "float": "DOUBLE"}
+# Spelled so that DuckDB and PostgreSQL both accept them.
+SQL_TYPES = {"str": "VARCHAR", "date": "DATE", "int": "BIGINT", "float": "DOUBLE PRECISION"}
 LEDGER_DDL = """
 create schema if not exists raw;
 create table if not exists raw._ledger (
@@ -117,10 +119,8 @@ Gate = Callable[[Snapshot], list[Problem]]
 
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Never fetch a DuckDB extension from the internet at run time.
-    return duckdb.connect(str(path), read_only=read_only,
-                          config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    """The DuckDB warehouse file (ingest.warehouse.connect gives whichever target is configured)."""
+    return connect_duckdb(path, read_only=read_only)
 
 
 def _hash(path: Path) -> str:
@@ -146,13 +146,13 @@ def read_snapshot(source: str, extract_date: date, folder: Path) -> Snapshot:
     return snapshot
 
 
-def published_date(con: duckdb.DuckDBPyConnection, source: str) -> date | None:
+def published_date(con: Connection, source: str) -> date | None:
     con.execute(LEDGER_DDL)
     return con.execute("select max(extract_date) from raw._ledger where source = ? and status = 'loaded'",
                        [source]).fetchone()[0]
 
 
-def _recorded(con: duckdb.DuckDBPyConnection, source: str) -> dict[tuple[date, str], str]:
+def _recorded(con: Connection, source: str) -> dict[tuple[date, str], str]:
     rows = con.execute("select distinct extract_date, snapshot_fingerprint, status from raw._ledger "
                        "where source = ?", [source]).fetchall()
     status: dict[tuple[date, str], str] = {}
@@ -173,7 +173,7 @@ def _ledger_rows(snapshot_folder: Path, source: str, extract_date: date, fp: str
 
 def _select_list(entity: Entity, frame_columns: list[str]) -> str:
     typed = {c.raw_name: SQL_TYPES[c.dtype] for c in entity.columns}
-    parts = ["_row_number::integer as _row_number"]
+    parts = ["cast(_row_number as integer) as _row_number"]
     parts += [f'cast("{name}" as {typed.get(name, "VARCHAR")}) as "{name}"'
               for name in frame_columns if name != "_row_number"]
     return ", ".join(parts)
@@ -183,7 +183,7 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def publish(con: duckdb.DuckDBPyConnection, snapshot: Snapshot,
+def publish(con: Connection, snapshot: Snapshot,
             on_table_written: Callable[[str], None] | None = None) -> None:
     """Replace the source's raw tables and write its ledger rows in one transaction."""
     loaded_at = _now()
@@ -192,15 +192,17 @@ def publish(con: duckdb.DuckDBPyConnection, snapshot: Snapshot,
     try:
         for read in snapshot.reads.values():
             view = f"_incoming_{read.entity.token}"
-            con.register(view, read.frame)
+            stage_frame(con, view, read.frame)
+            con.execute(f"drop table if exists raw.{read.entity.token}")
             con.execute(
-                f"create or replace table raw.{read.entity.token} as "
+                f"create table raw.{read.entity.token} as "
                 f"select {_select_list(read.entity, list(read.frame.columns))}, "
-                f"?::date as extract_date, ?::timestamp as _loaded_at, ?::varchar as _source_file "
+                f"cast(? as date) as extract_date, cast(? as timestamp) as _loaded_at, "
+                f"cast(? as varchar) as _source_file "
                 f"from {view}",
                 [snapshot.extract_date, loaded_at, read.path.name],
             )
-            con.unregister(view)
+            unstage_frame(con, view)
             if on_table_written:
                 on_table_written(read.entity.token)
         con.executemany("insert into raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -232,7 +234,7 @@ def write_report(folder: Path, refusal_problems: list[Problem], title: str) -> N
     (folder / "gate_report.md").write_text("\n".join(lines) + "\n")
 
 
-def _refuse(con: duckdb.DuckDBPyConnection, quarantine_root: Path | None, source: str, extract_date: date,
+def _refuse(con: Connection, quarantine_root: Path | None, source: str, extract_date: date,
             folder: Path, fp: str, problems: list[Problem], reason: str) -> Refusal:
     target = None
     if quarantine_root is not None:
@@ -253,7 +255,7 @@ def reader_gate(snapshot: Snapshot) -> list[Problem]:
     return snapshot.problems
 
 
-def load_source(con: duckdb.DuckDBPyConnection, landing: Path, source: str, gate: Gate = reader_gate,
+def load_source(con: Connection, landing: Path, source: str, gate: Gate = reader_gate,
                 quarantine_root: Path | None = None, raise_on_refusal: bool = True,
                 on_table_written: Callable[[str], None] | None = None) -> SourceOutcome:
     """Gate and publish every waiting snapshot of a source, oldest first.

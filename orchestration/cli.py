@@ -90,18 +90,20 @@ def cmd_nightly(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_summary(settings: Settings, args: argparse.Namespace) -> int:
-    from ingest.load import connect
+    from ingest.warehouse import connect, target
 
-    if not settings.warehouse.exists():
+    where = settings.warehouse if target() == "duckdb" else "PostgreSQL (CSCW_TARGET=postgres, CSCW_PG_*)"
+    if target() == "duckdb" and not settings.warehouse.exists():
         log.error("no warehouse yet at %s: run `cscw nightly`", settings.warehouse)
         return 1
     with connect(settings.warehouse, read_only=True) as con:
         tables = con.execute(
-            "select schema_name, table_name, estimated_size from duckdb_tables() "
-            "where not internal order by schema_name, table_name").fetchall()
-        print(f"\nWarehouse: {settings.warehouse}")
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema not in ('information_schema', 'pg_catalog') and table_type = 'BASE TABLE' "
+            "order by table_schema, table_name").fetchall()
+        print(f"\nWarehouse: {where}")
         current = None
-        for schema, table, _ in tables:
+        for schema, table in tables:
             if schema != current:
                 current = schema
                 print(f"  {schema}")
@@ -145,16 +147,25 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_query(settings: Settings, args: argparse.Namespace) -> int:
     from ingest.load import connect
+    from ingest.warehouse import PostgresConnection, target
 
+    if target() == "postgres":
+        with PostgresConnection(read_only=True) as con:
+            cursor = con.execute(args.sql)
+            names = [d[0] for d in cursor.description]
+            print(" | ".join(names))
+            for row in cursor.fetchall()[: args.max_rows]:
+                print(" | ".join("" if v is None else str(v) for v in row))
+        return 0
     with connect(settings.warehouse, read_only=True) as con:
         con.sql(args.sql).show(max_rows=args.max_rows, max_width=200)
     return 0
 
 
 def cmd_return(settings: Settings, args: argparse.Namespace) -> int:
-    from ingest.load import connect
     from ingest.returns.ssda903 import export_and_validate
     from ingest.settings import DBT_PROJECT_DIR
+    from ingest.warehouse import connect
 
     started = time.perf_counter()
     # The return models and everything under them, tests included: a failing upstream test stops here.

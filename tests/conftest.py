@@ -42,6 +42,16 @@ def reference_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def postgres_server() -> dict[str, str]:
+    """A PostgreSQL cluster on 127.0.0.1 for the session (installed and started by scripts/postgres.sh):
+    its CSCW_PG_* settings for the loader role, plus CSCW_PG_ANALYST_USER / _PASSWORD."""
+    from tests.support.postgres import running_server
+
+    with running_server() as settings:
+        yield settings
+
+
+@pytest.fixture(scope="session")
 def synthetic_warehouse(reference_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The default synthetic history (one night) loaded and built through every model; copy it to write."""
     from datetime import date

@@ -30,7 +30,6 @@ import jinja2
 import pandas as pd
 import vl_convert
 
-from ingest.load import connect
 from ingest.report.suppression import (
     NOT_APPLICABLE,
     NOT_AVAILABLE,
@@ -41,6 +40,7 @@ from ingest.report.suppression import (
     with_secondary,
 )
 from ingest.settings import Settings
+from ingest.warehouse import connect
 
 log = logging.getLogger(__name__)
 

@@ -45,10 +45,13 @@ class ReturnResult:
 
 def collection_year(con: duckdb.DuckDBPyConnection) -> int:
     """The year the return models were built for (the DfE names a year by its end)."""
-    row = con.execute("select max(strptime(\"DECOM\", '%d/%m/%Y')) from returns.ssda903_return_episodes").fetchone()[0]
-    if row is None:
+    # DD/MM/YYYY reordered as text, so the same SQL runs on DuckDB and PostgreSQL.
+    latest = con.execute("select max(substr(\"DECOM\", 7, 4) || substr(\"DECOM\", 4, 2)) "
+                         "from returns.ssda903_return_episodes").fetchone()[0]
+    if latest is None:
         raise RuntimeError("returns.ssda903_return_episodes is empty: nothing to return")
-    return row.year if row.month <= 3 else row.year + 1
+    year, month = int(latest[:4]), int(latest[4:])
+    return year if month <= 3 else year + 1
 
 
 def _write(con: duckdb.DuckDBPyConnection, model: str, path: Path) -> int:

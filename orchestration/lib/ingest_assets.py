@@ -13,6 +13,7 @@ import dagster as dg
 from ingest.contracts import Entity, entities_for
 from ingest.load import SnapshotRefused, SourceOutcome, load_source
 from ingest.readers import Problem
+from ingest.warehouse import table_exists
 from orchestration.lib.resources import WarehouseResource
 
 # Finance refers to case children: case is gated and published first.
@@ -59,8 +60,7 @@ def _check_result(entity: Entity, outcome: SourceOutcome) -> dg.AssetCheckResult
 
 
 def _published_case_children(con) -> set[str] | None:
-    exists = con.execute("select count(*) from duckdb_tables() where schema_name = 'raw' "
-                         "and table_name = 'case__children'").fetchone()[0]
+    exists = table_exists(con, "raw", "case__children")
     return {row[0] for row in con.execute("select child_id from raw.case__children").fetchall()} if exists else None
 
 

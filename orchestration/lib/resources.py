@@ -1,4 +1,4 @@
-"""The warehouse resource: where CSCW_HOME is and how to open the DuckDB file."""
+"""The warehouse resource: where CSCW_HOME is and how to open the warehouse (DuckDB file or PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,11 @@ from functools import cached_property
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 from dagster_dbt import DbtCliResource
 from packaging import version
 
-from ingest.load import connect
 from ingest.settings import Settings, get_settings
+from ingest.warehouse import Connection, connect
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -29,7 +28,8 @@ class WarehouseResource(dg.ConfigurableResource):
         return dataclasses.replace(settings, home=Path(self.home).resolve()) if self.home else settings
 
     @contextmanager
-    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    def connect(self, read_only: bool = False) -> Iterator[Connection]:
+        """The configured target (CSCW_TARGET): the DuckDB file under CSCW_HOME, or PostgreSQL."""
         con = connect(self.settings.warehouse, read_only=read_only)
         try:
             yield con

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 
 from ingest.load import connect, load_source
@@ -27,24 +28,27 @@ def make_reference_warehouse(path: Path) -> Path:
     return path
 
 
-def load_landing(warehouse: Path, landing: Path, gate: Callable | None = None, sources=SOURCES) -> None:
-    with connect(warehouse) as con:
+def load_landing(warehouse: Path, landing: Path, gate: Callable | None = None, sources=SOURCES, con=None) -> None:
+    """Into the DuckDB file `warehouse`, or through `con` (any ingest.warehouse connection) when given."""
+    with (connect(warehouse) if con is None else nullcontext(con)) as con:
         for source in sources:
             kwargs = {"gate": gate} if gate else {}
             outcome = load_source(con, landing, source, raise_on_refusal=True, **kwargs)
             assert outcome.published_date, f"nothing loaded for {source} from {landing}"
 
 
-def dbt_build(warehouse: Path, select: str, work_dir: Path, command: str = "build") -> None:
+def dbt_build(warehouse: Path, select: str, work_dir: Path, command: str = "build",
+              env: dict[str, str] | None = None) -> None:
     """dbt build (or run) into `warehouse`, with its own target path so parallel builds do not collide.
 
-    Tests on unselected models are left out (indirect selection "buildable").
+    Tests on unselected models are left out (indirect selection "buildable"). `env` adds to the
+    environment (CSCW_TARGET=postgres and the CSCW_PG_* settings build into PostgreSQL instead).
     """
     target = work_dir / "dbt_target"
     if not target.exists():
         shutil.copytree(DBT_PROJECT_DIR / "target", target, ignore=shutil.ignore_patterns("run", "compiled"))
     run_env = {**os.environ, "CSCW_WAREHOUSE": str(warehouse), "DBT_TARGET_PATH": str(target),
-               "DBT_LOG_PATH": str(work_dir / "dbt_logs")}
+               "DBT_LOG_PATH": str(work_dir / "dbt_logs"), **(env or {})}
     # `run` leaves out data tests, and seeds with them: load those first.
     for step in (["seed", command] if command == "run" else [command]):
         result = subprocess.run(

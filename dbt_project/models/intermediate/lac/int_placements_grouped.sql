@@ -12,6 +12,8 @@ placements as (
         period_of_care_id,
         min(episode_start_date) as placement_start_date,
         max(episode_number) as last_episode_number,
+        -- In the aggregate rather than a correlated subquery: PostgreSQL runs those once per row.
+        max(case when not is_temporary_placement then episode_number end) as last_settled_episode_number,
         count(*) as episode_count,
         count(case when is_temporary_placement then 1 end) as temporary_episode_count
     from episodes
@@ -47,7 +49,4 @@ inner join episodes as last_episode
     and last_episode.episode_number = placements.last_episode_number
 inner join episodes as last_settled
     on last_settled.placement_id = placements.placement_id
-    and last_settled.episode_number = (
-        select max(e.episode_number) from episodes as e
-        where e.placement_id = placements.placement_id and not e.is_temporary_placement
-    )
+    and last_settled.episode_number = placements.last_settled_episode_number

@@ -1,0 +1,54 @@
+{#- What the build does differently on PostgreSQL, each in one place (the SQL of the models is the same
+    on both engines; format_dmy in ssda903.sql is the one expression that differs). -#}
+
+{#- A table dbt has just created has no planner statistics on PostgreSQL until autovacuum reaches it,
+    and without them the month-end snapshot joins ran as nested loops for minutes. DuckDB keeps its
+    own statistics as it writes. Run as every model's and seed's post-hook. -#}
+{% macro refresh_statistics() -%}
+    {{ return(adapter.dispatch('refresh_statistics')()) }}
+{%- endmacro %}
+
+{% macro default__refresh_statistics() -%}{%- endmacro %}
+
+{% macro postgres__refresh_statistics() -%}
+    analyze {{ this }}
+{%- endmacro %}
+
+{#- Who may read what (on-run-end). On PostgreSQL the analyst role (env CSCW_PG_ANALYST_ROLE, default
+    cscw_analyst) reads the marts and the published return and nothing else: USAGE and SELECT on every
+    schema holding a model under models/marts or models/returns (found from the project, so a new mart
+    is covered), default privileges so tables rebuilt later stay readable, no temporary tables. Raw,
+    staging, intermediate and the seeds get no grant at all. The loader role running the build owns
+    everything it creates. A DuckDB file has no roles: its readers are whoever may read the file. -#}
+{% macro grant_published_access() -%}
+    {{ return(adapter.dispatch('grant_published_access')()) }}
+{%- endmacro %}
+
+{% macro default__grant_published_access() -%}{%- endmacro %}
+
+{% macro postgres__grant_published_access() -%}
+    {%- if execute -%}
+    {%- set analyst = env_var('CSCW_PG_ANALYST_ROLE', 'cscw_analyst') -%}
+    {%- if not run_query("select 1 from pg_roles where rolname = '" ~ analyst ~ "'").rows -%}
+        {{ exceptions.raise_compiler_error("PostgreSQL role " ~ analyst ~ " does not exist: create it "
+                                           ~ "(create role " ~ analyst ~ " login password '...'), see README") }}
+    {%- endif -%}
+    {%- set published = [] -%}
+    {%- for node in graph.nodes.values() -%}
+        {%- if node.resource_type == 'model' and node.original_file_path.startswith(('models/marts/', 'models/returns/'))
+              and node.schema not in published -%}
+            {%- do published.append(node.schema) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set existing = run_query("select nspname from pg_namespace").columns[0].values() -%}
+    {%- for schema in published | sort if schema in existing %}
+    grant usage on schema {{ adapter.quote(schema) }} to {{ adapter.quote(analyst) }};
+    grant select on all tables in schema {{ adapter.quote(schema) }} to {{ adapter.quote(analyst) }};
+    alter default privileges in schema {{ adapter.quote(schema) }} grant select on tables to {{ adapter.quote(analyst) }};
+    {%- endfor %}
+    -- Nobody else creates objects here: not in public (open to all before PostgreSQL 15), not as temporary tables.
+    revoke create on schema public from public;
+    revoke temporary on database {{ adapter.quote(target.dbname) }} from public;
+    grant connect on database {{ adapter.quote(target.dbname) }} to {{ adapter.quote(analyst) }};
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,75 @@
+"""On PostgreSQL the analyst reads the marts and the published return, and nothing else; writes nothing.
+
+The grants come from the build itself (macro grant_published_access, dbt on-run-end), so these run
+against the warehouse `dbt build` made, connected as the analyst role scripts/postgres.sh created.
+"""
+
+import psycopg2
+import pytest
+from psycopg2 import errors
+
+from ingest.warehouse import postgres_settings
+from tests.support.postgres import published_models
+
+
+@pytest.fixture
+def analyst(built_warehouses, postgres_server):
+    settings = {**postgres_settings(postgres_server), "user": postgres_server["CSCW_PG_ANALYST_USER"],
+                "password": postgres_server["CSCW_PG_ANALYST_PASSWORD"]}
+    con = psycopg2.connect(**settings)
+    con.autocommit = True
+    yield con.cursor()
+    con.close()
+
+
+def _refused(cursor, sql: str) -> bool:
+    try:
+        cursor.execute(sql)
+    except errors.InsufficientPrivilege:
+        return True
+    return False
+
+
+def test_analyst_reads_every_mart_and_the_return(analyst):
+    for schema, table in published_models():
+        analyst.execute(f'select count(*) from "{schema}"."{table}"')
+        assert analyst.fetchone()[0] >= 0
+    analyst.execute("select count(*) from lac.lac_measures where measure_code = 'lac_count'")
+    assert analyst.fetchone()[0] > 0
+
+
+def test_analyst_cannot_read_raw_staging_intermediate_or_seeds(analyst):
+    for table in ("raw.placements__episodes", "raw._ledger", "raw.reference__postcode_directory",
+                  "staging.stg_placements__episodes", "intermediate.int_episodes_sequenced",
+                  "reference.ssda903_place"):
+        assert _refused(analyst, f"select * from {table} limit 1"), table
+
+
+def test_analyst_cannot_write_anything(analyst):
+    assert _refused(analyst, "insert into lac.lac_measures (measure_code) values ('x')")
+    assert _refused(analyst, "update lac.lac_measures set numerator = 0")
+    assert _refused(analyst, "delete from returns.ssda903_return_episodes")
+    assert _refused(analyst, "truncate lac.lac_measures")
+    assert _refused(analyst, "drop table lac.lac_measures")
+
+
+def test_analyst_cannot_create_objects(analyst):
+    assert _refused(analyst, "create table lac.analyst_notes (note text)")
+    assert _refused(analyst, "create table public.analyst_notes (note text)")
+    assert _refused(analyst, "create view public.analyst_view as select 1 as one")
+    assert _refused(analyst, "create temporary table analyst_notes (note text)")
+    assert _refused(analyst, "create schema analyst_sandbox")
+
+
+def test_a_table_the_loader_rebuilds_later_stays_readable(built_warehouses, analyst):
+    _, loader = built_warehouses
+    loader.execute("drop table if exists lac.rebuilt_later")
+    loader.execute("create table lac.rebuilt_later as select 1 as one")
+    try:
+        analyst.execute("select one from lac.rebuilt_later")
+        assert analyst.fetchall() == [(1,)]
+        loader.execute("create table raw.rebuilt_later as select 1 as one")
+        assert _refused(analyst, "select one from raw.rebuilt_later")
+    finally:
+        loader.execute("drop table if exists lac.rebuilt_later")
+        loader.execute("drop table if exists raw.rebuilt_later")
