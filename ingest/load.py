@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.contracts import Entity, entities_for
+from ingest.permissions import restrict
 from ingest.readers import ContractError, Problem, ReadResult, dated_folders, find_file, read_entity
 
 log = logging.getLogger("cscw.ingest")
@@ -152,6 +153,15 @@ def published_date(con: duckdb.DuckDBPyConnection, source: str) -> date | None:
                        [source]).fetchone()[0]
 
 
+def last_loaded_at(con: duckdb.DuckDBPyConnection, source: str) -> datetime | None:
+    """When a snapshot of the source was last loaded (UTC), from the ledger; works on a read-only file."""
+    if not con.execute("select count(*) from duckdb_tables() where schema_name = 'raw' "
+                       "and table_name = '_ledger'").fetchone()[0]:
+        return None
+    return con.execute("select max(recorded_at) from raw._ledger where source = ? and status = 'loaded'",
+                       [source]).fetchone()[0]
+
+
 def _recorded(con: duckdb.DuckDBPyConnection, source: str) -> dict[tuple[date, str], str]:
     rows = con.execute("select distinct extract_date, snapshot_fingerprint, status from raw._ledger "
                        "where source = ?", [source]).fetchall()
@@ -240,6 +250,7 @@ def _refuse(con: duckdb.DuckDBPyConnection, quarantine_root: Path | None, source
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(folder, target)
+        restrict(target)  # copies keep the landing files' modes
         write_report(target, problems, f"{source} snapshot {extract_date} refused: {reason}")
     refusal = Refusal(source, extract_date, problems, target, reason)
     con.executemany("insert into raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -37,7 +37,17 @@ class Settings:
 
     @property
     def warehouse(self) -> Path:
+        """The published warehouse: what analysts, `cscw query` and reports open, read-only."""
         return self.home / "warehouse.duckdb"
+
+    @property
+    def build_warehouse(self) -> Path:
+        """The working copy every writer (ingest, dbt, the exports) uses; see ingest/serving.py."""
+        return self.home / "build" / "warehouse.duckdb"
+
+    @property
+    def writer_lock(self) -> Path:
+        return self.home / "writer.lock"
 
     @property
     def quarantine(self) -> Path:
@@ -56,8 +66,12 @@ class Settings:
         return self.home / "dagster"
 
     def ensure_dirs(self) -> None:
-        for path in (self.landing, self.quarantine, self.exports, self.reports, self.dagster_home):
+        for path in (self.landing, self.quarantine, self.exports, self.reports, self.dagster_home,
+                     self.build_warehouse.parent):
             path.mkdir(parents=True, exist_ok=True)
+        # Owner-only folders (ingest/permissions.py); landing and logs are inside home, so covered too.
+        for path in (self.home, self.build_warehouse.parent, self.quarantine, self.exports, self.reports):
+            path.chmod(0o700)
         dagster_yaml = self.dagster_home / "dagster.yaml"
         if not dagster_yaml.exists():
             dagster_yaml.write_text((REPO_ROOT / "dagster.yaml").read_text())
