@@ -92,7 +92,8 @@ def environment(settings: Settings) -> dict[str, str]:
     return {
         **OFFLINE_ENV,
         "CSCW_HOME": str(settings.home),
-        "CSCW_WAREHOUSE": str(settings.warehouse),
+        # dbt writes the working copy; only the publish step touches settings.warehouse.
+        "CSCW_WAREHOUSE": str(settings.build_warehouse),
         "CSCW_LA_ONS": settings.la_ons,
         "CSCW_LA_DFE": settings.la_dfe,
         "DAGSTER_HOME": str(settings.dagster_home),

@@ -14,6 +14,7 @@ from ingest.load import connect
 from orchestration.cli import main as cscw
 from tests.conftest import TESTS
 from tests.support import sitecustomize
+from tests.support.permissions import loose_modes
 
 
 @pytest.fixture
@@ -94,6 +95,7 @@ def test_refused_night_keeps_yesterday_in_every_table_and_a_fixed_file_loads(fix
         assert _staging_episodes(fixture_landing) == yesterday
         report = fixture_landing.quarantine / "placements" / "2024-04-01" / "gate_report.csv"
         assert "episodes.csv,2,DEC,end_before_start,C0000001|2022-11-01,blocking" in report.read_text()
+        assert loose_modes(fixture_landing.quarantine) == [], "refused extracts are owner-only"
         assert episodes.exists(), "nothing is deleted from landing"
 
         episodes.write_text(good)  # the council fixes the file and the next run loads it
