@@ -14,6 +14,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds" / "reference"
 SOURCES = ("case", "placements", "finance", "camhs", "reference")
+# How often each source is expected to be loaded; the freshness checks warn past this (plus a grace).
+# population.csv is the ONS mid-year estimate, refreshed once a year.
+EXPECTED_LOAD_INTERVAL_DAYS = {"case": 1, "placements": 1, "finance": 1, "camhs": 1, "reference": 366}
 
 # Telemetry off for every tool, for every process we start (dbt runs as a subprocess).
 OFFLINE_ENV = {

@@ -25,8 +25,6 @@ def defs() -> dg.Definitions:
         dg.load_from_defs_folder(path_within_project=Path(__file__).parent.parent),
         dg.Definitions(
             jobs=[nightly_job],
-            schedules=[dg.ScheduleDefinition(job=nightly_job, cron_schedule="30 2 * * *",
-                                             execution_timezone="Europe/London")],
             resources={
                 "warehouse": WarehouseResource(),
                 # dbt from this environment, whether or not .venv/bin is on PATH

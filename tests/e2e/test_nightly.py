@@ -11,6 +11,7 @@ import dagster as dg
 import pytest
 
 from ingest.load import connect
+from ingest.settings import SOURCES
 from orchestration.cli import main as cscw
 from tests.conftest import TESTS
 from tests.support import sitecustomize
@@ -42,6 +43,9 @@ def test_nightly_run_builds_raw_and_staging_offline(fixture_landing, no_network,
         result = defs().resolve_job_def("nightly").execute_in_process(instance=instance, raise_on_error=False)
     assert result.success, [e.message for e in result.all_events if e.is_failure]
     assert not no_network.exists(), no_network.read_text()
+    freshness = {c.check_name: c.passed for c in result.get_asset_check_evaluations()
+                 if c.check_name.endswith("_freshness")}
+    assert freshness == {f"{source}_freshness": True for source in SOURCES}
 
     with connect(fixture_landing.warehouse, read_only=True) as con:
         counts = dict(con.execute(

@@ -77,3 +77,4 @@ def test_publish_comes_after_every_dbt_asset_and_the_checked_return(graph):
     assert not node.child_keys, "nothing may run after the publish step"
     # One process per run: DuckDB allows one writer per file, and that process holds the writer lock.
     assert definitions.resolve_job_def("nightly").executor_def is dg.in_process_executor
+    assert definitions.resolve_sensor_def("landing_sensor").job_name == "nightly"
