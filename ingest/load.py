@@ -250,8 +250,8 @@ def _refuse(con: duckdb.DuckDBPyConnection, quarantine_root: Path | None, source
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(folder, target)
-        restrict(target)  # copies keep the landing files' modes
         write_report(target, problems, f"{source} snapshot {extract_date} refused: {reason}")
+        restrict(target)  # copies keep the landing files' modes, and a caller may not have set the umask
     refusal = Refusal(source, extract_date, problems, target, reason)
     con.executemany("insert into raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     _ledger_rows(folder, source, extract_date, fp, "refused", {}, reason, _now()))

@@ -159,6 +159,10 @@ def working_copy(settings: Settings) -> Path:
     deleted build folder), so a night continues from the last published build and its ledger."""
     build = settings.build_warehouse
     if not build.exists() and settings.warehouse.exists():
+        if _wal(settings.warehouse).exists():
+            # Left by a warehouse written in place (before this layout): fold it in, or the copy lacks it.
+            with connect(settings.warehouse) as con:
+                con.execute("checkpoint")
         build.parent.mkdir(parents=True, exist_ok=True)
         partial = build.with_name(f".{build.name}.{os.getpid()}.copying")
         try:

@@ -88,6 +88,15 @@ def test_a_missing_working_copy_starts_from_the_published_file(cscw_home):
         assert con.execute("select count(*) from t").fetchone()[0] == 4
 
 
+def test_a_working_copy_started_from_a_file_written_in_place_keeps_its_write_ahead_log(cscw_home):
+    with connect(cscw_home.warehouse) as con:
+        con.execute("pragma disable_checkpoint_on_shutdown")
+        con.execute("create table t as select range as x from range(6)")
+    assert (cscw_home.home / "warehouse.duckdb.wal").exists(), "the old layout's file must have a WAL here"
+    with connect(working_copy(cscw_home), read_only=True) as con:
+        assert con.execute("select count(*) from t").fetchone()[0] == 6
+
+
 def test_a_failed_copy_never_replaces_the_published_file(cscw_home, monkeypatch):
     _rows(cscw_home, 2)
     publish(cscw_home)
