@@ -5,7 +5,8 @@
 
 For each scale, in a fresh CSCW_HOME under a temporary folder: generate synthetic extracts (one
 night), then time each stage of the nightly load (read and gate each source, the packaged postcode
-directory, dbt build, the SSDA903 export and validation), five typical analyst queries on the result,
+directory, dbt build, the SSDA903 export and validation, all into the working copy, then publishing it
+for analysts), five typical analyst queries on the published file,
 and a second night (the next day's snapshot, about 1% of rows changed) loaded on top. Each stage
 reports wall time, rows, rows per second and the peak resident memory of the whole process tree
 (this process and its subprocesses, sampled every 0.1 s). Results print as a table and are written
@@ -121,11 +122,14 @@ def run_night(results: list[Stage], scale: float, night: int, settings, env: dic
     from ingest.load import connect, load_source
     from ingest.reference_data import load_reference_packages
     from ingest.returns.ssda903 import export_and_validate
+    from ingest.serving import publish
 
+    # Every writer uses the working copy, as a real night does (ingest/serving.py).
+    build = settings.build_warehouse
     case_children = None
     for source in SOURCES:
         def load(source=source, known_children=case_children):
-            with connect(settings.warehouse) as con:
+            with connect(build) as con:
                 outcome = load_source(con, settings.landing, source,
                                       gate=lambda s: gate(s, case_children=known_children),
                                       quarantine_root=settings.quarantine)
@@ -136,11 +140,11 @@ def run_night(results: list[Stage], scale: float, night: int, settings, env: dic
 
         timed(results, scale, night, f"read, gate, publish {source}", load)
         if source == "case":
-            with connect(settings.warehouse, read_only=True) as con:
+            with connect(build, read_only=True) as con:
                 case_children = {r[0] for r in con.execute("select child_id from raw.case__children").fetchall()}
 
     def reference():
-        with connect(settings.warehouse) as con:
+        with connect(build) as con:
             load_reference_packages(con)
             return None, con.execute("select count(*) from raw.reference__postcode_directory").fetchone()[0]
 
@@ -161,18 +165,27 @@ def run_night(results: list[Stage], scale: float, night: int, settings, env: dic
         models = sorted(((r["execution_time"], r["unique_id"].split(".")[-1]) for r in run_results["results"]
                          if r["unique_id"].startswith("model.")), reverse=True)
         print("    slowest models: " + ", ".join(f"{n} {t:.1f}s" for t, n in models[:5]))
-        with connect(settings.warehouse, read_only=True) as con:
+        with connect(build, read_only=True) as con:
             rows = con.execute("select count(*) from staging.stg_placements__episodes").fetchone()[0]
         return None, rows
 
     timed(results, scale, night, "dbt build (all models and tests)", dbt_build)
 
     def ssda903():
-        with connect(settings.warehouse, read_only=True) as con:
+        with connect(build, read_only=True) as con:
             result = export_and_validate(con, settings.exports, settings.la_ons)
         return result, sum(result.rows.values())
 
     timed(results, scale, night, "SSDA903 export and validation", ssda903)
+
+    def publish_build():
+        published = publish(settings)
+        with connect(settings.warehouse, read_only=True) as con:
+            tables = con.execute("select count(*) from duckdb_tables()").fetchone()[0]
+        print(f"    published {published.size_bytes / 2**20:.0f} MB ({tables} tables)")
+        return published, published.size_bytes // 2**20
+
+    timed(results, scale, night, "publish (checkpoint, copy, rename; MB)", publish_build)
 
 
 def run_queries(results: list[Stage], scale: float, settings) -> None:

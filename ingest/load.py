@@ -25,8 +25,9 @@ from pathlib import Path
 import duckdb
 
 from ingest.contracts import Entity, entities_for
+from ingest.permissions import restrict
 from ingest.readers import ContractError, Problem, ReadResult, dated_folders, find_file, read_entity
-from ingest.warehouse import Connection, connect_duckdb, stage_frame, unstage_frame
+from ingest.warehouse import Connection, connect_duckdb, stage_frame, table_exists, unstage_frame
 
 log = logging.getLogger("cscw.ingest")
 
@@ -152,6 +153,14 @@ def published_date(con: Connection, source: str) -> date | None:
                        [source]).fetchone()[0]
 
 
+def last_loaded_at(con: Connection, source: str) -> datetime | None:
+    """When a snapshot of the source was last loaded (UTC), from the ledger; works on a read-only file."""
+    if not table_exists(con, "raw", "_ledger"):
+        return None
+    return con.execute("select max(recorded_at) from raw._ledger where source = ? and status = 'loaded'",
+                       [source]).fetchone()[0]
+
+
 def _recorded(con: Connection, source: str) -> dict[tuple[date, str], str]:
     rows = con.execute("select distinct extract_date, snapshot_fingerprint, status from raw._ledger "
                        "where source = ?", [source]).fetchall()
@@ -243,6 +252,7 @@ def _refuse(con: Connection, quarantine_root: Path | None, source: str, extract_
             shutil.rmtree(target)
         shutil.copytree(folder, target)
         write_report(target, problems, f"{source} snapshot {extract_date} refused: {reason}")
+        restrict(target)  # copies keep the landing files' modes, and a caller may not have set the umask
     refusal = Refusal(source, extract_date, problems, target, reason)
     con.executemany("insert into raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     _ledger_rows(folder, source, extract_date, fp, "refused", {}, reason, _now()))

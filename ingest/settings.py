@@ -14,6 +14,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds" / "reference"
 SOURCES = ("case", "placements", "finance", "camhs", "reference")
+# How often each source is expected to be loaded; the freshness checks warn past this (plus a grace).
+# population.csv is the ONS mid-year estimate, refreshed once a year.
+EXPECTED_LOAD_INTERVAL_DAYS = {"case": 1, "placements": 1, "finance": 1, "camhs": 1, "reference": 366}
 
 # Telemetry off for every tool, for every process we start (dbt runs as a subprocess).
 OFFLINE_ENV = {
@@ -37,7 +40,17 @@ class Settings:
 
     @property
     def warehouse(self) -> Path:
+        """The published warehouse: what analysts, `cscw query` and reports open, read-only."""
         return self.home / "warehouse.duckdb"
+
+    @property
+    def build_warehouse(self) -> Path:
+        """The working copy every writer (ingest, dbt, the exports) uses; see ingest/serving.py."""
+        return self.home / "build" / "warehouse.duckdb"
+
+    @property
+    def writer_lock(self) -> Path:
+        return self.home / "writer.lock"
 
     @property
     def quarantine(self) -> Path:
@@ -56,8 +69,12 @@ class Settings:
         return self.home / "dagster"
 
     def ensure_dirs(self) -> None:
-        for path in (self.landing, self.quarantine, self.exports, self.reports, self.dagster_home):
+        for path in (self.landing, self.quarantine, self.exports, self.reports, self.dagster_home,
+                     self.build_warehouse.parent):
             path.mkdir(parents=True, exist_ok=True)
+        # Owner-only folders (ingest/permissions.py); landing and logs are inside home, so covered too.
+        for path in (self.home, self.build_warehouse.parent, self.quarantine, self.exports, self.reports):
+            path.chmod(0o700)
         dagster_yaml = self.dagster_home / "dagster.yaml"
         if not dagster_yaml.exists():
             dagster_yaml.write_text((REPO_ROOT / "dagster.yaml").read_text())
@@ -78,7 +95,8 @@ def environment(settings: Settings) -> dict[str, str]:
     return {
         **OFFLINE_ENV,
         "CSCW_HOME": str(settings.home),
-        "CSCW_WAREHOUSE": str(settings.warehouse),
+        # dbt writes the working copy; only the publish step touches settings.warehouse.
+        "CSCW_WAREHOUSE": str(settings.build_warehouse),
         "CSCW_LA_ONS": settings.la_ons,
         "CSCW_LA_DFE": settings.la_dfe,
         "DAGSTER_HOME": str(settings.dagster_home),

@@ -3,12 +3,12 @@
   cscw generate   write synthetic landing extracts for several nightly dates
   cscw nightly    load every waiting dated folder in date order, then build and test the marts
   cscw demo       generate, then nightly, then print a summary (the README's first command)
-  cscw query SQL  run SQL on the warehouse, read-only, and print the result
+  cscw query SQL  run SQL on the published warehouse, read-only, and print the result
   cscw return ssda903 --year 2025
                   build, export and validate the SSDA903 return for a collection year (named by its end)
   cscw report     the committee report (HTML and PDF) and the CSV tables for publication
   cscw summary    rows per table and where the warehouse file is
-  cscw ui         the Dagster UI on 127.0.0.1
+  cscw ui         the Dagster UI on 127.0.0.1 (--host to listen elsewhere)
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import sys
 import time
 from datetime import date, datetime, timedelta
 
+from ingest.permissions import owner_only_umask
 from ingest.settings import REPO_ROOT, Settings, apply_environment, get_settings
 
 log = logging.getLogger("cscw")
@@ -52,7 +53,28 @@ def cmd_generate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _writing(settings: Settings, command: str):
+    """The writer lock for a command, logging while it waits (ingest/serving.py)."""
+    from ingest.serving import writer_lock
+
+    return writer_lock(settings,
+                       on_wait=lambda holder: log.info("%s: waiting for the writer lock: %s", command, holder))
+
+
 def cmd_nightly(settings: Settings, args: argparse.Namespace) -> int:
+    from ingest.serving import WarehouseBusy
+
+    try:
+        # Taken here as well as by the run's warehouse resource, so a busy warehouse is a clear message
+        # before anything starts rather than a resource error inside the run.
+        with _writing(settings, "nightly"):
+            return _nightly(settings, args)
+    except WarehouseBusy as busy:
+        log.error("nightly: REFUSED: %s", busy)
+        return 1
+
+
+def _nightly(settings: Settings, args: argparse.Namespace) -> int:
     import dagster as dg
 
     from orchestration.definitions import defs
@@ -82,10 +104,10 @@ def cmd_nightly(settings: Settings, args: argparse.Namespace) -> int:
                 while error.cause is not None:
                     error = error.cause
                 log.error("nightly: %s failed: %s", event.step_key, error.message.strip())
-        log.error("nightly: FAILED after %.1fs; the published warehouse was not changed by the failed step",
-                  time.perf_counter() - started)
+        log.error("nightly: FAILED after %.1fs; nothing was published: %s is still the last complete build",
+                  time.perf_counter() - started, settings.warehouse)
         return 1
-    log.info("nightly: done in %.1fs", time.perf_counter() - started)
+    log.info("nightly: done in %.1fs; published %s", time.perf_counter() - started, settings.warehouse)
     return 0
 
 
@@ -163,6 +185,20 @@ def cmd_query(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_return(settings: Settings, args: argparse.Namespace) -> int:
+    from ingest.serving import WarehouseBusy, working_copy
+
+    try:
+        with _writing(settings, "return"):
+            working_copy(settings)
+            return _return(settings, args)
+    except WarehouseBusy as busy:
+        log.error("return: REFUSED: %s", busy)
+        return 1
+
+
+def _return(settings: Settings, args: argparse.Namespace) -> int:
+    """Builds the return models in the working copy (where dbt writes) and exports from there; the
+    published warehouse keeps the nightly build, so a return for another year never reaches analysts."""
     from ingest.returns.ssda903 import export_and_validate
     from ingest.settings import DBT_PROJECT_DIR
     from ingest.warehouse import connect
@@ -182,7 +218,7 @@ def cmd_return(settings: Settings, args: argparse.Namespace) -> int:
     if code:
         log.error("return: dbt build of the return models failed (see %s); nothing exported", dbt_log)
         return 1
-    with connect(settings.warehouse, read_only=True) as con:
+    with connect(settings.build_warehouse, read_only=True) as con:
         result = export_and_validate(con, settings.exports, settings.la_ons)
     s = result.report["summary"]
     log.info("return: SSDA903 %d written to %s (%s)", result.year, result.folder,
@@ -200,7 +236,7 @@ def cmd_return(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_ui(settings: Settings, args: argparse.Namespace) -> int:
     dagster = REPO_ROOT / ".venv" / "bin" / "dagster"
     command = [str(dagster) if dagster.exists() else "dagster", "dev", "-w", str(REPO_ROOT / "workspace.yaml"),
-               "-h", "127.0.0.1", "-p", str(args.port)]
+               "-h", args.host, "-p", str(args.port)]
     return subprocess.call(command, cwd=REPO_ROOT)
 
 
@@ -231,10 +267,13 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--month", help="YYYY-MM (default: the latest complete month)")
     ui = sub.add_parser("ui", help="start the Dagster UI bound to 127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
+    # The UI can launch runs and shows asset metadata: only this machine unless asked.
+    ui.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
 
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)
     settings = get_settings()
+    owner_only_umask()  # everything this process (and dbt, the validator) writes is owner-only
     apply_environment(settings)
     handler = {"generate": cmd_generate, "nightly": cmd_nightly, "demo": cmd_demo, "summary": cmd_summary,
                "query": cmd_query, "return": cmd_return, "report": cmd_report, "ui": cmd_ui}[args.command]

@@ -1,10 +1,11 @@
-"""The warehouse resource: where CSCW_HOME is and how to open the warehouse (DuckDB file or PostgreSQL)."""
+"""The warehouse resource: where CSCW_HOME is and how to open the warehouse: the DuckDB working copy, or PostgreSQL."""
 
 from __future__ import annotations
 
 import dataclasses
 import importlib.metadata
-from collections.abc import Iterator
+import os
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -13,12 +14,19 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 from packaging import version
 
+from ingest.permissions import owner_only_umask
+from ingest.serving import working_copy, writer_lock
 from ingest.settings import Settings, get_settings
 from ingest.warehouse import Connection, connect
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """Settings come from the environment (CSCW_HOME and the council codes) unless home is given."""
+    """Settings come from the environment (CSCW_HOME and the council codes) unless home is given.
+
+    Assets write (and read) the working copy, never the published file: ingest/serving.py. For a
+    run's whole length (the job uses the in-process executor) it holds the writer lock and an
+    owner-only umask, however the run was started (cscw nightly, the schedule, the sensor, the UI).
+    """
 
     home: str | None = None
 
@@ -28,9 +36,18 @@ class WarehouseResource(dg.ConfigurableResource):
         return dataclasses.replace(settings, home=Path(self.home).resolve()) if self.home else settings
 
     @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Generator[WarehouseResource, None, None]:
+        previous = owner_only_umask()
+        try:
+            with writer_lock(self.settings, on_wait=lambda holder: context.log.info(f"waiting for {holder}")):
+                yield self
+        finally:
+            os.umask(previous)
+
+    @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[Connection]:
-        """The configured target (CSCW_TARGET): the DuckDB file under CSCW_HOME, or PostgreSQL."""
-        con = connect(self.settings.warehouse, read_only=read_only)
+        """The configured target (CSCW_TARGET): the DuckDB working copy under CSCW_HOME, or PostgreSQL."""
+        con = connect(working_copy(self.settings), read_only=read_only)
         try:
             yield con
         finally:

@@ -11,9 +11,11 @@ import dagster as dg
 import pytest
 
 from ingest.load import connect
+from ingest.settings import SOURCES
 from orchestration.cli import main as cscw
 from tests.conftest import TESTS
 from tests.support import sitecustomize
+from tests.support.permissions import loose_modes
 
 
 @pytest.fixture
@@ -41,6 +43,9 @@ def test_nightly_run_builds_raw_and_staging_offline(fixture_landing, no_network,
         result = defs().resolve_job_def("nightly").execute_in_process(instance=instance, raise_on_error=False)
     assert result.success, [e.message for e in result.all_events if e.is_failure]
     assert not no_network.exists(), no_network.read_text()
+    freshness = {c.check_name: c.passed for c in result.get_asset_check_evaluations()
+                 if c.check_name.endswith("_freshness")}
+    assert freshness == {f"{source}_freshness": True for source in SOURCES}
 
     with connect(fixture_landing.warehouse, read_only=True) as con:
         counts = dict(con.execute(
@@ -94,6 +99,7 @@ def test_refused_night_keeps_yesterday_in_every_table_and_a_fixed_file_loads(fix
         assert _staging_episodes(fixture_landing) == yesterday
         report = fixture_landing.quarantine / "placements" / "2024-04-01" / "gate_report.csv"
         assert "episodes.csv,2,DEC,end_before_start,C0000001|2022-11-01,blocking" in report.read_text()
+        assert loose_modes(fixture_landing.quarantine) == [], "refused extracts are owner-only"
         assert episodes.exists(), "nothing is deleted from landing"
 
         episodes.write_text(good)  # the council fixes the file and the next run loads it

@@ -13,6 +13,7 @@ from ingest.contracts import entities_for
 from ingest.load import SnapshotRefused, connect, load_source, published_date
 from ingest.settings import SOURCES
 from tests.conftest import FIXTURE_LANDING, TESTS
+from tests.support.permissions import loose_modes
 
 BAD = TESTS / "fixtures" / "bad"
 FAULTS = list(csv.DictReader(open(BAD / "faults.csv", newline="")))
@@ -67,6 +68,7 @@ def test_fault_gives_its_expected_outcome(fault, baseline, tmp_path):
             report = quarantine / source / "2024-04-01"
             assert (report / "gate_report.csv").exists() and (report / "gate_report.md").exists()
             assert fault["file"] in (report / "gate_report.md").read_text()
+            assert loose_modes(report) == [], "a refused extract and its report are owner-only"
         else:
             outcome = run()
             [loaded] = outcome.loaded

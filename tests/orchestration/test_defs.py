@@ -65,3 +65,16 @@ def test_the_return_is_gated_by_a_blocking_dfe_validation_check(graph):
     assert models <= set(asset_graph.get(key).parent_keys)
     check = asset_graph.get_check_spec(dg.AssetCheckKey(key, "ssda903_return_valid"))
     assert check.blocking
+
+
+def test_publish_comes_after_every_dbt_asset_and_the_checked_return(graph):
+    from orchestration.defs.dbt.assets import dbt_models
+    from orchestration.defs.serving.publish import PUBLISHED_KEY
+
+    definitions, asset_graph = graph
+    node = asset_graph.get(PUBLISHED_KEY)
+    assert set(node.parent_keys) == set(dbt_models.keys) | {dg.AssetKey(["exports", "ssda903_return"])}
+    assert not node.child_keys, "nothing may run after the publish step"
+    # One process per run: DuckDB allows one writer per file, and that process holds the writer lock.
+    assert definitions.resolve_job_def("nightly").executor_def is dg.in_process_executor
+    assert definitions.resolve_sensor_def("landing_sensor").job_name == "nightly"

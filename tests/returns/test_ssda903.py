@@ -120,7 +120,8 @@ def test_an_unchanged_return_is_not_validated_twice(synthetic_return, tmp_path, 
 
 def test_cli_other_year_and_what_stops_the_return(synthetic_return, cscw_home):
     warehouse, _ = synthetic_return
-    shutil.copy(warehouse, cscw_home.warehouse)
+    # `cscw return` builds and exports from the working copy, where dbt writes.
+    shutil.copy(warehouse, cscw_home.build_warehouse)
     folder = cscw_home.exports / "ssda903" / "2025"
 
     # Any complete year can be asked for; 2024/25 is clean too.
@@ -128,7 +129,7 @@ def test_cli_other_year_and_what_stops_the_return(synthetic_return, cscw_home):
     assert (folder / "READY").exists()
 
     # A validation error: the files are written with their report, but the return is not ready.
-    with connect(cscw_home.warehouse) as con:
+    with connect(cscw_home.build_warehouse) as con:
         # A placement postcode that is not in the ONS directory: no dbt test minds, the DfE's 392c does.
         con.execute("update raw.placements__episodes set pl_post = 'ZZ99 9ZZ' where place = 'U6' "
                     "and decom between date '2024-04-01' and date '2025-03-31'")
@@ -138,7 +139,7 @@ def test_cli_other_year_and_what_stops_the_return(synthetic_return, cscw_home):
 
     # A failing upstream dbt test (a duplicated episode) stops the build before anything is exported.
     (folder / "episodes.csv").unlink()
-    with connect(cscw_home.warehouse) as con:
+    with connect(cscw_home.build_warehouse) as con:
         con.execute("insert into raw.placements__episodes select * from raw.placements__episodes limit 1")
     assert cscw(["return", "ssda903", "--year", "2025"]) == 1
     assert not (folder / "episodes.csv").exists()

@@ -1,0 +1,36 @@
+"""The last step of a night: publish the working copy as the warehouse analysts read (ingest/serving.py).
+
+It runs after every dbt model and test and after the SSDA903 return and its blocking DfE check, so a
+night that fails anywhere publishes nothing and analysts keep the last complete build. After the
+return rather than before it: the exported files and the published marts then always come from the
+same build, and a night is one unit that either completes or is not seen.
+"""
+
+import dagster as dg
+
+from ingest.serving import publish
+from ingest.warehouse import target
+from orchestration.defs.dbt.assets import dbt_models
+from orchestration.defs.returns.ssda903 import RETURN_KEY
+from orchestration.lib.resources import WarehouseResource
+
+PUBLISHED_KEY = dg.AssetKey(["serving", "published_warehouse"])
+
+
+@dg.asset(
+    key=PUBLISHED_KEY,
+    deps=[*dbt_models.keys, RETURN_KEY],
+    group_name="serving",
+    kinds={"duckdb"},
+    description="CSCW_HOME/warehouse.duckdb: the night's complete build, swapped in atomically for readers",
+)
+def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    if target() == "postgres":
+        # No file to swap: PostgreSQL serves readers while dbt replaces each table in its own transaction.
+        return dg.MaterializeResult(metadata={"target": "postgres: nothing to publish"})
+    published = publish(warehouse.settings)
+    return dg.MaterializeResult(metadata={
+        "path": dg.MetadataValue.path(str(published.path)),
+        "size_mb": round(published.size_bytes / 2**20, 1),
+        "publish_seconds": round(published.seconds, 2),
+    })
