@@ -6,7 +6,7 @@
 For each scale, in a fresh CSCW_HOME under a temporary folder: generate synthetic extracts (one
 night), then time each stage of the nightly load (read and gate each source, the packaged postcode
 directory, dbt build, the SSDA903 export and validation, all into the working copy, then publishing it
-for analysts), five typical analyst queries on the published file,
+for analysts, then the committee report from the published file), five typical analyst queries on it,
 and a second night (the next day's snapshot, about 1% of rows changed) loaded on top. Each stage
 reports wall time, rows, rows per second and the peak resident memory of the whole process tree
 (this process and its subprocesses, sampled every 0.1 s). Results print as a table and are written
@@ -186,6 +186,15 @@ def run_night(results: list[Stage], scale: float, night: int, settings, env: dic
         return published, published.size_bytes // 2**20
 
     timed(results, scale, night, "publish (checkpoint, copy, rename; MB)", publish_build)
+
+    def committee_report():
+        from ingest.report.committee import write_report
+
+        report = write_report(settings)
+        # Rows published in the CSV tables (the HTML and PDF carry the same figures).
+        return report, sum(path.read_text().count("\n") - 1 for path in report.exports.values())
+
+    timed(results, scale, night, "committee report (HTML, PDF, CSV files)", committee_report)
 
 
 def run_queries(results: list[Stage], scale: float, settings) -> None:
