@@ -51,6 +51,17 @@ def postgres_server() -> dict[str, str]:
         yield settings
 
 
+@pytest.fixture
+def postgres_database(postgres_server, monkeypatch, request):
+    """An empty database of its own on the session's server, with CSCW_TARGET=postgres exported."""
+    from tests.support.postgres import fresh_database
+
+    with fresh_database(postgres_server, f"test_{request.node.name[:40].lower()}") as settings:
+        for name, value in {"CSCW_TARGET": "postgres", **settings}.items():
+            monkeypatch.setenv(name, value)
+        yield settings
+
+
 @pytest.fixture(scope="session")
 def synthetic_warehouse(reference_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The default synthetic history (one night) loaded and built through every model; copy it to write."""

@@ -1,4 +1,4 @@
-"""Killing a load half way leaves the warehouse as it was; the next run completes the load."""
+"""Killing a load half way leaves the warehouse as it was, on either engine; the next run completes the load."""
 
 import shutil
 import signal
@@ -6,14 +6,19 @@ import subprocess
 import sys
 import textwrap
 from datetime import date
+from pathlib import Path
 
-from ingest.load import connect, load_source
+import pytest
+
+from ingest.load import load_source
+from ingest.warehouse import connect
 from tests.conftest import FIXTURE_DATE, FIXTURE_LANDING
 
 KILLED_LOAD = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from ingest.load import connect, load_source
+    from ingest.load import load_source
+    from ingest.warehouse import connect
 
     def stall(table):
         print("written", table, flush=True)
@@ -30,8 +35,18 @@ def state(con):
             con.execute("select count(*) from raw._ledger").fetchone()[0])
 
 
-def test_kill_during_publish_changes_nothing_and_rerun_completes(tmp_path):
-    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse.duckdb"
+@pytest.fixture(params=["duckdb", "postgres"])
+def warehouse(request, tmp_path, monkeypatch) -> Path:
+    """The DuckDB file the loader writes, or (CSCW_TARGET=postgres) a fresh PostgreSQL database."""
+    if request.param == "postgres":
+        request.getfixturevalue("postgres_database")
+    else:
+        monkeypatch.delenv("CSCW_TARGET", raising=False)
+    return tmp_path / "warehouse.duckdb"
+
+
+def test_kill_during_publish_changes_nothing_and_rerun_completes(warehouse, tmp_path):
+    landing = tmp_path / "landing"
     shutil.copytree(FIXTURE_LANDING / "placements", landing / "placements")
     with connect(warehouse) as con:
         load_source(con, landing, "placements")
