@@ -208,7 +208,7 @@ def run_queries(results: list[Stage], scale: float, settings) -> None:
             timed(results, scale, 1, f"query: {name}", query)
 
 
-def benchmark(scale: float, results: list[Stage]) -> None:
+def benchmark(scale: float, results: list[Stage], second_night: bool = True) -> None:
     from ingest.synthetic import generate
 
     with tempfile.TemporaryDirectory(prefix=f"cscw-bench-{scale:g}-") as tmp:
@@ -227,12 +227,14 @@ def benchmark(scale: float, results: list[Stage]) -> None:
         run_night(results, scale, 1, settings, env)
         first = time.perf_counter() - started
         run_queries(results, scale, settings)
+        if not second_night:
+            return
 
-        def second_night():
+        def next_night():
             counts = generate(settings.landing, end_date=END_DATE + timedelta(days=1), nights=1, scale=scale)
             return None, sum(counts.values())
 
-        timed(results, scale, 2, "generate the next night", second_night)
+        timed(results, scale, 2, "generate the next night", next_night)
         started = time.perf_counter()
         run_night(results, scale, 2, settings, env)
         second = time.perf_counter() - started
@@ -243,10 +245,11 @@ def benchmark(scale: float, results: list[Stage]) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scales", type=float, nargs="+", default=[1.0, 10.0])
+    ap.add_argument("--first-night-only", action="store_true", help="skip the second night (for scale 100)")
     args = ap.parse_args(argv)
     results: list[Stage] = []
     for scale in args.scales:
-        benchmark(scale, results)
+        benchmark(scale, results, second_night=not args.first_night_only)
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     rows = [{**asdict(r), "rows_per_second": round(r.rows_per_second)} for r in results]
