@@ -122,8 +122,10 @@ def _read_text_table(path: Path) -> pd.DataFrame:
 def parse_dates(values: pd.Series) -> pd.Series:
     """ISO text for YYYY-MM-DD or DD/MM/YYYY dates; NaN where a value is neither or not a real date."""
     iso = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
-    uk = pd.to_datetime(values, format="%d/%m/%Y", errors="coerce")
-    return iso.fillna(uk).dt.strftime("%Y-%m-%d")
+    rest = iso.isna() & values.notna()
+    if rest.any():  # most extracts use one format: try the other only where the first failed
+        iso[rest] = pd.to_datetime(values[rest], format="%d/%m/%Y", errors="coerce")
+    return iso.dt.strftime("%Y-%m-%d")
 
 
 def _parse_numbers(values: pd.Series, dtype: str) -> pd.Series:
@@ -177,9 +179,14 @@ def read_entity(path: Path, entity: Entity) -> ReadResult:
     problems: list[Problem] = []
     if frame.empty:
         problems.append(Problem(path.name, None, None, "header_only", blocking=not entity.may_be_empty))
-    keys = row_keys(frame, entity)
+    typed = {column.raw_name: _typed(frame[column.raw_name], column) for column in entity.columns}
+    any_bad = pd.Series(False, index=frame.index)
+    for _, bad in typed.values():
+        any_bad |= bad
+    # Keys from the text as landed, and for the bad rows only: joining keys for every row costs more than reading.
+    keys = row_keys(frame.loc[any_bad], entity)
     for column in entity.columns:
-        frame[column.raw_name], bad = _typed(frame[column.raw_name], column)
+        frame[column.raw_name], bad = typed[column.raw_name]
         rule = f"{column.dtype}_format"
         problems += [Problem(path.name, int(frame.at[i, "_row_number"]), column.name, rule, keys[i])
                      for i in frame.index[bad]]

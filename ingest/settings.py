@@ -17,6 +17,9 @@ SOURCES = ("case", "placements", "finance", "camhs", "reference")
 # How often each source is expected to be loaded; the freshness checks warn past this (plus a grace).
 # population.csv is the ONS mid-year estimate, refreshed once a year.
 EXPECTED_LOAD_INTERVAL_DAYS = {"case": 1, "placements": 1, "finance": 1, "camhs": 1, "reference": 366}
+# DuckDB otherwise takes up to 80% of RAM for a big build; past this it spills to the build folder.
+# dbt_project/profiles.yml falls back to the same figure when run outside the CLI.
+DUCKDB_MEMORY_LIMIT = os.environ.get("CSCW_DUCKDB_MEMORY_LIMIT", "4GB")
 
 # Telemetry off for every tool, for every process we start (dbt runs as a subprocess).
 OFFLINE_ENV = {
@@ -99,6 +102,7 @@ def environment(settings: Settings) -> dict[str, str]:
         "CSCW_WAREHOUSE": str(settings.build_warehouse),
         "CSCW_LA_ONS": settings.la_ons,
         "CSCW_LA_DFE": settings.la_dfe,
+        "CSCW_DUCKDB_MEMORY_LIMIT": DUCKDB_MEMORY_LIMIT,
         "DAGSTER_HOME": str(settings.dagster_home),
     }
 

@@ -21,6 +21,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from ingest.settings import DUCKDB_MEMORY_LIMIT
+
 TARGETS = ("duckdb", "postgres")
 
 
@@ -95,7 +97,8 @@ def connect_duckdb(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnec
     path.parent.mkdir(parents=True, exist_ok=True)
     # Never fetch a DuckDB extension from the internet at run time.
     return duckdb.connect(str(path), read_only=read_only,
-                          config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+                          config={"autoinstall_known_extensions": False, "autoload_known_extensions": False,
+                                  "memory_limit": DUCKDB_MEMORY_LIMIT})
 
 
 def connect(duckdb_path: Path, read_only: bool = False) -> Connection:
