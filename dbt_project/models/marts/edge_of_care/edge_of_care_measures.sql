@@ -6,26 +6,37 @@ with periods as (
     select * from {{ ref('int_reporting_periods') }}
 ),
 
-referrals as (
-    select * from {{ ref('int_referrals_sequenced') }}
+-- Referrals counted per day first: a period join over days is far smaller than one over referrals.
+referral_days as (
+    select referral_date as day, count(referral_id) as referrals,
+        count(case when is_re_referral_12m then 1 end) as re_referrals
+    from {{ ref('int_referrals_sequenced') }}
+    group by referral_date
+),
+
+assessment_days as (
+    select assessment_authorised_date as day, count(referral_id) as authorised,
+        count(case when is_assessment_within_45wd then 1 end) as on_time
+    from {{ ref('int_referrals_sequenced') }}
+    where assessment_authorised_date is not null
+    group by assessment_authorised_date
 ),
 
 referrals_in_period as (
     select periods.period_type, periods.period_start, periods.period_end,
-        count(referrals.referral_id) as referrals,
-        count(case when referrals.is_re_referral_12m then 1 end) as re_referrals
+        coalesce(sum(referral_days.referrals), 0) as referrals,
+        coalesce(sum(referral_days.re_referrals), 0) as re_referrals
     from periods
-    left join referrals on referrals.referral_date between periods.period_start and periods.period_end
+    left join referral_days on referral_days.day between periods.period_start and periods.period_end
     group by periods.period_type, periods.period_start, periods.period_end
 ),
 
 assessments as (
     select periods.period_type, periods.period_start, periods.period_end,
-        count(referrals.referral_id) as authorised,
-        count(case when referrals.is_assessment_within_45wd then 1 end) as on_time
+        coalesce(sum(assessment_days.authorised), 0) as authorised,
+        coalesce(sum(assessment_days.on_time), 0) as on_time
     from periods
-    left join referrals
-        on referrals.assessment_authorised_date between periods.period_start and periods.period_end
+    left join assessment_days on assessment_days.day between periods.period_start and periods.period_end
     group by periods.period_type, periods.period_start, periods.period_end
 ),
 
