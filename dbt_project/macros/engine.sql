@@ -1,5 +1,5 @@
-{#- What the build does differently on PostgreSQL, each in one place (the SQL of the models is the same
-    on both engines; format_dmy in ssda903.sql is the one expression that differs). -#}
+{#- What the build does differently on PostgreSQL and DuckDB, each in one place (the models' SQL is otherwise
+    the same on both engines; format_dmy in ssda903.sql is the other expression that differs). -#}
 
 {#- A table dbt has just created has no planner statistics on PostgreSQL until autovacuum reaches it,
     and without them the month-end snapshot joins ran as nested loops for minutes. DuckDB keeps its
@@ -51,4 +51,19 @@
     revoke temporary on database {{ adapter.quote(target.dbname) }} from public;
     grant connect on database {{ adapter.quote(target.dbname) }} to {{ adapter.quote(analyst) }};
     {%- endif -%}
+{%- endmacro %}
+
+{#- The distinct values of a text column, sorted and joined: an aggregate. DuckDB's ordered string_agg
+    holds every group's rows until the end and cannot spill, which ran a national build out of memory;
+    its list functions do the same in a quarter of the time and memory. -#}
+{% macro sorted_distinct_text(column, separator) -%}
+    {{ return(adapter.dispatch('sorted_distinct_text')(column, separator)) }}
+{%- endmacro %}
+
+{% macro default__sorted_distinct_text(column, separator) -%}
+    string_agg(distinct {{ column }}, '{{ separator }}' order by {{ column }})
+{%- endmacro %}
+
+{% macro duckdb__sorted_distinct_text(column, separator) -%}
+    array_to_string(list_sort(list_distinct(list({{ column }}))), '{{ separator }}')
 {%- endmacro %}

@@ -30,6 +30,6 @@ select
     child_id,
     min(span_start) as flag_start,
     nullif(max(coalesce(span_end, date '9999-12-31')), date '9999-12-31') as flag_end,
-    string_agg(distinct reason, ', ' order by reason) as reasons
+    {{ sorted_distinct_text('reason', ', ') }} as reasons
 from islands
 group by child_id, island

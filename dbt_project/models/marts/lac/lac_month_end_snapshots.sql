@@ -7,16 +7,25 @@ with month_ends as (
     where period_type = 'month'
 ),
 
-open_episodes as (
+-- The episode open at each month end, chosen on narrow rows and joined back: carrying every episode
+-- column through the window needs memory in proportion to months times children.
+open_episode_ids as (
     select
         month_ends.snapshot_date,
-        episodes.*,
+        episodes.child_id,
+        episodes.episode_id,
         row_number() over (
             partition by month_ends.snapshot_date, episodes.child_id order by episodes.episode_start_date desc
         ) as latest_first
     from month_ends
     inner join {{ ref('int_episodes_sequenced') }} as episodes
         on {{ is_looked_after_on('episodes', 'month_ends.snapshot_date') }}
+),
+
+open_episodes as (
+    select open_episode_ids.snapshot_date, open_episode_ids.latest_first, episodes.*
+    from open_episode_ids
+    inner join {{ ref('int_episodes_sequenced') }} as episodes on episodes.episode_id = open_episode_ids.episode_id
 ),
 
 commitments as (
