@@ -1,7 +1,7 @@
 """How fast and how lean the nightly load is, stage by stage, at several scales.
 
     .venv/bin/python benchmarks/nightly.py                 # scales 1 and 10
-    .venv/bin/python benchmarks/nightly.py --scales 1 10 100
+    .venv/bin/python benchmarks/nightly.py --scales 100 --first-night-only --extracts /var/tmp/cscw-extracts
 
 For each scale, in a fresh CSCW_HOME under a temporary folder: generate synthetic extracts (one
 night), then time each stage of the nightly load (read and gate each source, the packaged postcode
@@ -209,7 +209,7 @@ def run_queries(results: list[Stage], scale: float, settings) -> None:
             timed(results, scale, 1, f"query: {name}", query)
 
 
-def benchmark(scale: float, results: list[Stage], second_night: bool = True) -> None:
+def benchmark(scale: float, results: list[Stage], second_night: bool = True, extracts: Path | None = None) -> None:
     from ingest.synthetic import generate
 
     with tempfile.TemporaryDirectory(prefix=f"cscw-bench-{scale:g}-") as tmp:
@@ -221,8 +221,8 @@ def benchmark(scale: float, results: list[Stage], second_night: bool = True) -> 
 
         # Both nights come from one history: the generator draws a whole history per call, so a
         # separate call for the next day would change every row rather than about 1% of them.
-        staged = Path(tmp) / "staged"
         nights = 1 if not second_night else 2
+        staged = (extracts / f"scale-{scale:g}-nights-{nights}") if extracts else Path(tmp) / "staged"
 
         def generate_nights():
             counts = generate(staged, end_date=END_DATE + timedelta(days=nights - 1), nights=nights, scale=scale)
@@ -232,9 +232,14 @@ def benchmark(scale: float, results: list[Stage], second_night: bool = True) -> 
             for folder in staged.glob(f"*/{day:%Y-%m-%d}"):
                 target = settings.landing / folder.parent.name / folder.name
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.move(str(folder), target)
+                (shutil.copytree if extracts else shutil.move)(str(folder), target)
 
-        timed(results, scale, 1, f"generate synthetic extracts ({nights} nights)", generate_nights)
+        if (staged / "DONE").exists():
+            print(f"  scale {scale:g}: reusing the extracts in {staged}", flush=True)
+        else:
+            timed(results, scale, 1, f"generate synthetic extracts ({nights} nights)", generate_nights)
+            if extracts:
+                (staged / "DONE").touch()
         land(END_DATE)
         started = time.perf_counter()
         run_night(results, scale, 1, settings, env)
@@ -255,10 +260,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scales", type=float, nargs="+", default=[1.0, 10.0])
     ap.add_argument("--first-night-only", action="store_true", help="skip the second night (for scale 100)")
+    ap.add_argument("--extracts", type=Path, help="keep the generated extracts here and reuse them on the next "
+                                                  "run (generating scale 100 takes about 20 minutes)")
     args = ap.parse_args(argv)
     results: list[Stage] = []
     for scale in args.scales:
-        benchmark(scale, results, second_night=not args.first_night_only)
+        benchmark(scale, results, second_night=not args.first_night_only, extracts=args.extracts)
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     rows = [{**asdict(r), "rows_per_second": round(r.rows_per_second)} for r in results]
