@@ -12,6 +12,7 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -145,10 +146,12 @@ def _typed(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
     """Values as canonical text for the column's type, and a mask of cells that could not be parsed."""
     if column.dtype == "str":
         parsed = values
-    elif column.dtype == "date":
-        parsed = parse_dates(values)
     else:
-        parsed = _parse_numbers(values, column.dtype)
+        # Each distinct text parsed once and mapped back: a column of dates repeats a few thousand
+        # values, and one string per cell instead of per value costs gigabytes at national volume.
+        distinct = pd.Series(values.dropna().unique(), dtype="string")
+        parse = parse_dates if column.dtype == "date" else partial(_parse_numbers, dtype=column.dtype)
+        parsed = values.map(dict(zip(distinct, parse(distinct), strict=True)))
     parsed = parsed.astype("string")
     return parsed, values.notna() & parsed.isna()
 
