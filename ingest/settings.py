@@ -19,7 +19,7 @@ SOURCES = ("case", "placements", "finance", "camhs", "reference")
 EXPECTED_LOAD_INTERVAL_DAYS = {"case": 1, "placements": 1, "finance": 1, "camhs": 1, "reference": 366}
 # DuckDB otherwise takes up to 80% of RAM for a big build; past this it spills to the build folder.
 # dbt_project/profiles.yml falls back to the same figure when run outside the CLI.
-DUCKDB_MEMORY_LIMIT = os.environ.get("CSCW_DUCKDB_MEMORY_LIMIT", "4GB")
+DUCKDB_MEMORY_LIMIT = os.environ.get("CSCW_DUCKDB_MEMORY_LIMIT", "3GB")
 
 # Telemetry off for every tool, for every process we start (dbt runs as a subprocess).
 OFFLINE_ENV = {
