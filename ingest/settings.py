@@ -20,6 +20,16 @@ EXPECTED_LOAD_INTERVAL_DAYS = {"case": 1, "placements": 1, "finance": 1, "camhs"
 # DuckDB otherwise takes up to 80% of RAM for a big build; past this it spills to the build folder.
 # dbt_project/profiles.yml falls back to the same figure when run outside the CLI.
 DUCKDB_MEMORY_LIMIT = os.environ.get("CSCW_DUCKDB_MEMORY_LIMIT", "3GB")
+# The gate's thresholds (ingest/rules.py says what each kind of problem does).
+# A file is refused whole when its quarantined rows are more than this share of its rows and more than
+# the floor: a few bad rows in a small file are a council's ordinary data, dozens are a broken export.
+GATE_QUARANTINE_MAX_SHARE = float(os.environ.get("CSCW_GATE_QUARANTINE_MAX_SHARE", "0.05"))
+GATE_QUARANTINE_FLOOR = int(os.environ.get("CSCW_GATE_QUARANTINE_FLOOR", "10"))
+# A snapshot is held back as suspect when a file's rows, or the children looked after on the extract
+# date, fall by more than this share against the last published snapshot, once that had at least the
+# floor (below it a handful of rows is ordinary variation).
+GATE_DROP_MAX_SHARE = float(os.environ.get("CSCW_GATE_DROP_MAX_SHARE", "0.20"))
+GATE_DROP_FLOOR = int(os.environ.get("CSCW_GATE_DROP_FLOOR", "50"))
 
 # Telemetry off for every tool, for every process we start (dbt runs as a subprocess).
 OFFLINE_ENV = {
