@@ -7,6 +7,7 @@ def suites(ctx: SuiteContext) -> dict:
     extra = {
         "referrals": [end_not_before_start("first_contact_date", "referral_received_date"),
                       end_not_before_start("treatment_start_date", "referral_received_date"),
+                      end_not_before_start("treatment_start_date", "first_contact_date"),
                       end_not_before_start("discharge_date", "referral_received_date")],
         "list_closures": [end_not_before_start("closed_to", "closed_from")],
         "trajectory": [],

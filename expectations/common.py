@@ -31,11 +31,11 @@ def codes(seed: str) -> tuple[str, ...]:
     return tuple(pd.read_csv(SEEDS_DIR / f"{seed}.csv", dtype=str, keep_default_na=False)["code"])
 
 
-def expect(kind: str, rule: str, report_column: str | None, blocking: bool = True, **kwargs: Any):
-    """A GX expectation tagged with the gate's rule code, severity and the contract column to report."""
+def expect(expectation: str, rule: str, report_column: str | None, **kwargs: Any):
+    """A GX expectation tagged with the gate's rule code (its kind is in ingest/rules.py) and the column to report."""
     import great_expectations.expectations as gxe
 
-    return getattr(gxe, kind)(**kwargs, meta={"rule": rule, "blocking": blocking, "column": report_column})
+    return getattr(gxe, expectation)(**kwargs, meta={"rule": rule, "column": report_column})
 
 
 def contract_expectations(entity: Entity) -> list:
@@ -67,14 +67,19 @@ def not_in_future(column: str, ctx: SuiteContext) -> Any:
                   column=column.lower(), max_value=pd.Timestamp(ctx.extract_date))
 
 
-def known_in(ctx: SuiteContext, entity: str, column: str, values: set[str], rule: str, blocking: bool = True) -> Any:
+def known_in(ctx: SuiteContext, entity: str, column: str, values: set[str], rule: str) -> Any:
     """Every non-blank value is in a reference set (children of the header, of the case system).
 
     Membership is computed once with pandas: GX's in-set check over tens of thousands of ids is slow."""
     frame = ctx.frames[entity]
-    flag = f"_known_{column.lower()}"
-    ctx.extra_columns.setdefault(entity, {})[flag] = frame[column.lower()].isna() | frame[column.lower()].isin(values)
-    return expect("ExpectColumnValuesToBeInSet", rule, column, blocking=blocking, column=flag, value_set=[True])
+    return flagged(ctx, entity, rule, column, frame[column.lower()].isna() | frame[column.lower()].isin(values))
+
+
+def flagged(ctx: SuiteContext, entity: str, rule: str, column: str, ok: pd.Series) -> Any:
+    """A check computed with pandas (across files, or per child) that GX records row by row: False fails."""
+    name = f"_{rule}"
+    ctx.extra_columns.setdefault(entity, {})[name] = ok
+    return expect("ExpectColumnValuesToBeInSet", rule, column, column=name, value_set=[True])
 
 
 def suite(name: str, expectations: list):

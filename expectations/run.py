@@ -10,7 +10,8 @@ import pandas as pd
 
 from expectations.common import SuiteContext
 from ingest.load import Snapshot
-from ingest.readers import Problem, ReadResult, row_keys
+from ingest.readers import Problem, ReadResult, row_children, row_keys
+from ingest.rules import kind_of
 
 RESULT_FORMAT = {
     "result_format": "COMPLETE",
@@ -58,8 +59,26 @@ def validate_frame(frame: pd.DataFrame, suite, read: ReadResult) -> list[Problem
     # Keys only for the rows reported: building them for every row costs more than the validation.
     rows = read.frame.set_index("_row_number", drop=False).loc[sorted({row for row, _ in found})]
     keys = dict(zip(rows["_row_number"], row_keys(rows, read.entity), strict=True))
-    return [Problem(read.path.name, row, meta["column"], meta["rule"], keys.get(row), meta["blocking"])
+    children = dict(zip(rows["_row_number"], row_children(rows, read.entity), strict=True))
+    key_columns = {c.lower() for c in read.entity.key}
+    return [Problem(read.path.name, row, meta["column"], meta["rule"], keys.get(row),
+                    kind_of(meta["rule"], key=(meta["column"] or "").lower() in key_columns), children.get(row))
             for row, meta in found]
+
+
+def keep_first_of_duplicates(problems: list[Problem]) -> list[Problem]:
+    """The documented duplicate rule (ingest/rules.py duplicate_key): of the rows sharing a key and free of
+    other row faults, the first in file order is kept; the later ones stay reported, and so quarantined.
+
+    GX reports every row of a duplicated key; a row quarantined for another reason never keeps its key
+    from a good copy further down."""
+    faulty = {(p.file, p.row) for p in problems if p.kind == "row" and p.rule != "duplicate_key"}
+    kept: dict[tuple[str, str | None], int] = {}
+    for p in sorted((p for p in problems if p.rule == "duplicate_key"), key=lambda p: (p.file, p.row)):
+        if (p.file, p.row) not in faulty:
+            kept.setdefault((p.file, p.key), p.row)
+    return [p for p in problems
+            if p.rule != "duplicate_key" or ((p.file, p.row) not in faulty and kept.get((p.file, p.key)) != p.row)]
 
 
 def gate(snapshot: Snapshot, case_children: set[str] | None = None) -> list[Problem]:
@@ -68,12 +87,12 @@ def gate(snapshot: Snapshot, case_children: set[str] | None = None) -> list[Prob
     frames = {name: typed_frame(read) for name, read in snapshot.reads.items()}
     ctx = SuiteContext(snapshot.extract_date, frames, case_children)
     suites = importlib.import_module(f"expectations.{snapshot.source}").suites(ctx)
-    already = {(p.row, p.column) for p in problems}
+    already = {(p.file, p.row, p.column) for p in problems}
     for name, read in snapshot.reads.items():
         if read.frame.empty:
             continue
         frame = frames[name].assign(**ctx.extra_columns.get(name, {}))
         found = validate_frame(frame, suites[f"raw_{read.entity.token}"], read)
         # A value that could not be read is reported once, as a format problem, not again as missing.
-        problems += [p for p in found if (p.row, p.column) not in already]
-    return problems
+        problems += [p for p in found if (p.file, p.row, p.column) not in already]
+    return keep_first_of_duplicates(problems)

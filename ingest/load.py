@@ -1,14 +1,16 @@
 """Load dated landing snapshots into raw.<source>__<entity> tables: gated, atomic, each at most once.
 
 A snapshot (one <source>/<extract_date>/ folder) is read in full and passed through the gate before
-anything is written. A snapshot with a blocking problem is refused: it is copied to the quarantine
-with a row-level report, the ledger records it, and what is published stays as it was. A good one
-replaces the source's raw tables inside one transaction, ledger rows included, so a reader (or a
-crash) sees the previous snapshot or the new one, never a mix.
+anything is written; what each problem does is its rule's kind (ingest/rules.py). A snapshot with a
+structural or suspect problem is refused: it is copied to the quarantine with a row-level report, the
+ledger records it, and what is published stays as it was. Otherwise the source's raw tables are
+replaced inside one transaction, without the quarantined rows and with every problem in raw._problems
+and the ledger rows, so a reader (or a crash) sees the previous snapshot or the new one, never a mix.
 
-raw._ledger has a row per file per snapshot (source, extract date, file, content hash, rows, status,
-time): the same folder never loads twice, and an older folder arriving after a newer one is refused
-once, loudly, rather than applied.
+raw._ledger has a row per file per snapshot (source, extract date, file, content hash, rows in the file,
+status, time). Statuses: loaded; refused; held (suspect, until `accept` records accepted); unchanged
+(byte-identical to the last loaded snapshot: nothing loaded). The same folder never loads twice, and an
+older folder arriving after a newer one is refused once, loudly, rather than applied.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ import duckdb
 from ingest.contracts import Entity, entities_for
 from ingest.permissions import restrict
 from ingest.readers import ContractError, Problem, ReadResult, dated_folders, find_file, read_entity
+from ingest.rules import kind_of
+from ingest.settings import GATE_DROP_FLOOR, GATE_DROP_MAX_SHARE, GATE_QUARANTINE_FLOOR, GATE_QUARANTINE_MAX_SHARE
 from ingest.warehouse import Connection, connect_duckdb, stage_frame, table_exists, unstage_frame
 
 log = logging.getLogger("cscw.ingest")
@@ -42,12 +46,27 @@ create table if not exists raw._ledger (
     content_hash varchar not null,
     snapshot_fingerprint varchar not null,
     row_count bigint,
-    status varchar not null,  -- loaded | refused
+    status varchar not null,  -- loaded | refused | held | accepted | unchanged
     recorded_at timestamp not null,
     message varchar
 );
+create table if not exists raw._problems (
+    source varchar not null,
+    extract_date date not null,
+    snapshot_fingerprint varchar not null,
+    file_name varchar not null,
+    row_number integer,
+    column_name varchar,
+    rule varchar not null,
+    kind varchar not null,  -- structural | suspect | row | flag (ingest/rules.py)
+    record_key varchar,
+    child_id varchar,
+    recorded_at timestamp not null
+);
 """
-REPORT_COLUMNS = ["file", "row", "column", "rule", "key", "blocking"]
+REPORT_COLUMNS = ["file", "row", "column", "rule", "key", "action"]
+ACTIONS = {"structural": "snapshot refused", "suspect": "snapshot held", "row": "row quarantined",
+           "flag": "loaded, flagged"}
 
 
 @dataclass
@@ -89,8 +108,12 @@ class Refusal:
 class LoadResult:
     source: str
     extract_date: date
-    row_counts: dict[str, int]
-    warnings: list[Problem]
+    row_counts: dict[str, int]  # rows loaded per entity (the file's rows less the quarantined ones)
+    problems: list[Problem]  # quarantined rows and flags
+
+    @property
+    def quarantined(self) -> int:
+        return len({(p.file, p.row) for p in self.problems if p.kind == "row"})
 
 
 @dataclass
@@ -98,6 +121,7 @@ class SourceOutcome:
     source: str
     loaded: list[LoadResult] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
+    unchanged: list[date] = field(default_factory=list)  # resent snapshots: nothing loaded, source looks stuck
     published_date: date | None = None
 
     @property
@@ -161,14 +185,22 @@ def last_loaded_at(con: Connection, source: str) -> datetime | None:
                        [source]).fetchone()[0]
 
 
-def _recorded(con: Connection, source: str) -> dict[tuple[date, str], str]:
+def _recorded(con: Connection, source: str) -> dict[tuple[date, str], set[str]]:
+    """Every status the ledger holds for each (extract date, fingerprint) of the source."""
     rows = con.execute("select distinct extract_date, snapshot_fingerprint, status from raw._ledger "
                        "where source = ?", [source]).fetchall()
-    status: dict[tuple[date, str], str] = {}
+    status: dict[tuple[date, str], set[str]] = {}
     for extract_date, fp, state in rows:
-        if status.get((extract_date, fp)) != "loaded":
-            status[(extract_date, fp)] = state
+        status.setdefault((extract_date, fp), set()).add(state)
     return status
+
+
+def _published_fingerprint(con: Connection, source: str, published: date | None) -> str | None:
+    if published is None:
+        return None
+    row = con.execute("select max(snapshot_fingerprint) from raw._ledger where source = ? and status = 'loaded' "
+                      "and extract_date = ?", [source, published]).fetchone()
+    return row[0]
 
 
 def _ledger_rows(snapshot_folder: Path, source: str, extract_date: date, fp: str, status: str,
@@ -192,20 +224,101 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def publish(con: Connection, snapshot: Snapshot,
-            on_table_written: Callable[[str], None] | None = None) -> None:
-    """Replace the source's raw tables and write its ledger rows in one transaction."""
+def quarantined_rows(problems: list[Problem]) -> dict[str, set[int]]:
+    """Rows with a row fault, by file: they are left out of the raw table."""
+    rows: dict[str, set[int]] = {}
+    for p in problems:
+        if p.kind == "row" and p.row is not None:
+            rows.setdefault(p.file, set()).add(p.row)
+    return rows
+
+
+def threshold_problems(snapshot: Snapshot, problems: list[Problem]) -> list[Problem]:
+    """A file whose quarantined rows pass the share and the floor (ingest/settings.py) is a broken export."""
+    found = []
+    quarantined = quarantined_rows(problems)
+    for read in snapshot.reads.values():
+        bad, rows = len(quarantined.get(read.path.name, ())), len(read.frame)
+        if bad > GATE_QUARANTINE_FLOOR and bad > GATE_QUARANTINE_MAX_SHARE * rows:
+            found.append(Problem(read.path.name, None, None, "too_many_quarantined",
+                                 kind=kind_of("too_many_quarantined")))
+    return found
+
+
+def _looked_after_in_snapshot(snapshot: Snapshot) -> int:
+    episodes = snapshot.reads["episodes"].frame
+    day = snapshot.extract_date.isoformat()  # the reader's dates are ISO text, which sorts as dates
+    open_ = (episodes["decom"] <= day) & (episodes["dec"].isna() | (episodes["dec"] > day)) & \
+        ~episodes["ls"].isin(["V3", "V4"])
+    return episodes.loc[open_, "child"].nunique()
+
+
+def _looked_after_published(con: Connection) -> int:
+    # The same test as _looked_after_in_snapshot (DOMAIN.md 4.1, short breaks left out), on the published table.
+    return con.execute("select count(distinct child) from raw.placements__episodes where decom <= extract_date "
+                       "and (dec is null or dec > extract_date) and ls not in ('V3', 'V4')").fetchone()[0]
+
+
+def anomaly_problems(con: Connection, snapshot: Snapshot, published: date | None) -> list[Problem]:
+    """Well-formed but suspect: a file's rows, or the children looked after, fall by more than the share."""
+    if published is None:
+        return []
+    before = dict(con.execute("select lower(file_name), max(row_count) from raw._ledger where source = ? "
+                              "and status = 'loaded' and extract_date = ? group by lower(file_name)",
+                              [snapshot.source, published]).fetchall())
+    found = []
+    for read in snapshot.reads.values():
+        previous = before.get(read.path.name.lower())
+        if previous and previous >= GATE_DROP_FLOOR and len(read.frame) < previous * (1 - GATE_DROP_MAX_SHARE):
+            found.append(Problem(read.path.name, None, None, "row_count_drop", kind=kind_of("row_count_drop")))
+    if snapshot.source == "placements" and table_exists(con, "raw", "placements__episodes"):
+        previous, now = _looked_after_published(con), _looked_after_in_snapshot(snapshot)
+        if previous >= GATE_DROP_FLOOR and now < previous * (1 - GATE_DROP_MAX_SHARE):
+            found.append(Problem(snapshot.reads["episodes"].path.name, None, None, "looked_after_drop",
+                                 kind=kind_of("looked_after_drop")))
+    return found
+
+
+def _record_problems(con: Connection, source: str, extract_date: date, fp: str, problems: list[Problem],
+                     at: datetime) -> None:
+    """The snapshot's problems replace any recorded for its date before (a refused folder is gated each night)."""
+    import pandas as pd
+
+    con.execute("delete from raw._problems where source = ? and extract_date = ?", [source, extract_date])
+    if not problems:
+        return
+    frame = pd.DataFrame([(p.file, p.row, p.column, p.rule, p.kind, p.key, p.child) for p in problems],
+                         columns=["file_name", "row_number", "column_name", "rule", "kind", "record_key", "child_id"],
+                         dtype=object)
+    stage_frame(con, "_incoming_problems", frame)
+    con.execute("insert into raw._problems select cast(? as varchar), cast(? as date), cast(? as varchar), "
+                "file_name, cast(row_number as integer), column_name, rule, kind, record_key, child_id, "
+                "cast(? as timestamp) from _incoming_problems", [source, extract_date, fp, at])
+    unstage_frame(con, "_incoming_problems")
+
+
+def publish(con: Connection, snapshot: Snapshot, problems: list[Problem] | None = None,
+            on_table_written: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Replace the source's raw tables (less the quarantined rows), write its problems and ledger rows,
+    in one transaction. Returns the rows loaded per entity."""
+    problems = problems or []
     loaded_at = _now()
+    quarantined = quarantined_rows(problems)
+    loaded: dict[str, int] = {}
     con.execute(LEDGER_DDL)
     con.execute("begin transaction")
     try:
         for read in snapshot.reads.values():
             view = f"_incoming_{read.entity.token}"
-            stage_frame(con, view, read.frame)
+            frame = read.frame
+            if read.path.name in quarantined:
+                frame = frame[~frame["_row_number"].isin(quarantined[read.path.name])]
+            loaded[read.entity.name] = len(frame)
+            stage_frame(con, view, frame)
             con.execute(f"drop table if exists raw.{read.entity.token}")
             con.execute(
                 f"create table raw.{read.entity.token} as "
-                f"select {_select_list(read.entity, list(read.frame.columns))}, "
+                f"select {_select_list(read.entity, list(frame.columns))}, "
                 f"cast(? as date) as extract_date, cast(? as timestamp) as _loaded_at, "
                 f"cast(? as varchar) as _source_file "
                 f"from {view}",
@@ -214,13 +327,16 @@ def publish(con: Connection, snapshot: Snapshot,
             unstage_frame(con, view)
             if on_table_written:
                 on_table_written(read.entity.token)
+        _record_problems(con, snapshot.source, snapshot.extract_date, snapshot.fingerprint, problems, loaded_at)
+        message = f"{sum(map(len, quarantined.values()))} row(s) quarantined" if quarantined else None
         con.executemany("insert into raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         _ledger_rows(snapshot.folder, snapshot.source, snapshot.extract_date, snapshot.fingerprint,
-                                     "loaded", snapshot.row_counts, None, loaded_at))
+                                     "loaded", snapshot.row_counts, message, loaded_at))
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
+    return loaded
 
 
 def write_report(folder: Path, refusal_problems: list[Problem], title: str) -> None:
@@ -229,35 +345,54 @@ def write_report(folder: Path, refusal_problems: list[Problem], title: str) -> N
         writer = csv.writer(handle)
         writer.writerow(REPORT_COLUMNS)
         for p in refusal_problems:
-            writer.writerow([p.file, p.row or "", p.column or "", p.rule, p.key or "",
-                             "blocking" if p.blocking else "warning"])
-    by_rule: dict[tuple[str, str, str | None, bool], list[Problem]] = {}
+            writer.writerow([p.file, p.row or "", p.column or "", p.rule, p.key or "", ACTIONS[p.kind]])
+    by_rule: dict[tuple[str, str, str | None, str], list[Problem]] = {}
     for p in refusal_problems:
-        by_rule.setdefault((p.file, p.rule, p.column, p.blocking), []).append(p)
+        by_rule.setdefault((p.file, p.rule, p.column, p.kind), []).append(p)
+    order = list(ACTIONS)
     lines = [f"# {title}", "", "Rows are spreadsheet rows (the header is row 1). Values are never shown.", "",
-             "| file | rule | column | severity | rows | first rows |", "|---|---|---|---|---|---|"]
-    for (file, rule, column, blocking), found in sorted(by_rule.items(), key=lambda kv: (not kv[0][3], kv[0][:2])):
+             "| file | rule | column | action | rows | first rows |", "|---|---|---|---|---|---|"]
+    for (file, rule, column, kind), found in sorted(by_rule.items(),
+                                                    key=lambda kv: (order.index(kv[0][3]), kv[0][:2])):
         first = ", ".join(str(p.row) for p in found[:10] if p.row)
-        lines.append(f"| {file} | {rule} | {column or ''} | {'blocking' if blocking else 'warning'} "
-                     f"| {len(found)} | {first} |")
+        lines.append(f"| {file} | {rule} | {column or ''} | {ACTIONS[kind]} | {len(found)} | {first} |")
     (folder / "gate_report.md").write_text("\n".join(lines) + "\n")
 
 
+def _quarantine_folder(quarantine_root: Path | None, source: str, extract_date: date) -> Path | None:
+    if quarantine_root is None:
+        return None
+    target = quarantine_root / source / extract_date.isoformat()
+    if target.exists():
+        shutil.rmtree(target)
+    return target
+
+
 def _refuse(con: Connection, quarantine_root: Path | None, source: str, extract_date: date,
-            folder: Path, fp: str, problems: list[Problem], reason: str) -> Refusal:
-    target = None
-    if quarantine_root is not None:
-        target = quarantine_root / source / extract_date.isoformat()
-        if target.exists():
-            shutil.rmtree(target)
+            folder: Path, fp: str, problems: list[Problem], reason: str, status: str = "refused") -> Refusal:
+    at = _now()
+    target = _quarantine_folder(quarantine_root, source, extract_date)
+    if target is not None:
         shutil.copytree(folder, target)
-        write_report(target, problems, f"{source} snapshot {extract_date} refused: {reason}")
+        write_report(target, problems, f"{source} snapshot {extract_date} {status}: {reason}")
         restrict(target)  # copies keep the landing files' modes, and a caller may not have set the umask
     refusal = Refusal(source, extract_date, problems, target, reason)
+    if reason != "older_snapshot":  # an older folder's problems would rewrite the published date's history
+        _record_problems(con, source, extract_date, fp, problems, at)
     con.executemany("insert into raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    _ledger_rows(folder, source, extract_date, fp, "refused", {}, reason, _now()))
+                    _ledger_rows(folder, source, extract_date, fp, status, {}, reason, at))
     log.error("%s", refusal.describe())
     return refusal
+
+
+def _report_loaded(quarantine_root: Path | None, snapshot: Snapshot, problems: list[Problem]) -> None:
+    """A loaded snapshot's quarantined rows and flags, reported where a refusal's would be (files stay in landing)."""
+    target = _quarantine_folder(quarantine_root, snapshot.source, snapshot.extract_date)
+    if target is None or not problems:
+        return
+    target.mkdir(parents=True)
+    write_report(target, problems, f"{snapshot.source} snapshot {snapshot.extract_date} loaded with problems")
+    restrict(target)
 
 
 def reader_gate(snapshot: Snapshot) -> list[Problem]:
@@ -277,32 +412,81 @@ def load_source(con: Connection, landing: Path, source: str, gate: Gate = reader
     recorded = _recorded(con, source)
     for extract_date, folder in dated_folders(landing, source):
         fp = fingerprint(folder)
-        if recorded.get((extract_date, fp)) == "loaded":
+        statuses = recorded.get((extract_date, fp), set())
+        if statuses & {"loaded", "unchanged"}:
             continue
         if outcome.published_date is not None and extract_date < outcome.published_date:
-            if (extract_date, fp) not in recorded:
+            if not statuses:
                 problem = Problem(folder.name, None, None, "older_snapshot")
                 outcome.refused.append(_refuse(
                     con, quarantine_root, source, extract_date, folder, fp, [problem], "older_snapshot"))
             continue
+        if fp == _published_fingerprint(con, source, outcome.published_date):
+            _unchanged(con, source, extract_date, folder, fp, outcome)
+            continue
         try:
             snapshot = read_snapshot(source, extract_date, folder)
             problems = gate(snapshot)
+            problems += threshold_problems(snapshot, problems)
+            if "accepted" not in statuses:
+                problems += anomaly_problems(con, snapshot, outcome.published_date)
         except ContractError as error:
             snapshot, problems = None, [error.problem]
         if snapshot is None or any(p.blocking for p in problems):
+            held = snapshot is not None and not any(p.kind == "structural" for p in problems)
             outcome.refused.append(_refuse(con, quarantine_root, source, extract_date, folder, fp, problems,
-                                           "blocking problems"))
+                                           "suspect: run `cscw accept` if it is right" if held
+                                           else "blocking problems", status="held" if held else "refused"))
             continue
-        publish(con, snapshot, on_table_written)
+        loaded = publish(con, snapshot, problems, on_table_written)
+        _report_loaded(quarantine_root, snapshot, problems)
         outcome.published_date = extract_date
-        warnings = [p for p in problems if not p.blocking]
-        log.info("%s %s loaded: %s%s", source, extract_date,
-                 ", ".join(f"{k} {v:,}" for k, v in snapshot.row_counts.items()),
-                 f" ({len(warnings)} warning(s))" if warnings else "")
-        outcome.loaded.append(LoadResult(source, extract_date, snapshot.row_counts, warnings))
-    if not outcome.loaded and not outcome.refused:
+        result = LoadResult(source, extract_date, loaded, problems)
+        log.info("%s %s loaded: %s%s", source, extract_date, ", ".join(f"{k} {v:,}" for k, v in loaded.items()),
+                 f" ({result.quarantined} row(s) quarantined, {len(problems)} problem(s) listed)" if problems else "")
+        outcome.loaded.append(result)
+    if not outcome.loaded and not outcome.refused and not outcome.unchanged:
         log.info("%s: no new snapshot waiting", source)
     if raise_on_refusal and outcome.failed:
         raise SnapshotRefused(outcome.failed)
     return outcome
+
+
+def _unchanged(con: Connection, source: str, extract_date: date, folder: Path, fp: str,
+               outcome: SourceOutcome) -> None:
+    """A resent snapshot loads nothing; its date is recorded so the freshness check still sees the source stuck."""
+    at = _now()
+    message = f"identical to the {outcome.published_date} snapshot: the export looks stuck"
+    _record_problems(con, source, extract_date, fp, [Problem(folder.name, None, None, "unchanged_snapshot",
+                                                             kind=kind_of("unchanged_snapshot"))], at)
+    con.executemany("insert into raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    _ledger_rows(folder, source, extract_date, fp, "unchanged", {}, message, at))
+    log.warning("%s %s not loaded: %s", source, extract_date, message)
+    outcome.unchanged.append(extract_date)
+
+
+class AcceptError(ValueError):
+    """`cscw accept` cannot apply: the message says why and what to do."""
+
+
+def accept(con: Connection, landing: Path, source: str, extract_date: date) -> str:
+    """Record that a held-back (suspect) snapshot is right, so the next load lets it through.
+
+    The acceptance is for the folder as it is now (its fingerprint): a folder changed afterwards is gated again."""
+    con.execute(LEDGER_DDL)
+    folder = landing / source / extract_date.isoformat()
+    if not folder.is_dir():
+        raise AcceptError(f"no landing folder {folder}")
+    fp = fingerprint(folder)
+    statuses = _recorded(con, source).get((extract_date, fp), set())
+    if "loaded" in statuses:
+        raise AcceptError(f"{source} {extract_date} is already loaded")
+    if "held" not in statuses:
+        raise AcceptError(f"{source} {extract_date} is not held back as suspect (only a snapshot refused for "
+                          "row_count_drop or looked_after_drop can be accepted; fix and resend any other)")
+    published = published_date(con, source)
+    if published is not None and extract_date < published:
+        raise AcceptError(f"{source} {extract_date} is older than the published {published}: it can no longer load")
+    con.executemany("insert into raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    _ledger_rows(folder, source, extract_date, fp, "accepted", {}, "accepted by an operator", _now()))
+    return f"{source} {extract_date} accepted; the next `cscw nightly` loads it"

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ingest.contracts import Column, Entity
+from ingest.rules import REFUSING_KINDS, Kind, kind_of
 
 DATE_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FIRST_DATA_ROW = 2  # row numbers are spreadsheet rows: the header is row 1
@@ -25,14 +26,22 @@ FIRST_DATA_ROW = 2  # row numbers are spreadsheet rows: the header is row 1
 
 @dataclass(frozen=True)
 class Problem:
-    """One finding of the gate: where it is and which rule it breaks, never the row's other values."""
+    """One finding of the gate: where it is and which rule it breaks, never the row's other values.
+
+    kind is the rule's kind (ingest/rules.py): structural and suspect refuse the snapshot, row
+    quarantines the row, flag loads it. child is the row's pseudonymous child (or patient) id."""
 
     file: str
     row: int | None
     column: str | None
     rule: str
     key: str | None = None
-    blocking: bool = True
+    kind: Kind = "structural"
+    child: str | None = None
+
+    @property
+    def blocking(self) -> bool:
+        return self.kind in REFUSING_KINDS
 
 
 class ContractError(ValueError):
@@ -164,6 +173,13 @@ def row_keys(frame: pd.DataFrame, entity: Entity) -> pd.Series:
     return frame[key_cols].astype(str).agg("|".join, axis=1)
 
 
+def row_children(frame: pd.DataFrame, entity: Entity) -> pd.Series:
+    """The row's pseudonymous child id, so a to-fix list can say which children to look at."""
+    if entity.child_column is None:
+        return pd.Series(None, index=frame.index, dtype=object)
+    return frame[entity.child_column].astype(object).where(frame[entity.child_column].notna(), None)
+
+
 def read_entity(path: Path, entity: Entity) -> ReadResult:
     text_table = _read_text_table(path)
     by_lower: dict[str, object] = {}
@@ -181,16 +197,20 @@ def read_entity(path: Path, entity: Entity) -> ReadResult:
 
     problems: list[Problem] = []
     if frame.empty:
-        problems.append(Problem(path.name, None, None, "header_only", blocking=not entity.may_be_empty))
+        problems.append(Problem(path.name, None, None, "header_only",
+                                kind=kind_of("header_only", allowed_empty=entity.may_be_empty)))
     typed = {column.raw_name: _typed(frame[column.raw_name], column) for column in entity.columns}
     any_bad = pd.Series(False, index=frame.index)
     for _, bad in typed.values():
         any_bad |= bad
     # Keys from the text as landed, and for the bad rows only: joining keys for every row costs more than reading.
-    keys = row_keys(frame.loc[any_bad], entity)
+    keys, children = row_keys(frame.loc[any_bad], entity), row_children(frame.loc[any_bad], entity)
     for column in entity.columns:
         frame[column.raw_name], bad = typed[column.raw_name]
+        if column.dtype == "str":
+            continue
         rule = f"{column.dtype}_format"
-        problems += [Problem(path.name, int(frame.at[i, "_row_number"]), column.name, rule, keys[i])
+        kind = kind_of(rule, key=column.name in entity.key)
+        problems += [Problem(path.name, int(frame.at[i, "_row_number"]), column.name, rule, keys[i], kind, children[i])
                      for i in frame.index[bad]]
     return ReadResult(entity, path, frame, problems)

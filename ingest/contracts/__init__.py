@@ -42,6 +42,12 @@ class Entity:
         return f"{self.source}__{self.name}"
 
     @property
+    def child_column(self) -> str | None:
+        """The raw column holding the row's pseudonymous child (or CAMHS patient) id, if any."""
+        names = {c.raw_name for c in self.columns}
+        return next((n for n in ("child", "child_id", "patient_id") if n in names), None)
+
+    @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 

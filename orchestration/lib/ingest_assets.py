@@ -1,8 +1,8 @@
 """One multi-asset per landing source: gate, then load, the waiting snapshots into raw.<source>__<entity>.
 
-Each raw table has a blocking asset check carrying the gate's verdict on it, so a refused extract
+Each raw table has a blocking asset check carrying the gate's verdict on it: a refused or held extract
 shows in Dagster as an ERROR check with the rule, the count and the first rows, and nothing
-downstream runs.
+downstream runs; quarantined rows and flags are a WARN and the night goes on.
 """
 
 from collections import defaultdict
@@ -11,7 +11,7 @@ from functools import partial
 import dagster as dg
 
 from ingest.contracts import Entity, entities_for
-from ingest.load import SnapshotRefused, SourceOutcome, load_source
+from ingest.load import ACTIONS, SnapshotRefused, SourceOutcome, load_source
 from ingest.readers import Problem
 from ingest.warehouse import table_exists
 from orchestration.lib.resources import WarehouseResource
@@ -33,19 +33,22 @@ def _problems_for(entity: Entity, problems: list[Problem]) -> list[Problem]:
 
 
 def _check_result(entity: Entity, outcome: SourceOutcome) -> dg.AssetCheckResult:
+    """ERROR when a snapshot is refused or held (nothing downstream runs); WARN for quarantined rows, flags and
+    a resent snapshot (the night goes on); passed when the file was clean."""
     refused = [p for r in outcome.failed for p in _problems_for(entity, r.problems)]
-    warned = [p for result in outcome.loaded for p in _problems_for(entity, result.warnings)]
-    found = refused or warned
+    listed = [p for result in outcome.loaded for p in _problems_for(entity, result.problems)]
+    found = refused or listed
     by_rule: dict[str, list[int]] = defaultdict(list)
     for p in found:
-        by_rule[f"{p.rule}{'' if p.blocking else ' (warning)'}" + (f" on {p.column}" if p.column else "")].append(
-            p.row or 0)
+        by_rule[f"{p.rule} ({ACTIONS[p.kind]})" + (f" on {p.column}" if p.column else "")].append(p.row or 0)
     metadata = {
         "problems": sum(len(rows) for rows in by_rule.values()),
         "rules": {rule: {"count": len(rows), "first_rows": sorted(r for r in rows if r)[:10]}
                   for rule, rows in by_rule.items()},
+        "rows_quarantined": len({p.row for p in listed if p.kind == "row"}),
         "snapshots_loaded": [r.extract_date.isoformat() for r in outcome.loaded],
         "snapshots_refused": [r.extract_date.isoformat() for r in outcome.failed],
+        "snapshots_unchanged": [d.isoformat() for d in outcome.unchanged],
     }
     if outcome.failed and outcome.failed[-1].quarantine:
         metadata["quarantine"] = dg.MetadataValue.path(str(outcome.failed[-1].quarantine))
@@ -53,7 +56,7 @@ def _check_result(entity: Entity, outcome: SourceOutcome) -> dg.AssetCheckResult
     return dg.AssetCheckResult(
         asset_key=raw_asset_key(entity),
         check_name=check_name(entity),
-        passed=not found and not outcome.failed,
+        passed=not found and not outcome.failed and not outcome.unchanged,
         severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
         metadata=metadata,
     )

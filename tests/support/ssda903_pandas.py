@@ -1,33 +1,40 @@
 """Independent pandas oracle for three LAC measures on a flat SSDA903 episodes.csv.
 
-Written from the written definitions only (MEASURES.md "LAC (placements)", DOMAIN.md 3.9,
-4.1, 4.2), never from the warehouse SQL, so that it can be used to reconcile the marts
-against the external fake set (a copy is in tests/fixtures/external/ssda903_fake_d2i/).
+Written from the written definitions only (MEASURES.md "LAC (placements)", DOMAIN.md 3.x,
+4.1-4.3) and the cleaning rules as stated in words, never from the warehouse code, so that it
+can reconcile the marts against the external fake set (copy in tests/fixtures/external/).
 
-One row per financial year FY (1 April to 31 March, period_end = 31 March), for every FY from
-the earliest to the latest one in which any episode's DECOM or DEC falls:
+Cleaning, in this order (counts in result.attrs):
 
-* lac_count  ('all'/'all'): distinct CHILD with an episode open on D = 31 March, i.e.
-  DECOM <= D and (DEC blank or DEC > D). Episodes with LS V3/V4 (short breaks) are ignored,
-  so a child whose only open episodes are short breaks is not counted (DOMAIN.md 4.1).
-* lac_starts ('all'/'all'): episodes with RNE = 'S' and DECOM in FY, LS not V3/V4.
+1. Quarantine. Values are stripped and upper-cased; blank is null. A date is YYYY-MM-DD, else
+   DD/MM/YYYY (two-digit day and month), and must be a real day. A row is dropped when DECOM
+   is not a date; DEC is non-blank but not a date; RNE, LS or PLACE is blank; CHILD is blank;
+   DECOM is after `extract_date` (skipped when None); or DEC is before DECOM. Each dropped row
+   is counted once, under the first of these it fails. Codes off the DfE lists are kept.
+2. Duplicate key (CHILD, DECOM as a date): the first row in file order is kept.
+3. Overlaps: in each child's DECOM order, an episode that is open, or whose DEC is after the
+   next episode's DECOM, gets DEC = that DECOM (REC unchanged). Any legal status, short breaks
+   included; the child's last episode is never changed.
+
+Measures: one row per financial year FY (1 April to 31 March, period_end = 31 March), for
+every FY from the earliest to the latest one holding a cleaned DECOM or DEC. Episodes with LS
+V3/V4 (short breaks) are left out of all three, so a child on short breaks only is not counted.
+
+* lac_count ('all'/'all'): distinct CHILD with an episode open on D = 31 March, i.e.
+  DECOM <= D and (DEC blank or DEC > D).
+* lac_starts ('all'/'all'): episodes with RNE = 'S' and DECOM in FY.
 * lac_ceased ('all'/'all' and 'rec_group'/<group>): episodes with DEC in FY, REC not 'X1',
-  LS not V3/V4, and no episode of the same child (any legal status, V3/V4 included) whose
-  DECOM equals that DEC. A blank REC on an ended episode counts, in group 'not_known'; any
-  non-blank code outside DOMAIN.md 3.9 is 'not_known' too. Group rows only where > 0; the
-  'all' rows are always emitted (0 when none). Periods of care are counted, not children.
-
-Input cleaning: every value is stripped and upper-cased; blank strings are null. Dates are
-DD/MM/YYYY (dayfirst). Rows whose DECOM cannot be parsed are dropped (the count is kept in
-result.attrs["dropped_unparseable_decom"]; 0 in the d2i fake set). A non-blank DEC that cannot
-be parsed becomes null, i.e. the episode is treated as open (count in
-result.attrs["unparseable_dec"]; 0 in the d2i fake set).
+  and no episode of the same child (any legal status) starting on that DEC. A blank REC, or
+  one outside DOMAIN.md 3.9, is group 'not_known'. Periods of care are counted, not children.
+  Group rows only where > 0; the 'all' rows are always emitted (0 when none).
 
 Run this file to print the per-year figures and data oddities of the fake set.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -46,7 +53,28 @@ REC_GROUPS = {
     "E9": "custody",
     **dict.fromkeys(["E14", "E15", "E16", "E3", "E2", "E8"], "other"),
 }
+DATE_FORMATS = [
+    (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"), "%Y-%m-%d"),
+    (re.compile(r"[0-9]{2}/[0-9]{2}/[0-9]{4}"), "%d/%m/%Y"),
+]
 FAKE_SET = Path(__file__).resolve().parents[1] / "fixtures" / "external" / "ssda903_fake_d2i" / "episodes.csv"
+FAKE_SET_EXTRACT_DATE = date(2019, 3, 31)
+
+
+def _to_date(value: str | None) -> date | None:
+    # The regex first, because strptime alone also takes 1/4/2018 and 2018-4-1.
+    for pattern, fmt in DATE_FORMATS:
+        if value is not None and pattern.fullmatch(value):
+            try:
+                return datetime.strptime(value, fmt).date()
+            except ValueError:  # 31/02/2018 and the like
+                return None
+    return None
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    # Second resolution so that a real but far date (31/12/9999) is not lost to the ns range.
+    return pd.Series([_to_date(v) for v in values], index=values.index, dtype="datetime64[s]")
 
 
 def _fy_end(dates: pd.Series) -> pd.Series:
@@ -54,21 +82,46 @@ def _fy_end(dates: pd.Series) -> pd.Series:
     return dates.dt.year + (dates.dt.month >= 4).astype(int)
 
 
-def _load(episodes_csv: Path) -> tuple[pd.DataFrame, int, int]:
-    raw = pd.read_csv(episodes_csv, dtype=str, keep_default_na=False)
+def _read(episodes_csv: Path) -> pd.DataFrame:
+    raw = pd.read_csv(episodes_csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     ep = raw.apply(lambda col: col.str.strip().str.upper()).replace("", None)
-    ep["decom"] = pd.to_datetime(ep["DECOM"], format="%d/%m/%Y", errors="coerce")
-    ep["dec"] = pd.to_datetime(ep["DEC"], format="%d/%m/%Y", errors="coerce")
-    unparseable_dec = int((ep["DEC"].notna() & ep["dec"].isna()).sum())
-    dropped = int(ep["decom"].isna().sum())  # 0 rows in the d2i fake set
-    return ep[ep["decom"].notna()].copy(), dropped, unparseable_dec
+    return ep.assign(decom=_dates(ep["DECOM"]), dec=_dates(ep["DEC"]))
 
 
-def fake_set_measures(episodes_csv: Path) -> pd.DataFrame:
-    ep, dropped, unparseable_dec = _load(Path(episodes_csv))
+def _clean(ep: pd.DataFrame, extract_date: date | None) -> tuple[pd.DataFrame, dict[str, int]]:
+    counts = {"rows_read": len(ep)}
+    future = ep["decom"] > pd.Timestamp(extract_date) if extract_date is not None else pd.Series(False, index=ep.index)
+    reasons = {
+        "dropped_decom_not_a_date": ep["decom"].isna(),
+        "dropped_dec_not_a_date": ep["DEC"].notna() & ep["dec"].isna(),
+        "dropped_rne_ls_place_blank": ep[["RNE", "LS", "PLACE"]].isna().any(axis=1),
+        "dropped_child_blank": ep["CHILD"].isna(),
+        "dropped_decom_after_extract": future,
+        "dropped_dec_before_decom": ep["dec"] < ep["decom"],
+    }
+    dropped = pd.Series(False, index=ep.index)
+    for name, fails in reasons.items():
+        counts[name] = int((fails & ~dropped).sum())
+        dropped |= fails
+    ep = ep[~dropped]
+
+    duplicate = ep.duplicated(["CHILD", "decom"], keep="first")
+    counts["dropped_duplicate_key"] = int(duplicate.sum())
+    ep = ep[~duplicate].sort_values(["CHILD", "decom"])
+
+    next_decom = ep.groupby("CHILD")["decom"].shift(-1)
+    overlap = next_decom.notna() & (ep["dec"].isna() | (ep["dec"] > next_decom))
+    counts["overlap_dec_set"] = int(overlap.sum())
+    counts["overlap_dec_set_was_open"] = int((overlap & ep["dec"].isna()).sum())
+    ep = ep.assign(dec=ep["dec"].mask(overlap, next_decom))
+    counts["episodes_measured"] = len(ep)
+    return ep, counts
+
+
+def fake_set_measures(episodes_csv: Path, extract_date: date | None = None) -> pd.DataFrame:
+    ep, counts = _clean(_read(Path(episodes_csv)), extract_date)
     years = pd.concat([_fy_end(ep["decom"]), _fy_end(ep["dec"].dropna())])
     lac = ep[~ep["LS"].isin(SHORT_BREAKS)]
-    # Ceased: REC not X1 (blank REC kept), no episode of the child starting on DEC.
     starts_on = set(zip(ep["CHILD"], ep["decom"], strict=True))
     ceased = lac[lac["dec"].notna() & (lac["REC"].fillna("") != "X1")]
     ceased = ceased[[(c, d) not in starts_on for c, d in zip(ceased["CHILD"], ceased["dec"], strict=True)]]
@@ -76,7 +129,7 @@ def fake_set_measures(episodes_csv: Path) -> pd.DataFrame:
     starts = lac[lac["RNE"] == "S"].assign(fy=lambda d: _fy_end(d["decom"]))
 
     rows = []
-    for year in range(int(years.min()), int(years.max()) + 1):
+    for year in range(int(years.min()), int(years.max()) + 1) if len(years) else []:
         day = pd.Timestamp(year, 3, 31)
         end = day.date()
         open_ = lac[(lac["decom"] <= day) & (lac["dec"].isna() | (lac["dec"] > day))]
@@ -88,13 +141,13 @@ def fake_set_measures(episodes_csv: Path) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=["measure_code", "period_end", "breakdown_type", "breakdown_value", "numerator"])
     out["numerator"] = out["numerator"].astype(int)
     out = out.sort_values(["measure_code", "period_end", "breakdown_type", "breakdown_value"], ignore_index=True)
-    out.attrs.update(dropped_unparseable_decom=dropped, unparseable_dec=unparseable_dec)
+    out.attrs.update(counts)
     return out
 
 
 def _oddities(episodes_csv: Path) -> list[str]:
-    """Data-quality findings in the raw file (not used by the measures)."""
-    raw = pd.read_csv(episodes_csv, dtype=str, keep_default_na=False)
+    """Data-quality findings in the raw file, before cleaning (not used by the measures)."""
+    raw = pd.read_csv(episodes_csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     found = []
     for col in raw.columns:
         v = raw[col]
@@ -102,69 +155,38 @@ def _oddities(episodes_csv: Path) -> list[str]:
             found.append(f"{col}: {n} values with surrounding whitespace")
         if n := int((v != v.str.upper()).sum()):
             found.append(f"{col}: {n} values not upper-case, e.g. {sorted(v[v != v.str.upper()].unique())[:5]}")
-    ep, dropped, bad_dec = _load(episodes_csv)
-    found.append(f"unparseable DECOM (rows dropped): {dropped}; unparseable non-blank DEC (treated as open): {bad_dec}")
-    dup = ep[ep.duplicated(["CHILD", "decom"], keep=False)]
-    keys = sorted(set(zip(dup["CHILD"], dup["DECOM"], strict=True)))
-    found.append(f"duplicate (CHILD, DECOM) rows: {len(dup)} rows in {len(keys)} keys {keys[:20]}")
     found.append(f"fully duplicated rows: {int(raw.duplicated().sum())}")
+    ep = _read(episodes_csv)
+    ended, rec = ep["dec"].notna(), ep["REC"]
     found.append(
-        f"DEC before DECOM: {int((ep['dec'] < ep['decom']).sum())}; "
-        f"DEC equal to DECOM: {int((ep['dec'] == ep['decom']).sum())}"
+        f"DEC equal to DECOM: {int((ep['dec'] == ep['decom']).sum())}; "
+        f"open episodes (DEC blank) with a non-X1 REC: {int((~ended & rec.notna() & (rec != 'X1')).sum())}; "
+        f"ended episodes with blank REC: {int((ended & rec.isna()).sum())}"
     )
-    found.append(
-        f"open episodes (DEC blank) with a REC filled in: {int((ep['dec'].isna() & ep['REC'].notna()).sum())} "
-        f"(of which non-X1: {int((ep['dec'].isna() & ep['REC'].notna() & (ep['REC'] != 'X1')).sum())})"
-    )
-    found.append(f"ended episodes with blank REC: {int((ep['dec'].notna() & ep['REC'].isna()).sum())}")
     bad_rec = ep["REC"].notna() & ~ep["REC"].isin(REC_GROUPS.keys())
     found.append(f"REC codes outside DOMAIN.md 3.9: {int(bad_rec.sum())} {sorted(ep.loc[bad_rec, 'REC'].unique())}")
-    found.append(f"REC E43/E44 (historic SGO codes): {int(ep['REC'].isin(['E43', 'E44']).sum())}")
-    s = ep.sort_values(["CHILD", "decom"])
+    s = ep.dropna(subset=["decom"]).sort_values(["CHILD", "decom"])
     nxt = s.groupby("CHILD")["decom"].shift(-1)
-    prev_rec = s.groupby("CHILD")["REC"].shift(1)
-    prev_dec = s.groupby("CHILD")["dec"].shift(1)
-    overlap = nxt.notna() & (s["dec"].isna() | (s["dec"] > nxt))
-    found.append(
-        f"overlapping episodes (ends after, or open beyond, the child's next DECOM): {int(overlap.sum())} "
-        f"episodes, {s.loc[overlap, 'CHILD'].nunique()} children; of which open with a later episode: "
-        f"{int((overlap & s['dec'].isna()).sum())}"
-    )
-    open_per_child = s[s["dec"].isna()].groupby("CHILD").size()
-    found.append(f"children with more than one open episode: {int((open_per_child > 1).sum())}")
     gap = nxt.notna() & s["dec"].notna() & (s["dec"] < nxt)
     found.append(
         f"gaps between consecutive episodes (DEC < next DECOM): {int(gap.sum())}; "
-        f"of which the earlier ends X1: {int((gap & (s['REC'] == 'X1')).sum())}"
+        f"of which the earlier ends X1: {int((gap & (s['REC'] == 'X1')).sum())}; "
+        f"X1 ending with no later episode: {int((s['dec'].notna() & (s['REC'] == 'X1') & nxt.isna()).sum())}"
     )
-    x1_last = s["dec"].notna() & (s["REC"] == "X1") & nxt.isna()
-    found.append(f"X1 ending with no later episode for the child: {int(x1_last.sum())}")
-    follows = s["dec"].notna() & (s["REC"] != "X1") & (nxt == s["dec"])
-    found.append(
-        f"non-X1 ending followed by an episode starting on DEC (not counted as ceased): {int(follows.sum())} "
-        f"{list(zip(s.loc[follows, 'CHILD'], s.loc[follows, 'DEC'], s.loc[follows, 'REC'], strict=True))}"
-    )
-    found.append(
-        f"RNE S straight after an X1 ending on that day: "
-        f"{int(((s['RNE'] == 'S') & (prev_rec == 'X1') & (prev_dec == s['decom'])).sum())}; "
-        f"RNE not S after a non-X1 ending: {int(((s['RNE'] != 'S') & prev_rec.notna() & (prev_rec != 'X1')).sum())}; "
-        f"child's first episode not RNE S: {int((prev_rec.isna() & prev_dec.isna() & (s['RNE'] != 'S')).sum())}"
-    )
-    sb = ep["LS"].isin(SHORT_BREAKS)
     mixed = ep.groupby("CHILD")["LS"].agg(lambda x: x.isin(SHORT_BREAKS).any() and not x.isin(SHORT_BREAKS).all())
     found.append(
-        f"short-break episodes (LS V3/V4): {int(sb.sum())}; children mixing V3/V4 with other LS: {int(mixed.sum())}"
+        f"short-break episodes (LS V3/V4): {int(ep['LS'].isin(SHORT_BREAKS).sum())}; "
+        f"children mixing V3/V4 with other LS: {int(mixed.sum())}"
     )
     found.append(
         f"DECOM range {ep['decom'].min().date()}..{ep['decom'].max().date()}; "
-        f"DEC range {ep['dec'].min().date()}..{ep['dec'].max().date()}; "
-        f"DEC after 31/03/2018 (end of the fake set's 2017/18 year): {int((ep['dec'] > '2018-03-31').sum())}"
+        f"DEC range {ep['dec'].min().date()}..{ep['dec'].max().date()}"
     )
     return found
 
 
 if __name__ == "__main__":
-    result = fake_set_measures(FAKE_SET)
+    result = fake_set_measures(FAKE_SET, FAKE_SET_EXTRACT_DATE)
     print(result.to_string(index=False))
     print(result.attrs)
     totals = result[result["breakdown_type"] == "all"]

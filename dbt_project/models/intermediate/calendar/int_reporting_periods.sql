@@ -6,7 +6,7 @@ with bounds as (
     select
         cast(date_trunc('month', min(episode_start_date)) as date) as first_month,
         max(extract_date) as data_date
-    from {{ ref('stg_placements__episodes') }}
+    from {{ ref('int_episodes_resolved') }}
 ),
 
 months as (

@@ -16,7 +16,7 @@ select
         authorities.county_code,
         case when placement.district_code not like 'E07%' then placement.district_code end
     ) as placement_council_code
-from {{ ref('stg_placements__episodes') }} as episodes
+from {{ ref('int_episodes_resolved') }} as episodes
 left join {{ ref('stg_reference__postcode_directory') }} as home on home.postcode_key = episodes.home_postcode_key
 left join {{ ref('stg_reference__postcode_directory') }} as placement
     on placement.postcode_key = episodes.placement_postcode_key

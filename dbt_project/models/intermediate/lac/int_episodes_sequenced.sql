@@ -18,7 +18,7 @@ with ordered as (
         located.episode_end_date is not null
         and coalesce(located.reason_episode_ceased, '') <> 'X1'
         and not exists (
-            select 1 from {{ ref('stg_placements__episodes') }} as next_episode
+            select 1 from {{ ref('int_episodes_resolved') }} as next_episode
             where next_episode.child_id = located.child_id
                 and next_episode.episode_start_date = located.episode_end_date
         ) as is_care_end
