@@ -8,6 +8,9 @@
                   build, export and validate the SSDA903 return for a collection year (named by its end)
   cscw report     the committee report (HTML and PDF) and the CSV tables for publication
   cscw summary    rows per table and where the warehouse file is
+  cscw quality    the data-quality to-fix list (quarantined rows, flags, refused snapshots), --csv FILE
+  cscw accept SOURCE DATE
+                  let a snapshot held back as suspect (far fewer rows or children) load on the next night
   cscw ui         the Dagster UI on 127.0.0.1 (--host to listen elsewhere)
 """
 
@@ -22,7 +25,7 @@ import time
 from datetime import date, datetime, timedelta
 
 from ingest.permissions import owner_only_umask
-from ingest.settings import REPO_ROOT, Settings, apply_environment, get_settings
+from ingest.settings import REPO_ROOT, SOURCES, Settings, apply_environment, get_settings
 
 log = logging.getLogger("cscw")
 
@@ -74,11 +77,34 @@ def cmd_nightly(settings: Settings, args: argparse.Namespace) -> int:
         return 1
 
 
+def _never_loaded(settings: Settings) -> list[str]:
+    """Sources with no snapshot waiting in landing and none loaded before: the night would build on nothing."""
+    from ingest.readers import dated_folders
+    from ingest.settings import SOURCES
+    from ingest.warehouse import connect, table_exists, target
+
+    waiting = {s for s in SOURCES if dated_folders(settings.landing, s)}
+    loaded: set[str] = set()
+    existing = settings.build_warehouse if settings.build_warehouse.exists() else settings.warehouse
+    if target() == "postgres" or existing.exists():
+        with connect(existing, read_only=True) as con:
+            if table_exists(con, "raw", "_ledger"):
+                loaded = {r[0] for r in con.execute(
+                    "select distinct source from raw._ledger where status = 'loaded'").fetchall()}
+    return [s for s in SOURCES if s not in waiting and s not in loaded]
+
+
 def _nightly(settings: Settings, args: argparse.Namespace) -> int:
     import dagster as dg
 
     from orchestration.definitions import defs
 
+    missing = _never_loaded(settings)
+    if missing:
+        log.error("nightly: nothing to build on: no snapshot of %s in %s/<source>/<YYYY-MM-DD>/ and none loaded "
+                  "before. Put the extracts there (README \"How a night runs\"), or run `cscw generate` for "
+                  "synthetic ones.", ", ".join(missing), settings.landing)
+        return 1
     started = time.perf_counter()
     log.info("nightly: loading waiting snapshots from %s", settings.landing)
     # dbt's own console output (a line per model and test) goes to a log file unless --verbose.
@@ -141,6 +167,75 @@ def cmd_summary(settings: Settings, args: argparse.Namespace) -> int:
           + ", ".join(f"{s} {d} ({n} loaded, {r} refused)" for s, d, n, r in loads))
     print(f"  Refused extracts and their reports: {settings.quarantine}")
     print("  Query it: cscw query \"select * from staging.stg_placements__episodes limit 5\"\n")
+    return 0
+
+
+QUALITY_COLUMNS = ["source", "file_name", "row_number", "column_name", "rule", "action", "severity", "record_key",
+                   "child_id", "first_seen_date", "last_seen_date", "nights_seen", "is_open"]
+
+
+def cmd_quality(settings: Settings, args: argparse.Namespace) -> int:
+    """The to-fix list from the published warehouse: open problems, newest first, grouped by rule."""
+    import csv
+
+    from ingest.warehouse import connect, table_exists, target
+
+    if target() == "duckdb" and not settings.warehouse.exists():
+        log.error("quality: no warehouse yet at %s: run `cscw nightly` first", settings.warehouse)
+        return 1
+    where = "" if args.all else "where is_open"
+    with connect(settings.warehouse, read_only=True) as con:
+        if not table_exists(con, "data_quality", "data_quality_problems"):
+            log.error("quality: the published warehouse has no data_quality mart yet: run `cscw nightly`")
+            return 1
+        rows = con.execute(f"select {', '.join(QUALITY_COLUMNS)} from data_quality.data_quality_problems {where} "
+                           "order by first_seen_date desc, rule, source, file_name, row_number").fetchall()
+    if args.csv:
+        with open(args.csv, "w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(QUALITY_COLUMNS)
+            writer.writerows(rows)
+        log.info("quality: %d problem(s) written to %s", len(rows), args.csv)
+        return 0
+    _print_quality(rows, args.limit, "" if args.all else "open ")
+    return 0
+
+
+def _print_quality(rows: list[tuple], limit: int, which: str) -> None:
+    children = {r[8] for r in rows if r[8]}
+    print(f"\n{len(rows):,} {which}problem(s) on {len(children):,} child(ren). Keys only; fix them in the source "
+          "system and the next night closes them.")
+    by_rule: dict[tuple, list[tuple]] = {}
+    for row in rows:
+        by_rule.setdefault((row[4], row[5], row[0], row[1], row[3]), []).append(row)
+    for (rule, action, source, file_name, column), found in by_rule.items():
+        where = f"{source} {file_name}" + (f" column {column}" if column else "")
+        print(f"\n  {rule} ({action}): {len(found):,} in {where}")
+        print(f"    {'first seen':<11} {'row':>7}  {'child':<14} key")
+        for r in found[:limit]:
+            print(f"    {str(r[9]):<11} {r[2] or '':>7}  {r[8] or '':<14} {r[7] or ''}")
+        if len(found) > limit:
+            print(f"    ... and {len(found) - limit:,} more (--csv FILE for the whole list)")
+    print()
+
+
+def cmd_accept(settings: Settings, args: argparse.Namespace) -> int:
+    from ingest.load import AcceptError, accept
+    from ingest.serving import WarehouseBusy, working_copy
+    from ingest.warehouse import connect
+
+    try:
+        extract_date = date.fromisoformat(args.date)
+    except ValueError:
+        log.error("accept: %r is not a date: give the snapshot's folder name, YYYY-MM-DD", args.date)
+        return 1
+    try:
+        with _writing(settings, "accept"):
+            with connect(working_copy(settings)) as con:
+                log.info("accept: %s", accept(con, settings.landing, args.source, extract_date))
+    except (AcceptError, WarehouseBusy) as error:
+        log.error("accept: %s", error)
+        return 1
     return 0
 
 
@@ -256,6 +351,13 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("nightly", help="load waiting snapshots in date order, then build the marts")
     add_generate_options(sub.add_parser("demo", help="generate + nightly + summary + report"))
     sub.add_parser("summary", help="rows per table")
+    quality = sub.add_parser("quality", help="the data-quality to-fix list, newest first, grouped by rule")
+    quality.add_argument("--csv", metavar="FILE", help="write the whole list as CSV for the case-management team")
+    quality.add_argument("--all", action="store_true", help="closed problems too")
+    quality.add_argument("--limit", type=int, default=10, help="rows shown per rule (default 10)")
+    accept = sub.add_parser("accept", help="let a snapshot held back as suspect load on the next night")
+    accept.add_argument("source", choices=SOURCES)
+    accept.add_argument("date", help="the snapshot's folder name, YYYY-MM-DD")
     query = sub.add_parser("query", help="run SQL read-only and print the result")
     query.add_argument("sql")
     query.add_argument("--max-rows", type=int, default=40)
@@ -276,7 +378,8 @@ def main(argv: list[str] | None = None) -> int:
     owner_only_umask()  # everything this process (and dbt, the validator) writes is owner-only
     apply_environment(settings)
     handler = {"generate": cmd_generate, "nightly": cmd_nightly, "demo": cmd_demo, "summary": cmd_summary,
-               "query": cmd_query, "return": cmd_return, "report": cmd_report, "ui": cmd_ui}[args.command]
+               "query": cmd_query, "return": cmd_return, "report": cmd_report, "ui": cmd_ui,
+               "quality": cmd_quality, "accept": cmd_accept}[args.command]
     return handler(settings, args)
 
 

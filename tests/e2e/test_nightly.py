@@ -53,9 +53,9 @@ def test_nightly_run_builds_raw_and_staging_offline(fixture_landing, no_network,
         episodes = con.execute(
             "select child_id, episode_start_date::varchar, reason_episode_ceased_group, placement_type_description "
             "from staging.stg_placements__episodes order by 1, 2").fetchall()
-    # 16 landing files, the ONS postcode directory and authority lookup, and the load log.
-    assert sum(k.startswith("raw.") for k in counts) == 19
-    assert sum(k.startswith("staging.") for k in counts) == 18
+    # 16 landing files, the ONS postcode directory and authority lookup, the load log and the gate's problems.
+    assert sum(k.startswith("raw.") for k in counts) == 20
+    assert sum(k.startswith("staging.") for k in counts) == 20
     assert {"lac.lac_measures", "lac.lac_month_end_snapshots"} <= set(counts)
     assert episodes[0][:3] == ("C0000001", "2022-11-01", "not_a_leaver")
     assert episodes[0][3].startswith("Foster placement")
@@ -83,22 +83,24 @@ def test_refused_night_keeps_yesterday_in_every_table_and_a_fixed_file_loads(fix
         assert job.execute_in_process(instance=instance).success
         yesterday = _staging_episodes(fixture_landing)
 
-        # A night whose episodes.csv has an episode ending before it starts (row 2).
+        # A night whose episodes.csv lost a field on row 2 (a structural fault: the file cannot be trusted).
         night = fixture_landing.landing / "placements" / "2024-04-01"
         shutil.copytree(fixture_landing.landing / "placements" / "2024-03-31", night)
+        with open(night / "header.csv", "a") as handle:  # a new child, so the fixed night is not a resend
+            handle.write("C0000004,F,2015-01-01,WBRI,UN3,,\n")
         episodes = night / "episodes.csv"
         good = episodes.read_text()
-        episodes.write_text(good.replace("S,V2,N1,U4,PR4,2023-02-01", "S,V2,N1,U4,PR4,2022-10-01"))
+        episodes.write_text(good.replace("S,V2,N1,U4,PR4,2023-02-01", "S,V2,N1,U4,PR42023-02-01"))
 
         refused = job.execute_in_process(instance=instance, raise_on_error=False)
         assert not refused.success
         [check] = [c for c in refused.get_asset_check_evaluations()
                    if c.asset_key == dg.AssetKey(["raw", "placements__episodes"])]
         assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
-        assert check.metadata["rules"].data == {"end_before_start on DEC": {"count": 1, "first_rows": [2]}}
+        assert check.metadata["rules"].data == {"ragged_row (snapshot refused)": {"count": 1, "first_rows": [2]}}
         assert _staging_episodes(fixture_landing) == yesterday
         report = fixture_landing.quarantine / "placements" / "2024-04-01" / "gate_report.csv"
-        assert "episodes.csv,2,DEC,end_before_start,C0000001|2022-11-01,blocking" in report.read_text()
+        assert "episodes.csv,2,,ragged_row,,snapshot refused" in report.read_text()
         assert loose_modes(fixture_landing.quarantine) == [], "refused extracts are owner-only"
         assert episodes.exists(), "nothing is deleted from landing"
 
@@ -111,6 +113,48 @@ def test_refused_night_keeps_yesterday_in_every_table_and_a_fixed_file_loads(fix
         assert job.execute_in_process(instance=instance).success  # same folders again: nothing loads
         with connect(fixture_landing.warehouse, read_only=True) as con:
             assert con.execute("select count(*) from raw._ledger").fetchone()[0] == ledger
+
+
+@pytest.mark.e2e
+def test_bad_rows_and_breaches_publish_the_rest_and_list_what_to_fix(fixture_landing, capsys):
+    """A night with a row that cannot be placed (DEC before DECOM) and finance ahead of case publishes every
+    mart; the row is quarantined, the unknown child flagged, and both are on the to-fix list."""
+    from orchestration.definitions import defs
+
+    placements = fixture_landing.landing / "placements" / "2024-04-01"
+    shutil.copytree(fixture_landing.landing / "placements" / "2024-03-31", placements)
+    episodes = placements / "episodes.csv"
+    episodes.write_text(episodes.read_text().replace("S,V2,N1,U4,PR4,2023-02-01", "S,V2,N1,U4,PR4,2022-10-01"))
+    finance = fixture_landing.landing / "finance" / "2024-04-01"
+    shutil.copytree(fixture_landing.landing / "finance" / "2024-03-31", finance)
+    with open(finance / "placement_commitments.csv", "a") as handle:
+        handle.write("F0000009,C0000042,PRV0003,RES_HOME,3013.35,2024-03-01,,N\n")  # not yet in the case system
+
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = defs().resolve_job_def("nightly").execute_in_process(instance=instance, raise_on_error=False)
+    assert result.success, [e.message for e in result.all_events if e.is_failure]
+    checks = {c.asset_key.path[-1]: c for c in result.get_asset_check_evaluations() if c.check_name.startswith("raw_")}
+    for table in ("placements__episodes", "finance__placement_commitments"):
+        assert not checks[table].passed and checks[table].severity == dg.AssetCheckSeverity.WARN
+    assert checks["placements__header"].passed
+
+    with connect(fixture_landing.warehouse, read_only=True) as con:
+        assert con.execute("select count(*), max(extract_date) from staging.stg_placements__episodes").fetchone() == (
+            2, date(2024, 4, 1))
+        assert con.execute("select count(*) from staging.stg_finance__placement_commitments "
+                           "where child_id = 'C0000042'").fetchone()[0] == 1
+        assert con.execute("select count(*) from lac.lac_measures").fetchone()[0] > 0
+        problems = con.execute("select source, file_name, row_number, column_name, rule, action, child_id, is_open "
+                               "from data_quality.data_quality_problems order by source").fetchall()
+    assert problems == [
+        ("finance", "placement_commitments.csv", 5, "child_id", "unknown_case_child", "loaded, flagged", "C0000042",
+         True),
+        ("placements", "episodes.csv", 2, "DEC", "end_before_start", "row quarantined", "C0000001", True)]
+
+    capsys.readouterr()
+    assert cscw(["quality"]) == 0
+    out = capsys.readouterr().out
+    assert "2 open problem(s) on 2 child(ren)" in out and "C0000042" in out and "end_before_start" in out
 
 
 def test_great_expectations_is_not_imported_with_the_definitions():
