@@ -1,6 +1,7 @@
 """cscw: the warehouse for people who never open Dagster.
 
   cscw generate   write synthetic landing extracts for several nightly dates
+                  (--faults realistic: with the data-quality faults councils see, for the gate to catch)
   cscw nightly    load every waiting dated folder in date order, then build and test the marts
   cscw demo       generate, then nightly, then print a summary (the README's first command)
   cscw query SQL  run SQL on the published warehouse, read-only, and print the result
@@ -47,7 +48,7 @@ def cmd_generate(settings: Settings, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     end_date = date.fromisoformat(args.end_date) if args.end_date else date.today() - timedelta(days=1)
     counts = generate(settings.landing, end_date=end_date, nights=args.nights, scale=args.scale,
-                      seed=args.seed, la_ons=settings.la_ons, la_dfe=settings.la_dfe,
+                      seed=args.seed, la_ons=settings.la_ons, la_dfe=settings.la_dfe, faults=args.faults,
                       progress=lambda line: log.info("generate: %s", line))
     files = len(counts)
     rows = sum(counts.values())
@@ -335,7 +336,7 @@ def cmd_ui(settings: Settings, args: argparse.Namespace) -> int:
     return subprocess.call(command, cwd=REPO_ROOT)
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cscw", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-v", "--verbose", action="store_true", help="show Dagster's own log lines")
@@ -346,6 +347,10 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--seed", type=int, default=903)
         p.add_argument("--end-date", help="last extract date, YYYY-MM-DD (default: yesterday)")
         p.add_argument("--nights", type=int, default=3, help="how many nightly snapshots to write")
+        # The same names as ingest.synthetic.FAULT_MODES (a test keeps them so), without importing pandas here.
+        p.add_argument("--faults", choices=("none", "realistic"), default="none",
+                       help="realistic: plant data-quality faults at the rates councils see "
+                            "(ingest/synthetic/faults.py); default none, clean extracts")
 
     add_generate_options(sub.add_parser("generate", help="write synthetic landing extracts"))
     sub.add_parser("nightly", help="load waiting snapshots in date order, then build the marts")
@@ -371,8 +376,11 @@ def main(argv: list[str] | None = None) -> int:
     ui.add_argument("--port", type=int, default=3000)
     # The UI can launch runs and shows asset metadata: only this machine unless asked.
     ui.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    return parser
 
-    args = parser.parse_args(argv)
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     _setup_logging(args.verbose)
     settings = get_settings()
     owner_only_umask()  # everything this process (and dbt, the validator) writes is owner-only

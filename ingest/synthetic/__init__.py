@@ -22,6 +22,7 @@ from ingest.settings import SOURCES
 
 from . import camhs, case, finance, placements, reference
 from .common import days, sub_rng
+from .faults import FAULT_MODES, plan_faults, plant_faults
 from .postcodes import load_postcodes
 from .providers import build_registry
 
@@ -84,20 +85,39 @@ def generate(
     seed: int = 903,
     la_ons: str = "E10000003",
     la_dfe: str = "873",
+    faults: str = "none",
     progress: Callable[[str], None] | None = None,
 ) -> dict[tuple[str, str, str], int]:
     """Write <landing>/<source>/<YYYY-MM-DD>/<file>.csv for `nights` extract dates ending at end_date.
 
     Returns {(source, extract_date_iso, file_name): row_count}. `la_dfe` is accepted for symmetry with
     the project configuration; no landing file carries the DfE number (population uses the ONS code).
+
+    `faults`: "none" (the default) writes clean extracts. "realistic" plants, at the rates named in
+    ingest/synthetic/faults.py and fixed by the seed, the data-quality faults councils' extracts carry:
+    overlapping episodes (1% of children with episodes), review rows repeated verbatim (0.5%), malformed
+    UPNs (2%), unknown codes in non-key code columns (0.1%), unparseable dates and blank required values
+    (0.2% of a file per targeted column), and on the latest night a few commitments for children the case
+    extract does not hold yet. A fault stays on every later night; nothing structural is ever planted.
     """
     del la_dfe
+    if faults not in FAULT_MODES:
+        raise ValueError(f"faults must be one of {FAULT_MODES}, not {faults!r}")
     landing = Path(landing)
     world = simulate(end_date=end_date, scale=scale, seed=seed, la_ons=la_ons, progress=progress)
+    latest, plan = None, None
+    if faults == "realistic":
+        # Faults are chosen from the latest night's clean extract, then planted in every night's rows.
+        latest = snapshots(world, end_date)
+        plan = plan_faults(latest, world, night=end_date, seed=seed, scale=scale)
+        if progress:
+            progress(f"faults: {plan.summary()}")
     counts: dict[tuple[str, str, str], int] = {}
     for k in range(nights - 1, -1, -1):
         extract = end_date - timedelta(days=k)
-        snap = snapshots(world, extract)
+        snap = latest if (k == 0 and latest is not None) else snapshots(world, extract)
+        if plan is not None:
+            snap = plant_faults(snap, plan, latest=k == 0)
         for source, files in CONTRACT.items():
             for name, columns in files.items():
                 df = snap[source][name]
@@ -109,4 +129,4 @@ def generate(
     return counts
 
 
-__all__ = ["CONTRACT", "generate", "simulate", "snapshots"]
+__all__ = ["CONTRACT", "FAULT_MODES", "generate", "simulate", "snapshots"]
