@@ -30,7 +30,13 @@ from ingest.contracts import Entity, entities_for
 from ingest.permissions import restrict
 from ingest.readers import ContractError, Problem, ReadResult, dated_folders, find_file, read_entity
 from ingest.rules import kind_of
-from ingest.settings import GATE_DROP_FLOOR, GATE_DROP_MAX_SHARE, GATE_QUARANTINE_FLOOR, GATE_QUARANTINE_MAX_SHARE
+from ingest.settings import (
+    EXPECTED_LOAD_INTERVAL_DAYS,
+    GATE_DROP_FLOOR,
+    GATE_DROP_MAX_SHARE,
+    GATE_QUARANTINE_FLOOR,
+    GATE_QUARANTINE_MAX_SHARE,
+)
 from ingest.warehouse import Connection, connect_duckdb, stage_frame, table_exists, unstage_frame
 
 log = logging.getLogger("cscw.ingest")
@@ -93,6 +99,7 @@ class Refusal:
     problems: list[Problem]
     quarantine: Path | None
     reason: str
+    status: str = "refused"  # or held: suspect, until `cscw accept`
 
     def describe(self, limit: int = 10) -> str:
         blocking = [p for p in self.problems if p.blocking]
@@ -100,7 +107,8 @@ class Refusal:
                  + f": {p.rule}" for p in blocking[:limit]]
         more = [f"... and {len(blocking) - limit} more"] if len(blocking) > limit else []
         where = f"; report in {self.quarantine}" if self.quarantine else ""
-        return (f"{self.source} snapshot {self.extract_date} refused ({self.reason}){where}\n  "
+        verb = "held back" if self.status == "held" else "refused"
+        return (f"{self.source} snapshot {self.extract_date} {verb} ({self.reason}){where}\n  "
                 + "\n  ".join(lines + more))
 
 
@@ -376,7 +384,7 @@ def _refuse(con: Connection, quarantine_root: Path | None, source: str, extract_
         shutil.copytree(folder, target)
         write_report(target, problems, f"{source} snapshot {extract_date} {status}: {reason}")
         restrict(target)  # copies keep the landing files' modes, and a caller may not have set the umask
-    refusal = Refusal(source, extract_date, problems, target, reason)
+    refusal = Refusal(source, extract_date, problems, target, reason, status)
     if reason != "older_snapshot":  # an older folder's problems would rewrite the published date's history
         _record_problems(con, source, extract_date, fp, problems, at)
     con.executemany("insert into raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -435,7 +443,7 @@ def load_source(con: Connection, landing: Path, source: str, gate: Gate = reader
         if snapshot is None or any(p.blocking for p in problems):
             held = snapshot is not None and not any(p.kind == "structural" for p in problems)
             outcome.refused.append(_refuse(con, quarantine_root, source, extract_date, folder, fp, problems,
-                                           "suspect: run `cscw accept` if it is right" if held
+                                           f"suspect: if it is right, run `cscw accept {source} {extract_date}`" if held
                                            else "blocking problems", status="held" if held else "refused"))
             continue
         loaded = publish(con, snapshot, problems, on_table_written)
@@ -454,8 +462,16 @@ def load_source(con: Connection, landing: Path, source: str, gate: Gate = reader
 
 def _unchanged(con: Connection, source: str, extract_date: date, folder: Path, fp: str,
                outcome: SourceOutcome) -> None:
-    """A resent snapshot loads nothing; its date is recorded so the freshness check still sees the source stuck."""
+    """A resent snapshot loads nothing (the freshness check still sees the source's last load). For a source
+    expected to change every night that means the export looks stuck; one refreshed yearly (the population
+    estimates) is simply the same again."""
     at = _now()
+    if EXPECTED_LOAD_INTERVAL_DAYS[source] > 1:
+        con.executemany("insert into raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        _ledger_rows(folder, source, extract_date, fp, "unchanged", {},
+                                     f"identical to the {outcome.published_date} snapshot", at))
+        log.info("%s %s: identical to the %s snapshot, nothing to load", source, extract_date, outcome.published_date)
+        return
     message = f"identical to the {outcome.published_date} snapshot: the export looks stuck"
     _record_problems(con, source, extract_date, fp, [Problem(folder.name, None, None, "unchanged_snapshot",
                                                              kind=kind_of("unchanged_snapshot"))], at)

@@ -69,7 +69,9 @@ RULES = {rule.code: rule for rule in (
          "an episode starts before the child's previous one ended: the earlier one is taken to end at the "
          "later DECOM (int_episodes_resolved)"),
     Rule("born_after_episode_start", "flag", "the child's DOB in header.csv is after the episode's DECOM"),
-    Rule("unchanged_snapshot", "flag", "the snapshot is byte-identical to the last one loaded: the export looks stuck"),
+    Rule("unchanged_snapshot", "flag",
+         "the snapshot is byte-identical to the last one loaded: nothing loads, and for a source expected every "
+         "night the export looks stuck"),
 )}
 
 

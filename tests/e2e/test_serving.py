@@ -115,8 +115,10 @@ def test_reader_during_a_nightly_load_sees_only_complete_builds(two_nightlies_to
     for path in (first.warehouse, first.build_warehouse):
         shutil.copy(path, cscw_home.home / path.relative_to(first.home))
     before = observe(cscw_home.warehouse)
-    landing = cscw_home.landing / "placements"  # the next day's snapshot: the same rows, as at a day later
+    landing = cscw_home.landing / "placements"  # the next day's snapshot: one child more (not a resend)
     shutil.copytree(landing / "2024-03-31", landing / "2024-04-01")
+    with open(landing / "2024-04-01" / "header.csv", "a") as handle:
+        handle.write("C0000004,F,2015-01-01,WBRI,UN3,,\n")
 
     stop = tmp_path / "stop"
     readers = {mode: subprocess.Popen([sys.executable, "-c", READER, str(cscw_home.warehouse), str(stop), OBSERVE,
