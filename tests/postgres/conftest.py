@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from expectations.run import gate
 from ingest.load import connect
 from ingest.reference_data import load_reference_packages
 from ingest.synthetic import generate
@@ -21,7 +22,8 @@ SCALE = 0.1  # a tenth of a county council: every mart has rows, and the build s
 def built_warehouses(reference_warehouse, postgres_server, tmp_path_factory):
     """(DuckDB connection, PostgreSQL loader connection) after the same two nights and a full `dbt build` each."""
     work = tmp_path_factory.mktemp("equivalence")
-    generate(work / "landing", end_date=END_DATE, nights=2, scale=SCALE)
+    # Real-shaped data: the gate quarantines and flags, so the data-quality marts have rows to compare too.
+    generate(work / "landing", end_date=END_DATE, nights=2, scale=SCALE, faults="realistic")
     duck = work / "warehouse.duckdb"
     shutil.copy(reference_warehouse, duck)
     pg_env = {"CSCW_TARGET": "postgres", **postgres_server}
@@ -35,13 +37,13 @@ def built_warehouses(reference_warehouse, postgres_server, tmp_path_factory):
 
     def build_postgres():
         timed("postgres reference load (COPY)", load_reference_packages, pg)
-        timed("postgres load (COPY)", load_landing, duck, work / "landing", con=pg)
+        timed("postgres load (COPY)", load_landing, duck, work / "landing", gate=gate, con=pg)
         timed("postgres dbt build", dbt_build, duck, "fqn:*", work / "postgres", env=pg_env)
 
     # The two builds share nothing but the extracts: PostgreSQL's runs beside DuckDB's.
     with ThreadPoolExecutor(max_workers=1) as pool:
         postgres_built = pool.submit(build_postgres)
-        timed("duckdb load", load_landing, duck, work / "landing")
+        timed("duckdb load", load_landing, duck, work / "landing", gate=gate)
         timed("duckdb dbt build", dbt_build, duck, "fqn:*", work / "duckdb")
         postgres_built.result()
     print("\n" + ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()))

@@ -8,7 +8,6 @@ with snapshots as (
         snapshot_fingerprint,
         max(case when status = 'loaded' then 1 else 0 end) as was_loaded,
         max(case when status = 'accepted' then 1 else 0 end) as was_accepted,
-        max(recorded_at) as last_recorded_at,
         sum(case when status = 'loaded' then rows_in_file end) as rows_in_files
     from {{ ref('stg_gate__ledger') }}
     group by source, extract_date, snapshot_fingerprint
@@ -52,8 +51,7 @@ select
     coalesce(problems.rows_quarantined, 0) as rows_quarantined,
     coalesce(problems.flags, 0) as flags,
     coalesce(problems.blocking_problems, 0) as blocking_problems,
-    last_status.message,
-    snapshots.last_recorded_at
+    last_status.message
 from snapshots
 inner join last_status
     on last_status.source = snapshots.source
