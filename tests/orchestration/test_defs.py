@@ -15,6 +15,8 @@ LANDING_FILES = [
 ]
 # Reference data loaded from PyPI packages rather than landing files.
 PACKAGED_REFERENCE = ["reference__postcode_directory", "reference__local_authorities"]
+# What the gate records of each night (raw._problems, raw._ledger), read by the data-quality marts.
+GATE_TABLES = ["gate__problems", "gate__ledger"]
 LAC_MARTS = ["lac_month_end_snapshots", "lac_periods_of_care", "lac_placements", "lac_measures"]
 
 
@@ -34,7 +36,7 @@ def test_contracts_cover_exactly_the_landing_files():
 def test_raw_and_staging_asset_keys(graph):
     _, asset_graph = graph
     keys = {k.to_user_string() for k in asset_graph.get_all_asset_keys()}
-    raw_tables = LANDING_FILES + PACKAGED_REFERENCE
+    raw_tables = LANDING_FILES + PACKAGED_REFERENCE + GATE_TABLES
     assert {k for k in keys if k.startswith("raw/")} == {f"raw/{t}" for t in raw_tables}
     assert {k for k in keys if k.startswith("staging/")} == {f"staging/stg_{t}" for t in raw_tables}
     assert {f"lac/{m}" for m in LAC_MARTS} <= keys
@@ -42,7 +44,7 @@ def test_raw_and_staging_asset_keys(graph):
 
 def test_each_staging_model_reads_the_raw_asset_the_ingest_group_writes(graph):
     _, asset_graph = graph
-    for token in LANDING_FILES + PACKAGED_REFERENCE:
+    for token in LANDING_FILES + PACKAGED_REFERENCE + GATE_TABLES:
         raw = dg.AssetKey(["raw", token])
         staging = dg.AssetKey(["staging", f"stg_{token}"])
         assert raw in asset_graph.get(staging).parent_keys
