@@ -28,7 +28,14 @@ import duckdb
 
 from ingest.contracts import Entity, entities_for
 from ingest.permissions import restrict
-from ingest.readers import ContractError, Problem, ReadResult, dated_folders, find_file, read_entity
+from ingest.readers import (
+    ContractError,
+    Problem,
+    ReadResult,
+    candidate_files,
+    landing_folders,
+    read_entity,
+)
 from ingest.rules import kind_of
 from ingest.settings import (
     EXPECTED_LOAD_INTERVAL_DAYS,
@@ -37,7 +44,8 @@ from ingest.settings import (
     GATE_QUARANTINE_FLOOR,
     GATE_QUARANTINE_MAX_SHARE,
 )
-from ingest.warehouse import Connection, connect_duckdb, stage_frame, table_exists, unstage_frame
+from ingest.spreadsheet import safe_row
+from ingest.warehouse import Connection, connect_duckdb, quote, stage_frame, table_exists, unstage_frame
 
 log = logging.getLogger("cscw.ingest")
 
@@ -95,20 +103,21 @@ class Snapshot:
 @dataclass(frozen=True)
 class Refusal:
     source: str
-    extract_date: date
+    extract_date: date | None  # None for a folder whose name is no real date
     problems: list[Problem]
     quarantine: Path | None
     reason: str
     status: str = "refused"  # or held: suspect, until `cscw accept`
 
     def describe(self, limit: int = 10) -> str:
+        label = self.extract_date or (self.problems[0].file if self.problems else "?")
         blocking = [p for p in self.problems if p.blocking]
         lines = [f"{p.file}" + (f" row {p.row}" if p.row else "") + (f" column {p.column}" if p.column else "")
                  + f": {p.rule}" for p in blocking[:limit]]
         more = [f"... and {len(blocking) - limit} more"] if len(blocking) > limit else []
         where = f"; report in {self.quarantine}" if self.quarantine else ""
         verb = "held back" if self.status == "held" else "refused"
-        return (f"{self.source} snapshot {self.extract_date} {verb} ({self.reason}){where}\n  "
+        return (f"{self.source} snapshot {label} {verb} ({self.reason}){where}\n  "
                 + "\n  ".join(lines + more))
 
 
@@ -130,6 +139,9 @@ class SourceOutcome:
     loaded: list[LoadResult] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
     unchanged: list[date] = field(default_factory=list)  # resent snapshots: nothing loaded, source looks stuck
+    # Folders named as no real date, or dated after today: refused and reported, but they stop no other
+    # folder and fail no night (nothing is stale because of them).
+    misdated: list[Refusal] = field(default_factory=list)
     published_date: date | None = None
 
     @property
@@ -160,22 +172,37 @@ def _hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _real_files(folder: Path) -> list[Path]:
+    """The folder's regular files; a symbolic link is never followed (it is refused as `symlink`)."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.is_symlink())
+
+
 def fingerprint(folder: Path) -> str:
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.iterdir() if p.is_file()):
-        digest.update(path.name.encode() + _hash(path).encode())
+    for path in sorted(folder.iterdir()):
+        if path.is_symlink():
+            digest.update(path.name.encode() + b"->symlink")
+        elif path.is_file():
+            digest.update(path.name.encode() + _hash(path).encode())
     return digest.hexdigest()
 
 
 def read_snapshot(source: str, extract_date: date, folder: Path) -> Snapshot:
     """Read every contract file; a file that breaks the contract as a whole raises ContractError."""
+    if folder.is_symlink():
+        raise ContractError(folder, "symlink", "the folder is a symbolic link: land real folders only")
+    links = [p for p in folder.iterdir() if p.is_symlink()]
+    if links:
+        raise ContractError(links[0], "symlink", "a symbolic link: land the file itself")
     snapshot = Snapshot(source, extract_date, folder, fingerprint(folder))
     for entity in entities_for(source):
-        path = find_file(folder, entity)
-        if path is None:
+        candidates = candidate_files(folder, entity)
+        if not candidates:
             raise ContractError(folder / f"{entity.file_stem}.csv", "file_missing",
                                 "file missing (expected .csv or .xlsx)")
-        snapshot.reads[entity.name] = read_entity(path, entity)
+        snapshot.reads[entity.name] = read_entity(candidates[0], entity)
+        snapshot.reads[entity.name].problems.extend(
+            Problem(other.name, None, None, "other_file", kind=kind_of("other_file")) for other in candidates[1:])
     return snapshot
 
 
@@ -223,7 +250,7 @@ def _ledger_rows(snapshot_folder: Path, source: str, extract_date: date, fp: str
 def _select_list(entity: Entity, frame_columns: list[str]) -> str:
     typed = {c.raw_name: SQL_TYPES[c.dtype] for c in entity.columns}
     parts = ["cast(_row_number as integer) as _row_number"]
-    parts += [f'cast("{name}" as {typed.get(name, "VARCHAR")}) as "{name}"'
+    parts += [f"cast({quote(name)} as {typed.get(name, 'VARCHAR')}) as {quote(name)}"
               for name in frame_columns if name != "_row_number"]
     return ", ".join(parts)
 
@@ -353,7 +380,7 @@ def write_report(folder: Path, refusal_problems: list[Problem], title: str) -> N
         writer = csv.writer(handle)
         writer.writerow(REPORT_COLUMNS)
         for p in refusal_problems:
-            writer.writerow([p.file, p.row or "", p.column or "", p.rule, p.key or "", ACTIONS[p.kind]])
+            writer.writerow(safe_row([p.file, p.row or "", p.column or "", p.rule, p.key or "", ACTIONS[p.kind]]))
     by_rule: dict[tuple[str, str, str | None, str], list[Problem]] = {}
     for p in refusal_problems:
         by_rule.setdefault((p.file, p.rule, p.column, p.kind), []).append(p)
@@ -367,28 +394,34 @@ def write_report(folder: Path, refusal_problems: list[Problem], title: str) -> N
     (folder / "gate_report.md").write_text("\n".join(lines) + "\n")
 
 
-def _quarantine_folder(quarantine_root: Path | None, source: str, extract_date: date) -> Path | None:
+def _quarantine_folder(quarantine_root: Path | None, source: str, extract_date: date | str) -> Path | None:
     if quarantine_root is None:
         return None
-    target = quarantine_root / source / extract_date.isoformat()
+    target = quarantine_root / source / str(extract_date)
     if target.exists():
         shutil.rmtree(target)
     return target
 
 
-def _refuse(con: Connection, quarantine_root: Path | None, source: str, extract_date: date,
+def _refuse(con: Connection, quarantine_root: Path | None, source: str, extract_date: date | None,
             folder: Path, fp: str, problems: list[Problem], reason: str, status: str = "refused") -> Refusal:
+    """Quarantine a copy of the folder's real files with the report, and record the refusal in the ledger
+    (a folder whose name is no date has no ledger row: it is reported again each night until renamed)."""
     at = _now()
-    target = _quarantine_folder(quarantine_root, source, extract_date)
+    target = _quarantine_folder(quarantine_root, source, extract_date or folder.name)
     if target is not None:
-        shutil.copytree(folder, target)
-        write_report(target, problems, f"{source} snapshot {extract_date} {status}: {reason}")
+        target.mkdir(parents=True)
+        if not folder.is_symlink():  # never copy what a link points to
+            for path in _real_files(folder):
+                shutil.copy2(path, target / path.name)
+        write_report(target, problems, f"{source} snapshot {folder.name} {status}: {reason}")
         restrict(target)  # copies keep the landing files' modes, and a caller may not have set the umask
     refusal = Refusal(source, extract_date, problems, target, reason, status)
-    if reason != "older_snapshot":  # an older folder's problems would rewrite the published date's history
-        _record_problems(con, source, extract_date, fp, problems, at)
-    con.executemany("insert into raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    _ledger_rows(folder, source, extract_date, fp, status, {}, reason, at))
+    if extract_date is not None:
+        if reason != "older_snapshot":  # an older folder's problems would rewrite the published date's history
+            _record_problems(con, source, extract_date, fp, problems, at)
+        con.executemany("insert into raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        _ledger_rows(folder, source, extract_date, fp, status, {}, reason, at))
     log.error("%s", refusal.describe())
     return refusal
 
@@ -418,10 +451,16 @@ def load_source(con: Connection, landing: Path, source: str, gate: Gate = reader
     """
     outcome = SourceOutcome(source, published_date=published_date(con, source))
     recorded = _recorded(con, source)
-    for extract_date, folder in dated_folders(landing, source):
+    for extract_date, folder in ((f.extract_date, f.path) for f in landing_folders(landing, source)):
         fp = fingerprint(folder)
+        if extract_date is None or extract_date > date.today():
+            rule = "bad_folder_name" if extract_date is None else "future_snapshot"
+            outcome.misdated.append(_refuse(con, quarantine_root, source, extract_date, folder, fp,
+                                            [Problem(folder.name, None, None, rule)],
+                                            f"{rule}: rename the folder to the extract's real date"))
+            continue
         statuses = recorded.get((extract_date, fp), set())
-        if statuses & {"loaded", "unchanged"}:
+        if statuses & {"loaded", "unchanged", "withdrawn"}:
             continue
         if outcome.published_date is not None and extract_date < outcome.published_date:
             if not statuses:
@@ -453,7 +492,7 @@ def load_source(con: Connection, landing: Path, source: str, gate: Gate = reader
         log.info("%s %s loaded: %s%s", source, extract_date, ", ".join(f"{k} {v:,}" for k, v in loaded.items()),
                  f" ({result.quarantined} row(s) quarantined, {len(problems)} problem(s) listed)" if problems else "")
         outcome.loaded.append(result)
-    if not outcome.loaded and not outcome.refused and not outcome.unchanged:
+    if not outcome.loaded and not outcome.refused and not outcome.unchanged and not outcome.misdated:
         log.info("%s: no new snapshot waiting", source)
     if raise_on_refusal and outcome.failed:
         raise SnapshotRefused(outcome.failed)
@@ -506,3 +545,20 @@ def accept(con: Connection, landing: Path, source: str, extract_date: date) -> s
     con.executemany("insert into raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     _ledger_rows(folder, source, extract_date, fp, "accepted", {}, "accepted by an operator", _now()))
     return f"{source} {extract_date} accepted; the next `cscw nightly` loads it"
+
+
+def withdraw(con: Connection, source: str, extract_date: date) -> str:
+    """Take a loaded snapshot back (a folder misdated into the future, or loaded by mistake): its ledger rows
+    become `withdrawn`, so the published date falls back and the genuine folders after it load again.
+
+    The raw tables keep the withdrawn snapshot's rows until the next snapshot of the source loads (every
+    snapshot is full); remove or rename the folder in landing, or it is refused as it is each night."""
+    con.execute(LEDGER_DDL)
+    found = con.execute("select count(*) from raw._ledger where source = ? and extract_date = ? and status = 'loaded'",
+                        [source, extract_date]).fetchone()[0]
+    if not found:
+        raise AcceptError(f"{source} {extract_date} is not a loaded snapshot: nothing to withdraw")
+    con.execute("update raw._ledger set status = 'withdrawn', message = ? where source = ? and extract_date = ? "
+                "and status = 'loaded'", [f"withdrawn by an operator at {_now():%Y-%m-%d %H:%M}", source, extract_date])
+    return (f"{source} {extract_date} withdrawn; the published snapshot is now {published_date(con, source)}, and "
+            "the next `cscw nightly` loads the folders after it")

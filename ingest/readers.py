@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -19,6 +20,8 @@ import pandas as pd
 
 from ingest.contracts import Column, Entity
 from ingest.rules import REFUSING_KINDS, Kind, kind_of
+
+log = logging.getLogger("cscw.ingest")
 
 DATE_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FIRST_DATA_ROW = 2  # row numbers are spreadsheet rows: the header is row 1
@@ -63,74 +66,139 @@ class ReadResult:
     problems: list[Problem]
 
 
-def dated_folders(landing: Path, source: str) -> list[tuple[date, Path]]:
+@dataclass(frozen=True)
+class Folder:
+    """A dated landing folder, or one whose name is a date that cannot be (refused into quarantine)."""
+
+    extract_date: date | None
+    path: Path
+
+
+def landing_folders(landing: Path, source: str) -> list[Folder]:
+    """Every YYYY-MM-DD folder of a source, by date; a name that is not a date at all is ignored with a warning.
+
+    A name shaped like a date that is not one (2026-13-01) comes back with extract_date None, so the loader
+    refuses it into quarantine without stopping the other folders."""
     root = landing / source
     if not root.is_dir():
         return []
-    folders = [(date.fromisoformat(p.name), p) for p in root.iterdir()
-               if p.is_dir() and DATE_FOLDER.match(p.name)]
-    return sorted(folders)
+    found = []
+    for path in sorted(root.iterdir()):
+        if not DATE_FOLDER.match(path.name):
+            log.warning("landing/%s/%s ignored: not a YYYY-MM-DD folder", source, path.name)
+            continue
+        try:
+            found.append(Folder(date.fromisoformat(path.name), path))
+        except ValueError:
+            found.append(Folder(None, path))
+    return sorted(found, key=lambda f: (f.extract_date is not None, f.extract_date or date.min, f.path.name))
+
+
+def dated_folders(landing: Path, source: str) -> list[tuple[date, Path]]:
+    return [(f.extract_date, f.path) for f in landing_folders(landing, source) if f.extract_date is not None]
+
+
+def candidate_files(folder: Path, entity: Entity) -> list[Path]:
+    """Files that could be the entity's: its name as .csv or .xlsx, or a copy such as `episodes (1).csv`."""
+    copy = re.compile(rf"^{re.escape(entity.file_stem)}(?:\s*\(\d+\)|[ _-]copy)?\.(csv|xlsx)$", re.IGNORECASE)
+    return sorted((p for p in folder.iterdir() if copy.match(p.name)),
+                  key=lambda p: (p.name.lower() not in (f"{entity.file_stem}.csv", f"{entity.file_stem}.xlsx"),
+                                 p.suffix.lower() != ".csv", p.name))
 
 
 def find_file(folder: Path, entity: Entity) -> Path | None:
-    for suffix in (".csv", ".xlsx"):
-        for path in folder.iterdir():
-            if path.name.lower() == entity.file_stem + suffix:
-                return path
-    return None
+    """The file read for an entity: <name>.csv before <name>.xlsx before a numbered copy (the gate warns
+    about the others, so the choice is never silent)."""
+    found = candidate_files(folder, entity)
+    return found[0] if found else None
 
 
 def _decode(raw: bytes, path: Path) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
+    # Excel's "Unicode text" is UTF-16 with a byte-order mark.
+    encodings = ("utf-16",) if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "cp1252")
+    for encoding in encodings:
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ContractError(path, "unreadable", "neither UTF-8 nor Windows-1252 text")
+    raise ContractError(path, "unreadable", "neither UTF-8, UTF-16 nor Windows-1252 text")
 
 
-def _excel_cell(value: object) -> str | None:
+def _excel_cell(value: object, is_date: bool) -> str | None:
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
         return None
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
+    if is_date and isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < 2958466:
+        # A date cell formatted as a number holds Excel's serial day count (day 1 is 1900-01-01, with
+        # Excel's phantom 29 February 1900, so serials count from 1899-12-30).
+        return (date(1899, 12, 30) + timedelta(days=int(value))).isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
 
 
-def _check_shape(text: str, path: Path) -> None:
-    """Every record has as many fields as the header: a file cut off half way fails on its last row."""
-    records = csv.reader(io.StringIO(text))
-    header = next(records, None)
+def _delimiter(first_line: str) -> str:
+    """A comma, or a tab when the header has tabs and no commas (Excel's "Unicode text" and "Text" saves)."""
+    return "\t" if "\t" in first_line and "," not in first_line else ","
+
+
+def _records(text: str, path: Path) -> tuple[list[str], list[list[str]], list[int]]:
+    """Header, data records and each record's own line number in the file (blank lines skipped, not renumbered).
+
+    Every line ending is accepted (LF, CRLF and classic-Mac CR). Each record must have as many fields as the
+    header: a file cut off half way fails on its last row."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text.split("\n", 1)[0]))
+    header = next(reader, None)
     if not header or not any(field.strip() for field in header):
         raise ContractError(path, "empty_file", "the file is empty (no header row)")
-    for row, fields in enumerate(records, start=FIRST_DATA_ROW):
-        if fields and len(fields) != len(header):
+    rows, lines, last = [], [], reader.line_num
+    for fields in reader:
+        start, last = last + 1, reader.line_num
+        if not fields:
+            continue
+        if len(fields) != len(header):
             raise ContractError(path, "ragged_row",
-                                f"row {row} has {len(fields)} fields, the header has {len(header)} "
-                                "(a truncated or mis-delimited file)", row=row)
+                                f"row {start} has {len(fields)} fields, the header has {len(header)} "
+                                "(a truncated or mis-delimited file)", row=start)
+        rows.append(fields)
+        lines.append(start)
+    return header, rows, lines
 
 
-def _read_text_table(path: Path) -> pd.DataFrame:
+def _read_text_table(path: Path, entity: Entity) -> tuple[pd.DataFrame, list[int]]:
+    """Every cell as text, and each data row's spreadsheet row number."""
     if path.suffix.lower() == ".xlsx":
         try:
             frame = pd.read_excel(path, dtype=object, engine="openpyxl")
         except Exception as exc:  # openpyxl raises many types for a damaged workbook
             raise ContractError(path, "unreadable", f"not a readable .xlsx workbook ({exc})") from exc
-        return frame.map(_excel_cell).astype(object)
-    text = _decode(path.read_bytes(), path)
-    _check_shape(text, path)
-    try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True)
-    except pd.errors.ParserError as exc:
-        raise ContractError(path, "unreadable", f"not a readable CSV ({exc})") from exc
+        dates = {c.raw_name for c in entity.columns if c.dtype == "date"}
+        frame = frame.apply(lambda col: col.map(partial(_excel_cell, is_date=str(col.name).strip().lower() in dates)))
+        return frame.astype(object), list(range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame)))
+    header, rows, lines = _records(_decode(path.read_bytes(), path), path)
+    return pd.DataFrame(rows, columns=header, dtype=object), lines
+
+
+# A midnight time after a date is what SQL Server and many exports write for a date column: accepted, dropped.
+MIDNIGHT = re.compile(r"[ T]00:00(?::00(?:\.0+)?)?$")
+# Plain or UK-grouped numbers, with an optional sign and pound sign: 1234.5, 1,234.50, £1,234, -5. Anything
+# else (1.234,56 written the European way, 1,23, 9.8m) is not a number, never guessed at.
+NUMBER = re.compile(r"^-?£?(?=\d|\.\d)(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d+)?$")
+# Characters a text export never means: NUL and the other C0 controls (tab and line breaks aside).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Text a spreadsheet would run as a formula (=HYPERLINK(...) in a UPN): flagged, and neutralised on the way out.
+FORMULA = re.compile(r"^[=+@]")
+# Columns the loader adds to every raw table: an extra file column of the same name is renamed, never clashes.
+LOADER_COLUMNS = ("_row_number", "extract_date", "_loaded_at", "_source_file")
 
 
 def parse_dates(values: pd.Series) -> pd.Series:
-    """ISO text for YYYY-MM-DD or DD/MM/YYYY dates; NaN where a value is neither or not a real date."""
+    """ISO text for YYYY-MM-DD or DD/MM/YYYY dates (a midnight time after either is allowed); NaN where a
+    value is neither or not a real date."""
+    values = values.str.replace(MIDNIGHT, "", regex=True)
     iso = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
     rest = iso.isna() & values.notna()
     if rest.any():  # most extracts use one format: try the other only where the first failed
@@ -139,15 +207,20 @@ def parse_dates(values: pd.Series) -> pd.Series:
 
 
 def _parse_numbers(values: pd.Series, dtype: str) -> pd.Series:
-    numbers = pd.to_numeric(values.str.replace(r"[,£]", "", regex=True), errors="coerce")
+    plain = values.where(values.str.match(NUMBER)).str.replace(r"[,£]", "", regex=True)
+    numbers = pd.to_numeric(plain, errors="coerce")
     if dtype == "int":
         numbers = numbers.where(numbers.mod(1).eq(0))
         return numbers.map(lambda v: None if pd.isna(v) else str(int(v)))
     return numbers.map(lambda v: None if pd.isna(v) else repr(float(v)))
 
 
-def _clean(values: pd.Series) -> pd.Series:
+def _clean(values: pd.Series, column: Column | None) -> pd.Series:
+    """Blank is null; surrounding spaces go. Codes are compared upper-case (the one normalisation of every
+    code column: the DfE and NHS lists are upper-case, and `y` or `e11 ` mean Y and E11)."""
     text = values.astype("string").str.strip()
+    if column is not None and column.codes:
+        text = text.str.upper()
     return text.where(text.str.len() > 0)
 
 
@@ -180,37 +253,77 @@ def row_children(frame: pd.DataFrame, entity: Entity) -> pd.Series:
     return frame[entity.child_column].astype(object).where(frame[entity.child_column].notna(), None)
 
 
+def _column_names(header: list, path: Path, entity: Entity) -> list[str]:
+    """The raw table's name for each file column: contract columns by their contract name; any other column
+    kept under its own lower-case name, or extra_<n> when that is blank or clashes with the loader's columns.
+    A header naming one column twice is refused: which of the two is meant cannot be known."""
+    names, seen = [], set()
+    contract = {c.raw_name for c in entity.columns}
+    for position, raw in enumerate(header, start=1):
+        name = str(raw).strip().lower()
+        if name in seen:
+            raise ContractError(path, "duplicate_column", f"the header names column {raw!r} twice",
+                                column=next((c.name for c in entity.columns if c.raw_name == name), None))
+        seen.add(name)
+        if name not in contract and (not name or name in LOADER_COLUMNS or name.startswith("extra_")):
+            name = f"extra_{position}"
+        names.append(name)
+    return names
+
+
+def _row_problems(frame: pd.DataFrame, path: Path, entity: Entity, checks: dict[str, tuple[str, pd.Series]]
+                  ) -> list[Problem]:
+    """One Problem per (row, column) a reader check failed, with the row's key and child from the text as landed."""
+    any_bad = pd.Series(False, index=frame.index)
+    for _, bad in checks.values():
+        any_bad |= bad
+    if not any_bad.any():
+        return []
+    # Keys for the bad rows only: joining keys for every row costs more than reading.
+    keys, children = row_keys(frame.loc[any_bad], entity), row_children(frame.loc[any_bad], entity)
+    found = []
+    for column in entity.columns:
+        if column.raw_name not in checks:
+            continue
+        rule, bad = checks[column.raw_name]
+        kind = kind_of(rule, key=column.name in entity.key)
+        found += [Problem(path.name, int(frame.at[i, "_row_number"]), column.name, rule, keys[i], kind, children[i])
+                  for i in frame.index[bad]]
+    return found
+
+
 def read_entity(path: Path, entity: Entity) -> ReadResult:
-    text_table = _read_text_table(path)
-    by_lower: dict[str, object] = {}
-    for name in text_table.columns:
-        by_lower.setdefault(str(name).strip().lower(), name)
-    missing = [c.name for c in entity.columns if c.raw_name not in by_lower]
+    text_table, lines = _read_text_table(path, entity)
+    names = _column_names(list(text_table.columns), path, entity)
+    missing = [c.name for c in entity.columns if c.raw_name not in names]
     if missing:
         raise ContractError(path, "missing_column",
                             f"missing required column(s) {', '.join(missing)} "
                             f"(expected {', '.join(entity.column_names)})", column=missing[0])
-    contract_names = [c.raw_name for c in entity.columns]
-    ordered = contract_names + [k for k in by_lower if k not in contract_names]
-    frame = pd.DataFrame({k: _clean(text_table[by_lower[k]]) for k in ordered})
-    frame.insert(0, "_row_number", range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame)))
+    by_name = dict(zip(names, range(len(names)), strict=True))
+    columns = {c.raw_name: c for c in entity.columns}
+    ordered = [c.raw_name for c in entity.columns] + [n for n in names if n not in columns]
+    frame = pd.DataFrame({n: _clean(text_table.iloc[:, by_name[n]], columns.get(n)) for n in ordered})
+    frame.insert(0, "_row_number", lines)
 
     problems: list[Problem] = []
     if frame.empty:
         problems.append(Problem(path.name, None, None, "header_only",
                                 kind=kind_of("header_only", allowed_empty=entity.may_be_empty)))
-    typed = {column.raw_name: _typed(frame[column.raw_name], column) for column in entity.columns}
-    any_bad = pd.Series(False, index=frame.index)
-    for _, bad in typed.values():
-        any_bad |= bad
-    # Keys from the text as landed, and for the bad rows only: joining keys for every row costs more than reading.
-    keys, children = row_keys(frame.loc[any_bad], entity), row_children(frame.loc[any_bad], entity)
-    for column in entity.columns:
-        frame[column.raw_name], bad = typed[column.raw_name]
-        if column.dtype == "str":
-            continue
-        rule = f"{column.dtype}_format"
-        kind = kind_of(rule, key=column.name in entity.key)
-        problems += [Problem(path.name, int(frame.at[i, "_row_number"]), column.name, rule, keys[i], kind, children[i])
-                     for i in frame.index[bad]]
+    # A control character in a value (a NUL cutting a postcode short) means the cell is damaged.
+    damaged = {c.raw_name: ("control_character", frame[c.raw_name].str.contains(CONTROL).fillna(False))
+               for c in entity.columns}
+    problems += _row_problems(frame, path, entity, {n: v for n, v in damaged.items() if v[1].any()})
+    typed = {c.raw_name: _typed(frame[c.raw_name], c) for c in entity.columns if c.dtype != "str"}
+    formats = {name: (f"{columns[name].dtype}_format", bad & ~damaged[name][1]) for name, (_, bad) in typed.items()}
+    problems += _row_problems(frame, path, entity, formats)
+    negative = {}
+    for name, (parsed, _) in typed.items():
+        frame[name] = parsed
+        if columns[name].non_negative:
+            negative[name] = ("negative_value", parsed.str.startswith("-").fillna(False))
+    problems += _row_problems(frame, path, entity, negative)
+    formulas = {c.raw_name: ("formula_text", frame[c.raw_name].str.match(FORMULA).fillna(False))
+                for c in entity.columns if c.dtype == "str"}
+    problems += _row_problems(frame, path, entity, {n: v for n, v in formulas.items() if v[1].any()})
     return ReadResult(entity, path, frame, problems)

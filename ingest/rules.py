@@ -43,6 +43,10 @@ RULES = {rule.code: rule for rule in (
          allowed_empty_kind="flag"),
     Rule("missing_column", "structural", "a required column is absent or renamed: no row can be read"),
     Rule("ragged_row", "structural", "a row with more or fewer fields than the header: truncated or mis-delimited"),
+    Rule("duplicate_column", "structural", "the header names a column twice: which one is meant cannot be known"),
+    Rule("symlink", "structural", "a landing file or folder is a symbolic link: only real files are read"),
+    Rule("bad_folder_name", "structural", "a folder named like a date that is not one (2026-13-01)"),
+    Rule("future_snapshot", "structural", "a folder dated after today would block every genuine date before it"),
     Rule("older_snapshot", "structural", "a folder older than the published snapshot would move the data back"),
     Rule("too_many_quarantined", "structural",
          "more of a file's rows are quarantined than the threshold allows: a broken export, not a few bad rows"),
@@ -52,7 +56,9 @@ RULES = {rule.code: rule for rule in (
     # row: quarantine the row, load the rest
     Rule("date_format", "row", "not a real date in YYYY-MM-DD or DD/MM/YYYY"),
     Rule("int_format", "row", "not a whole number"),
-    Rule("float_format", "row", "not a number"),
+    Rule("float_format", "row", "not a number (1,234.56 and £1,234 are; 1.234,56 written the European way is not)"),
+    Rule("negative_value", "row", "a cost, count or budget below zero"),
+    Rule("control_character", "row", "a NUL or other control character inside a value: the cell is damaged"),
     Rule("not_null", "row", "a key or required value is blank: the row cannot be placed"),
     Rule("duplicate_key", "row",
          "the key repeats an earlier row: the first row in file order (of those with no other row fault) is "
@@ -69,6 +75,10 @@ RULES = {rule.code: rule for rule in (
          "an episode starts before the child's previous one ended: the earlier one is taken to end at the "
          "later DECOM (int_episodes_resolved)"),
     Rule("born_after_episode_start", "flag", "the child's DOB in header.csv is after the episode's DECOM"),
+    Rule("formula_text", "flag",
+         "a text value starting with =, + or @ (a spreadsheet formula): loaded, and neutralised in every CSV written"),
+    Rule("other_file", "flag", "another file that could be the same table (episodes.xlsx beside episodes.csv, "
+         "episodes (1).csv): the one read is named, the others are not read"),
     Rule("unchanged_snapshot", "flag",
          "the snapshot is byte-identical to the last one loaded: nothing loads, and for a source expected every "
          "night the export looks stuck"),

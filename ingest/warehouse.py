@@ -77,7 +77,7 @@ class PostgresConnection:
         return self._cur.fetchall()
 
     def copy_csv(self, table: str, columns: list[str], text: io.StringIO) -> None:
-        names = ", ".join(f'"{c}"' for c in columns)
+        names = ", ".join(quote(c) for c in columns)
         self._cur.copy_expert(f"copy {table} ({names}) from stdin with (format csv)", text)
 
     def close(self) -> None:
@@ -108,6 +108,11 @@ def connect(duckdb_path: Path, read_only: bool = False) -> Connection:
     return connect_duckdb(duckdb_path, read_only=read_only)
 
 
+def quote(identifier: str) -> str:
+    """A column name as a SQL identifier: a header is data, never SQL (quotes doubled, so `Worker "lead"` is safe)."""
+    return '"' + str(identifier).replace('"', '""') + '"'
+
+
 def stage_frame(con: Connection, name: str, frame: pd.DataFrame) -> None:
     """Make `frame` readable by SQL as the relation `name` until `unstage_frame`, inside the current transaction.
 
@@ -118,7 +123,7 @@ def stage_frame(con: Connection, name: str, frame: pd.DataFrame) -> None:
         con.register(name, frame)
         return
     columns = [str(c) for c in frame.columns]
-    text_columns = ", ".join(f'"{c}" text' for c in columns)
+    text_columns = ", ".join(f"{quote(c)} text" for c in columns)
     con.execute(f"drop table if exists pg_temp.{name}")
     con.execute(f"create temporary table {name} ({text_columns})")
     buffer = io.StringIO()

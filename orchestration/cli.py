@@ -12,6 +12,8 @@
   cscw quality    the data-quality to-fix list (quarantined rows, flags, refused snapshots), --csv FILE
   cscw accept SOURCE DATE
                   let a snapshot held back as suspect (far fewer rows or children) load on the next night
+  cscw withdraw SOURCE DATE
+                  take back a loaded snapshot (a folder misdated into the future): the folders after it load
   cscw ui         the Dagster UI on 127.0.0.1 (--host to listen elsewhere)
 """
 
@@ -179,6 +181,7 @@ def cmd_quality(settings: Settings, args: argparse.Namespace) -> int:
     """The to-fix list from the published warehouse: open problems, newest first, grouped by rule."""
     import csv
 
+    from ingest.spreadsheet import safe_row
     from ingest.warehouse import connect, table_exists, target
 
     if target() == "duckdb" and not settings.warehouse.exists():
@@ -195,7 +198,7 @@ def cmd_quality(settings: Settings, args: argparse.Namespace) -> int:
         with open(args.csv, "w", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(QUALITY_COLUMNS)
-            writer.writerows(rows)
+            writer.writerows(safe_row(r) for r in rows)
         log.info("quality: %d problem(s) written to %s", len(rows), args.csv)
         return 0
     _print_quality(rows, args.limit, "" if args.all else "open ")
@@ -236,6 +239,26 @@ def cmd_accept(settings: Settings, args: argparse.Namespace) -> int:
                 log.info("accept: %s", accept(con, settings.landing, args.source, extract_date))
     except (AcceptError, WarehouseBusy) as error:
         log.error("accept: %s", error)
+        return 1
+    return 0
+
+
+def cmd_withdraw(settings: Settings, args: argparse.Namespace) -> int:
+    from ingest.load import AcceptError, withdraw
+    from ingest.serving import WarehouseBusy, working_copy
+    from ingest.warehouse import connect
+
+    try:
+        extract_date = date.fromisoformat(args.date)
+    except ValueError:
+        log.error("withdraw: %r is not a date: give the snapshot's folder name, YYYY-MM-DD", args.date)
+        return 1
+    try:
+        with _writing(settings, "withdraw"):
+            with connect(working_copy(settings)) as con:
+                log.info("withdraw: %s", withdraw(con, args.source, extract_date))
+    except (AcceptError, WarehouseBusy) as error:
+        log.error("withdraw: %s", error)
         return 1
     return 0
 
@@ -363,6 +386,9 @@ def build_parser() -> argparse.ArgumentParser:
     accept = sub.add_parser("accept", help="let a snapshot held back as suspect load on the next night")
     accept.add_argument("source", choices=SOURCES)
     accept.add_argument("date", help="the snapshot's folder name, YYYY-MM-DD")
+    withdraw = sub.add_parser("withdraw", help="take back a loaded snapshot (a misdated folder): later ones load")
+    withdraw.add_argument("source", choices=SOURCES)
+    withdraw.add_argument("date", help="the snapshot's folder name, YYYY-MM-DD")
     query = sub.add_parser("query", help="run SQL read-only and print the result")
     query.add_argument("sql")
     query.add_argument("--max-rows", type=int, default=40)
@@ -387,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
     apply_environment(settings)
     handler = {"generate": cmd_generate, "nightly": cmd_nightly, "demo": cmd_demo, "summary": cmd_summary,
                "query": cmd_query, "return": cmd_return, "report": cmd_report, "ui": cmd_ui,
-               "quality": cmd_quality, "accept": cmd_accept}[args.command]
+               "quality": cmd_quality, "accept": cmd_accept, "withdraw": cmd_withdraw}[args.command]
     return handler(settings, args)
 
 

@@ -17,7 +17,8 @@ class Column:
     name: str
     dtype: DType = "str"
     nullable: bool = True
-    codes: str | None = None  # seed in dbt_project/seeds/reference/ holding the valid codes
+    codes: str | None = None  # seed in dbt_project/seeds/reference/ holding the valid codes (compared upper-case)
+    non_negative: bool = False  # a cost, count or budget: below zero is a row fault, not a refund
 
     @property
     def raw_name(self) -> str:
@@ -53,8 +54,9 @@ class Entity:
 
 
 def col(name: str, dtype: DType = "str", *, key: bool = False, nullable: bool | None = None,
-        codes: str | None = None) -> Column:
-    return Column(name, dtype, nullable=(not key) if nullable is None else nullable, codes=codes)
+        codes: str | None = None, non_negative: bool = False) -> Column:
+    return Column(name, dtype, nullable=(not key) if nullable is None else nullable, codes=codes,
+                  non_negative=non_negative)
 
 
 def all_entities() -> list[Entity]:

@@ -26,6 +26,6 @@ ENTITIES = [
     Entity(S, "trajectory", (
         col("week_ending", "date", key=True),
         col("pathway", key=True, codes="camhs_pathway"),
-        col("planned_waiting_list", "int"),
+        col("planned_waiting_list", "int", non_negative=True),
     ), key=("week_ending", "pathway")),
 ]

@@ -28,8 +28,12 @@ def check_name(entity: Entity) -> str:
     return f"raw_{entity.token}_expectations"
 
 
+FOLDER_RULES = ("older_snapshot", "bad_folder_name", "future_snapshot", "symlink")
+
+
 def _problems_for(entity: Entity, problems: list[Problem]) -> list[Problem]:
-    return [p for p in problems if p.file.rsplit(".", 1)[0].lower() == entity.file_stem or p.rule == "older_snapshot"]
+    """The entity's problems, and those about the whole folder (shown on every table of the source)."""
+    return [p for p in problems if p.file.rsplit(".", 1)[0].lower() == entity.file_stem or p.rule in FOLDER_RULES]
 
 
 def _check_result(entity: Entity, outcome: SourceOutcome) -> dg.AssetCheckResult:
@@ -37,6 +41,7 @@ def _check_result(entity: Entity, outcome: SourceOutcome) -> dg.AssetCheckResult
     a resent snapshot (the night goes on); passed when the file was clean."""
     refused = [p for r in outcome.failed for p in _problems_for(entity, r.problems)]
     listed = [p for result in outcome.loaded for p in _problems_for(entity, result.problems)]
+    listed += [p for r in outcome.misdated for p in _problems_for(entity, r.problems)]
     found = refused or listed
     by_rule: dict[str, list[int]] = defaultdict(list)
     for p in found:
@@ -56,7 +61,7 @@ def _check_result(entity: Entity, outcome: SourceOutcome) -> dg.AssetCheckResult
     return dg.AssetCheckResult(
         asset_key=raw_asset_key(entity),
         check_name=check_name(entity),
-        passed=not found and not outcome.failed and not outcome.unchanged,
+        passed=not found and not outcome.failed and not outcome.unchanged and not outcome.misdated,
         severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
         metadata=metadata,
     )
