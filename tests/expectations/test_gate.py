@@ -92,7 +92,7 @@ def test_fault_gives_its_expected_outcome(fault, baseline, tmp_path):  # noqa: C
                 status = con.execute("select distinct status from raw._ledger where source = ? and extract_date = ?",
                                      [source, refused[day].extract_date]).fetchall()
                 assert status == [("held" if outcome_expected == "held" else "refused",)]
-            report = quarantine / source / day.isoformat()
+            report = quarantine / source / day
             assert (report / "gate_report.csv").exists() and (report / "gate_report.md").exists()
             assert (fault["file"] or fault["rule"]) in (report / "gate_report.md").read_text()
             assert loose_modes(report) == [], "a refused extract and its report are owner-only"
