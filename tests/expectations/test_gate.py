@@ -46,13 +46,14 @@ def test_corpus_covers_every_source_and_at_least_thirty_faults():
     assert {f["source"] for f in FAULTS} == set(SOURCES)
 
 
-def _load_nights(con, source: str, fault_folder: Path, work: Path):
-    """Every dated folder of the case, oldest first, one night at a time; the outcome of the last one."""
+def _load_nights(con, source: str, fault_folder: Path, work: Path, last: str):
+    """Every folder of the case, one night at a time, oldest first and the one the outcome is about (`last`)
+    last; the outcome of that night."""
     landing, quarantine = work / "landing", work / "quarantine"
-    nights = sorted((fault_folder / source).iterdir())
+    nights = sorted((fault_folder / source).iterdir(), key=lambda p: (p.name == last, p.name))
     outcome, before = None, None
     for night in nights:
-        shutil.copytree(night, landing / source / night.name)
+        shutil.copytree(night, landing / source / night.name, symlinks=True)  # a planted link stays a link
         before = raw_state(con, source)
         children = case_children(con) if source == "finance" else None
         outcome = load_source(con, landing, source, gate=partial(gate, case_children=children),
@@ -78,7 +79,7 @@ def test_fault_gives_its_expected_outcome(fault, baseline, tmp_path):  # noqa: C
                    for p in _found(problems))
 
     with connect(warehouse) as con:
-        outcome, before, landing, quarantine = _load_nights(con, source, BAD / fault["fault_id"], tmp_path)
+        outcome, before, landing, quarantine = _load_nights(con, source, BAD / fault["fault_id"], tmp_path, day)
         loaded = {r.extract_date.isoformat(): r for r in outcome.loaded}
         refused = {r.problems[0].file if r.extract_date is None else r.extract_date.isoformat(): r
                    for r in outcome.refused + outcome.misdated}
