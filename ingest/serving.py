@@ -9,7 +9,8 @@ half way through a night. So there are two files under CSCW_HOME:
 
 A night writes only the working copy, under the writer lock (writer.lock, fcntl.flock, held for the
 whole run; a second writer waits up to CSCW_LOCK_TIMEOUT seconds, then refuses). When everything has
-built and passed (dbt tests, the SSDA903 return and its DfE check), publish():
+built and passed (dbt tests) and the SSDA903 return is exported (ready or not: its DfE check only
+warns), publish():
 
 1. opens the working copy, runs CHECKPOINT and closes it, so the file holds every change and needs
    no write-ahead log;

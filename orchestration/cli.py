@@ -2,13 +2,14 @@
 
   cscw generate   write synthetic landing extracts for several nightly dates
                   (--faults realistic: with the data-quality faults councils see, for the gate to catch)
-  cscw nightly    load every waiting dated folder in date order, then build and test the marts
+  cscw nightly    load every waiting dated folder in date order, build and test the marts, export the
+                  SSDA903 return, publish; ends with the return's state (ready, or not and why)
   cscw demo       generate, then nightly, then print a summary (the README's first command)
   cscw query SQL  run SQL on the published warehouse, read-only, and print the result
   cscw return ssda903 --year 2025
                   build, export and validate the SSDA903 return for a collection year (named by its end)
   cscw report     the committee report (HTML and PDF) and the CSV tables for publication
-  cscw summary    rows per table and where the warehouse file is
+  cscw summary    rows per table, where the warehouse file is, and the return's state
   cscw quality    the data-quality to-fix list (quarantined rows, flags, refused snapshots), --csv FILE
   cscw accept SOURCE DATE
                   let a snapshot held back as suspect (far fewer rows or children) load on the next night
@@ -137,7 +138,19 @@ def _nightly(settings: Settings, args: argparse.Namespace) -> int:
                   time.perf_counter() - started, settings.warehouse)
         return 1
     log.info("nightly: done in %.1fs; published %s", time.perf_counter() - started, settings.warehouse)
+    for line in _return_states(settings):
+        log.info("nightly: %s", line)
     return 0
+
+
+def _return_states(settings: Settings) -> list[str]:
+    """A line per statutory return, as the published warehouse records it (data_quality.return_status)."""
+    from ingest.returns.status import describe, latest_statuses
+    from ingest.warehouse import connect
+
+    with connect(settings.warehouse, read_only=True) as con:
+        statuses = latest_statuses(con)
+    return [describe(status) for status in statuses] or ["no statutory return exported yet"]
 
 
 def cmd_summary(settings: Settings, args: argparse.Namespace) -> int:
@@ -169,6 +182,8 @@ def cmd_summary(settings: Settings, args: argparse.Namespace) -> int:
     print(f"\n  {len(tables)} tables. Latest snapshot per source: "
           + ", ".join(f"{s} {d} ({n} loaded, {r} refused)" for s, d, n, r in loads))
     print(f"  Refused extracts and their reports: {settings.quarantine}")
+    for line in _return_states(settings):
+        print(f"  {line}")
     print("  Query it: cscw query \"select * from staging.stg_placements__episodes limit 5\"\n")
     return 0
 
@@ -318,7 +333,7 @@ def cmd_return(settings: Settings, args: argparse.Namespace) -> int:
 def _return(settings: Settings, args: argparse.Namespace) -> int:
     """Builds the return models in the working copy (where dbt writes) and exports from there; the
     published warehouse keeps the nightly build, so a return for another year never reaches analysts."""
-    from ingest.returns.ssda903 import export_and_validate
+    from ingest.returns.ssda903 import NothingToReturn, export_and_validate
     from ingest.settings import DBT_PROJECT_DIR
     from ingest.warehouse import connect
 
@@ -338,10 +353,17 @@ def _return(settings: Settings, args: argparse.Namespace) -> int:
         log.error("return: dbt build of the return models failed (see %s); nothing exported", dbt_log)
         return 1
     with connect(settings.build_warehouse, read_only=True) as con:
-        result = export_and_validate(con, settings.exports, settings.la_ons)
-    s = result.report["summary"]
+        try:
+            result = export_and_validate(con, settings.exports, settings.la_ons)
+        except NothingToReturn as nothing:
+            log.error("return: %s", nothing)
+            return 1
     log.info("return: SSDA903 %d written to %s (%s)", result.year, result.folder,
              ", ".join(f"{t} {n:,}" for t, n in result.rows.items()))
+    if result.failure:
+        log.error("return: NOT ready to submit: not validated: %s", result.failure)
+        return 1
+    s = result.report["summary"]
     log.info("return: %d rules - %d passed, %d with errors (%d rows), %d queries, %d skipped, %d crashed (%.1fs)",
              s["rules"], s["passed"], s["failed_error"], s["error_rows"], s["failed_query"], s["skipped"],
              s["crashed"], time.perf_counter() - started)

@@ -63,18 +63,26 @@ def postgres_database(postgres_server, monkeypatch, request):
 
 
 @pytest.fixture(scope="session")
-def synthetic_warehouse(reference_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The default synthetic history (one night) loaded and built through every model; copy it to write."""
+def synthetic_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default synthetic extracts (one night) as landing folders; copy them to change them."""
     from datetime import date
 
     from ingest.synthetic import generate
+
+    landing = tmp_path_factory.mktemp("synthetic_landing") / "landing"
+    generate(landing, end_date=date.fromisoformat(SYNTHETIC_END_DATE), nights=1, la_ons=SYNTHETIC_LA, la_dfe="873")
+    return landing
+
+
+@pytest.fixture(scope="session")
+def synthetic_warehouse(reference_warehouse: Path, synthetic_landing: Path,
+                        tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default synthetic history (one night) loaded and built through every model; copy it to write."""
     from tests.support.warehouse import dbt_build, load_landing
 
     work = tmp_path_factory.mktemp("synthetic")
-    generate(work / "landing", end_date=date.fromisoformat(SYNTHETIC_END_DATE), nights=1, la_ons=SYNTHETIC_LA,
-             la_dfe="873")
     warehouse = work / "warehouse.duckdb"
     shutil.copy(reference_warehouse, warehouse)
-    load_landing(warehouse, work / "landing")
+    load_landing(warehouse, synthetic_landing)
     dbt_build(warehouse, "fqn:*", work)
     return warehouse

@@ -15,11 +15,14 @@
 {%- endmacro %}
 
 {#- Who may read what (on-run-end). On PostgreSQL the analyst role (env CSCW_PG_ANALYST_ROLE, default
-    cscw_analyst) reads the marts and the published return and nothing else: USAGE and SELECT on every
-    schema holding a model under models/marts or models/returns (found from the project, so a new mart
-    is covered), default privileges so tables rebuilt later stay readable, no temporary tables. Raw,
-    staging, intermediate and the seeds get no grant at all. The loader role running the build owns
-    everything it creates. A DuckDB file has no roles: its readers are whoever may read the file. -#}
+    cscw_analyst) reads the marts, the published return and the return's data quality and nothing else:
+    USAGE and SELECT on every schema holding a model under models/marts or models/returns (found from
+    the project, so a new mart is covered) and on data_quality, whoever writes it (the SSDA903 export
+    writes return_status and return_validation_flags there after dbt, ingest/returns/status.py, so the
+    schema is made here if missing: its default privileges then cover the tables the first night's
+    export creates), default privileges so tables rebuilt later stay readable, no temporary tables.
+    Raw, staging, intermediate and the seeds get no grant at all. The loader role running the build
+    owns everything it creates. A DuckDB file has no roles: its readers are whoever may read the file. -#}
 {% macro grant_published_access() -%}
     {{ return(adapter.dispatch('grant_published_access')()) }}
 {%- endmacro %}
@@ -33,14 +36,15 @@
         {{ exceptions.raise_compiler_error("PostgreSQL role " ~ analyst ~ " does not exist: create it "
                                            ~ "(create role " ~ analyst ~ " login password '...'), see README") }}
     {%- endif -%}
-    {%- set published = [] -%}
+    {%- set published = ['data_quality'] -%}
     {%- for node in graph.nodes.values() -%}
         {%- if node.resource_type == 'model' and node.original_file_path.startswith(('models/marts/', 'models/returns/'))
               and node.schema not in published -%}
             {%- do published.append(node.schema) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- set existing = run_query("select nspname from pg_namespace").columns[0].values() -%}
+    {%- set existing = run_query("select nspname from pg_namespace").columns[0].values() | list + ['data_quality'] -%}
+    create schema if not exists data_quality;
     {%- for schema in published | sort if schema in existing %}
     grant usage on schema {{ adapter.quote(schema) }} to {{ adapter.quote(analyst) }};
     grant select on all tables in schema {{ adapter.quote(schema) }} to {{ adapter.quote(analyst) }};

@@ -39,6 +39,7 @@ from ingest.report.suppression import (
     publish_cells,
     with_secondary,
 )
+from ingest.returns.status import describe, latest_statuses, year_label
 from ingest.settings import Settings
 from ingest.warehouse import connect
 
@@ -70,6 +71,8 @@ class Report:
     seconds: float
     # The suppressed data behind each chart, as drawn (tests read it; a [c] point is drawn as a gap).
     chart_data: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # The statutory returns block: each return's latest state from data_quality.return_status.
+    returns: list[dict] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -456,6 +459,30 @@ def placement_rows(con, period_end: date) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------------------
+# Statutory returns: whether the night's return can be sent. Operational counts (rules, rows,
+# children with errors) for the returns team, not published statistics, so never suppressed; and
+# only counts: which children lie in data_quality.return_validation_flags and the validation report.
+
+def return_rows(con) -> list[dict]:
+    rows = []
+    for status in latest_statuses(con):
+        validated = status["error_rules"] is not None
+        rows.append({
+            "return_name": status["return_name"],
+            "collection_year": year_label(status["collection_year"]) or NOT_AVAILABLE,
+            "ready": bool(status["ready"]),
+            "state": "Ready to submit" if status["ready"] else "Not ready",
+            "error_rules": status["error_rules"] if validated else NOT_AVAILABLE,
+            "error_rows": status["error_rows"] if validated else NOT_AVAILABLE,
+            "children_with_errors": status["children_with_errors"] if validated else NOT_AVAILABLE,
+            "query_rules": status["query_rules"] if validated else NOT_AVAILABLE,
+            "exported_at": f"{status['exported_at']:%d %B %Y %H:%M} UTC",
+            "summary": describe(status),
+        })
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
 
 def latest_month(con) -> date:
     row = con.execute("select max(period_end) from scorecard.scorecard_indicators "
@@ -504,6 +531,7 @@ def write_report(settings: Settings, month: date | None = None, pdf: bool = True
         placements = placement_rows(con, period_end)
         data_dates = dict(con.execute(
             "select source, max(extract_date) from raw._ledger where status = 'loaded' group by source").fetchall())
+        returns = return_rows(con)
 
     stem = f"{period_end:%Y-%m}"
     out = settings.reports / "committee" / stem
@@ -513,7 +541,8 @@ def write_report(settings: Settings, month: date | None = None, pdf: bool = True
     html.write_text(environment.get_template(TEMPLATE.name).render(
         council=settings.la_name, period_end=period_end, indicators=headline.to_dict("records"),
         rag_counts=rag_counts, charts=charts, kad=kad_display(kad) if not kad.empty else [], kad_columns=KAD_COLUMNS,
-        data_dates=data_dates, suppressed=SUPPRESSED, not_applicable=NOT_APPLICABLE, not_available=NOT_AVAILABLE,
+        data_dates=data_dates, returns=returns, suppressed=SUPPRESSED, not_applicable=NOT_APPLICABLE,
+        not_available=NOT_AVAILABLE,
     ), encoding="utf-8")
 
     exports_dir = settings.exports / "publication" / stem
@@ -534,7 +563,7 @@ def write_report(settings: Settings, month: date | None = None, pdf: bool = True
     printed = render_pdf(html, out / "committee_report.pdf") if pdf else None
     seconds = time.perf_counter() - started
     log.info("report: %s in %.1fs", html, seconds)
-    return Report(period_end, html, printed, exports, seconds, chart_data)
+    return Report(period_end, html, printed, exports, seconds, chart_data, returns)
 
 
 def _latest_year(con, period_end: date) -> tuple[date, str] | None:

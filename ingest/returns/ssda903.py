@@ -27,20 +27,30 @@ VALIDATOR_SCRIPT = Path(__file__).with_name("ssda903_validate.py")
 OLDEST_RULE_PACK = 2023
 
 
+class NothingToReturn(RuntimeError):
+    """The return models hold no episodes, so there is no collection year to export."""
+
+
+class ValidatorFailed(RuntimeError):
+    """The DfE validator could not run on the files (its venv is missing, or it stopped with an error)."""
+
+
 @dataclass
 class ReturnResult:
     year: int
     folder: Path
     rows: dict[str, int]
-    report: dict
+    report: dict | None
+    # Why the validator could not run, when it could not (then report is None and the return is not ready).
+    failure: str | None = None
 
     @property
-    def errors(self) -> int:
-        return self.report["summary"]["failed_error"]
+    def errors(self) -> int | None:
+        return None if self.report is None else self.report["summary"]["failed_error"]
 
     @property
     def ready(self) -> bool:
-        return self.errors == 0 and self.report["summary"]["rules"] > 0
+        return self.report is not None and self.errors == 0 and self.report["summary"]["rules"] > 0
 
 
 def collection_year(con: duckdb.DuckDBPyConnection) -> int:
@@ -49,7 +59,7 @@ def collection_year(con: duckdb.DuckDBPyConnection) -> int:
     latest = con.execute("select max(substr(\"DECOM\", 7, 4) || substr(\"DECOM\", 4, 2)) "
                          "from returns.ssda903_return_episodes").fetchone()[0]
     if latest is None:
-        raise RuntimeError("returns.ssda903_return_episodes is empty: nothing to return")
+        raise NothingToReturn("returns.ssda903_return_episodes is empty: nothing to return")
     year, month = int(latest[:4]), int(latest[4:])
     return year if month <= 3 else year + 1
 
@@ -99,7 +109,7 @@ def validate(folder: Path, year: int, la_ons: str) -> dict:
     the report instead of paying the validator's 20 s again.
     """
     if not VALIDATOR_PYTHON.exists():
-        raise RuntimeError(f"{VALIDATOR_PYTHON} is missing: run scripts/setup.sh to create the validator's venv")
+        raise ValidatorFailed(f"{VALIDATOR_PYTHON} is missing: run scripts/setup.sh to create the validator's venv")
     report_path = folder / "validation_report.json"
     previous = folder / "previous_year"
     command = [str(VALIDATOR_PYTHON), str(VALIDATOR_SCRIPT), "--year", str(year), "--la", la_ons,
@@ -116,7 +126,7 @@ def validate(folder: Path, year: int, la_ons: str) -> dict:
     report_path.unlink(missing_ok=True)
     run = subprocess.run(command, capture_output=True, text=True)
     if run.returncode:
-        raise RuntimeError(f"the SSDA903 validator could not run on {folder}: {run.stderr.strip()[-2000:]}")
+        raise ValidatorFailed(f"the SSDA903 validator could not run on {folder}: {run.stderr.strip()[-2000:]}")
     report = json.loads(report_path.read_text())
     report["input_fingerprint"] = fingerprint
     report_path.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
@@ -148,13 +158,23 @@ def write_markdown(report: dict, path: Path) -> None:
 
 
 def export_and_validate(con: duckdb.DuckDBPyConnection, exports: Path, la_ons: str) -> ReturnResult:
-    """Write and validate the return; READY appears beside the files only when it has no errors."""
+    """Write and validate the return; READY appears beside the files only when it has no errors.
+
+    A validator that cannot run is not raised: the result says why (and so does validation_report.md),
+    and the return is not ready.
+    """
     year = collection_year(con)
     folder = exports / "ssda903" / str(year)
     ready_marker = folder / "READY"
     ready_marker.unlink(missing_ok=True)
     rows = export(con, folder)
-    result = ReturnResult(year, folder, rows, validate(folder, year, la_ons))
+    try:
+        result = ReturnResult(year, folder, rows, validate(folder, year, la_ons))
+    except ValidatorFailed as failed:
+        (folder / "validation_report.json").unlink(missing_ok=True)  # an earlier report is not about these files
+        (folder / "validation_report.md").write_text(
+            f"# SSDA903 {year} validation ({la_ons})\n\nNot validated: {failed}\n", encoding="utf-8")
+        return ReturnResult(year, folder, rows, None, failure=str(failed))
     if result.ready:
         ready_marker.write_text(f"SSDA903 {year}: no validation errors\n", encoding="utf-8")
     return result

@@ -1,5 +1,6 @@
-"""One real in-process Dagster run of the nightly job into a temporary DuckDB file, with no network."""
+"""Real in-process Dagster runs of the nightly job into a temporary DuckDB file, with no network."""
 
+import csv
 import os
 import re
 import shutil
@@ -11,9 +12,11 @@ import dagster as dg
 import pytest
 
 from ingest.load import connect
+from ingest.report.committee import write_report
+from ingest.returns.ssda903 import VALIDATOR_PYTHON
 from ingest.settings import SOURCES
 from orchestration.cli import main as cscw
-from tests.conftest import TESTS
+from tests.conftest import SYNTHETIC_END_DATE, TESTS
 from tests.support import sitecustomize
 from tests.support.permissions import loose_modes
 
@@ -161,3 +164,79 @@ def test_great_expectations_is_not_imported_with_the_definitions():
     code = "import sys, orchestration.definitions; print('great_expectations' in sys.modules)"
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.strip() == "False"
+
+
+def _plant_unknown_upn(landing) -> str:
+    """UPN UN1 ("unknown") for a school-age child in the 2025/26 return: DfE rule 209's error. Returns the CHILD."""
+    [folder] = (landing / "placements").iterdir()
+    with open(folder / "episodes.csv", newline="", encoding="utf-8") as f:
+        in_year = {e["CHILD"] for e in csv.DictReader(f)
+                   if e["DECOM"] <= "2026-03-31" and (not e["DEC"] or e["DEC"] >= "2025-04-01")}
+    with open(folder / "header.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    # Four by 31 August 2020, the rule's cut-off for 2025/26; well clear of it, and of any age limit.
+    [child] = [r for r in rows if r["CHILD"] in in_year and "2010-01-01" <= r["DOB"] <= "2014-12-31"
+               and r["UPN"] != "UN1"][:1]
+    child["UPN"] = "UN1"
+    with open(folder / "header.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return child["CHILD"]
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(not VALIDATOR_PYTHON.exists(), reason="scripts/setup.sh makes .venv-validator")
+def test_a_return_with_a_dfe_error_is_not_ready_and_the_night_still_publishes(
+        cscw_home, synthetic_landing, reference_warehouse, capsys):
+    shutil.copytree(synthetic_landing, cscw_home.landing, dirs_exist_ok=True)
+    child = _plant_unknown_upn(cscw_home.landing)
+    # Published before the night: only the packaged reference tables (already loaded, so not loaded again).
+    shutil.copy(reference_warehouse, cscw_home.warehouse)
+
+    capsys.readouterr()
+    assert cscw(["nightly"]) == 0
+    nightly = capsys.readouterr().out
+    last = nightly.strip().splitlines()[-1]
+    assert re.search(r"nightly: SSDA903 2025/26: NOT READY: \d+ rules? with errors on \d+ child(ren)?, "
+                     r"(\d+ rules? with queries|no queries); report .*/ssda903/2026/validation_report\.md$",
+                     last), nightly
+    assert "step exports__ssda903_return ok" in nightly and "step serving__published_warehouse ok" in nightly
+
+    # The night's marts are published, beside the return's state, as one build.
+    with connect(cscw_home.warehouse, read_only=True) as con:
+        ledger = con.execute("select max(extract_date) from raw._ledger where source = 'placements'").fetchone()[0]
+        placements = con.execute("select count(*) from lac.lac_placements").fetchone()[0]
+        [status] = con.execute("select * from data_quality.return_status").fetchall()
+        status = dict(zip([d[0] for d in con.description], status, strict=True))
+        flags = con.execute("select * from data_quality.return_validation_flags").fetchall()
+        flag_columns = [d[0] for d in con.description]
+    with connect(cscw_home.build_warehouse, read_only=True) as con:
+        assert con.execute("select count(*) from lac.lac_placements").fetchone()[0] == placements
+    assert ledger == date.fromisoformat(SYNTHETIC_END_DATE) and placements > 1000
+
+    folder = cscw_home.exports / "ssda903" / "2026"
+    assert (folder / "episodes.csv").exists() and (folder / "validation_report.md").exists()
+    assert not (folder / "READY").exists()
+    assert status["return_name"] == "SSDA903" and status["collection_year"] == 2026
+    assert status["ready"] is False and status["error_rules"] >= 1 and status["children_with_errors"] >= 1
+    assert status["folder"] == str(folder)
+    # Where each flag is, and the child's pseudonymous id: nothing else from the row.
+    assert flag_columns == ["return_name", "collection_year", "rule_code", "rule_description", "severity",
+                            "child_id", "table_name", "fields", "row_number"]
+    flagged = {(f[2], f[4], f[5], f[6]) for f in flags}
+    assert ("209", "error", child, "Header") in flagged
+    [upn_flag] = [f for f in flags if f[2] == "209" and f[5] == child]
+    assert "UPN" in upn_flag[7] and upn_flag[8] >= 1
+    assert len({f[5] for f in flags if f[4] == "error" and f[5]}) == status["children_with_errors"]
+
+    # The same line in `cscw summary`, and the same facts in the committee report.
+    assert cscw(["summary"]) == 0
+    assert last.split("nightly: ", 1)[1] in capsys.readouterr().out
+    report = write_report(cscw_home, pdf=False)
+    [ssda903] = report.returns
+    assert ssda903["ready"] is False and ssda903["collection_year"] == "2025/26"
+    assert (ssda903["error_rules"], ssda903["children_with_errors"]) == (
+        status["error_rules"], status["children_with_errors"])
+    html = report.html.read_text(encoding="utf-8")
+    assert 'id="returns"' in html and "Statutory returns" in html and "Not ready" in html

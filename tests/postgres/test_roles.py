@@ -1,8 +1,10 @@
-"""On PostgreSQL the analyst reads the marts and the published return, and nothing else; writes nothing.
+"""On PostgreSQL the analyst reads the marts, the published return and its state, and nothing else; writes nothing.
 
 The grants come from the build itself (macro grant_published_access, dbt on-run-end), so these run
 against the warehouse `dbt build` made, connected as the analyst role scripts/postgres.sh created.
 """
+
+from datetime import datetime
 
 import psycopg2
 import pytest
@@ -73,3 +75,32 @@ def test_a_table_the_loader_rebuilds_later_stays_readable(built_warehouses, anal
     finally:
         loader.execute("drop table if exists lac.rebuilt_later")
         loader.execute("drop table if exists raw.rebuilt_later")
+
+
+def test_analyst_reads_the_return_state_the_export_writes_after_the_build(built_warehouses, analyst):
+    """The export runs after dbt: its first tables in data_quality are readable without another build."""
+    from ingest.returns.status import latest_statuses, record
+
+    _, loader = built_warehouses
+    status = {"return_name": "TEST", "collection_year": 2026, "exported_at": datetime(2026, 11, 23, 2, 40),
+              "ready": False, "error_rules": 1, "error_rows": 1, "query_rules": 0, "skipped_rules": 3,
+              "crashed_rules": 2, "children_with_errors": 1, "folder": "/exports/ssda903/2026"}
+    flag = {"return_name": "TEST", "collection_year": 2026, "rule_code": "209", "rule_description": "UN1 at school age",
+            "severity": "error", "child_id": "C0000042", "table_name": "Header", "fields": "UPN, DOB",
+            "row_number": 3}
+    loader.execute("drop table if exists data_quality.return_status")
+    loader.execute("drop table if exists data_quality.return_validation_flags")
+    try:
+        record(loader, status, [flag, {**flag, "severity": "query", "rule_code": "1001", "row_number": None}])
+        record(loader, status, [flag])  # the next night replaces that return's rows
+        analyst.execute("select rule_code, severity, child_id, table_name, fields, row_number "
+                        "from data_quality.return_validation_flags")
+        assert analyst.fetchall() == [("209", "error", "C0000042", "Header", "UPN, DOB", 3)]
+        analyst.execute("select return_name, collection_year, ready, error_rules from data_quality.return_status")
+        assert analyst.fetchall() == [("TEST", 2026, False, 1)]
+        assert latest_statuses(loader) == [status]
+        assert _refused(analyst, "delete from data_quality.return_status")
+        assert _refused(analyst, "create table data_quality.analyst_notes (note text)")
+    finally:
+        loader.execute("drop table if exists data_quality.return_status")
+        loader.execute("drop table if exists data_quality.return_validation_flags")

@@ -22,7 +22,7 @@ from ingest.report.committee import CHROMIUM_FLAGS, write_report
 from orchestration.cli import main as cscw
 
 SECTIONS = ["summary", "indicators", "chart-lac", "chart-flows", "chart-placement-mix", "chart-stability",
-            "chart-edge-of-care", "chart-camhs", "kad", "notes"]
+            "chart-edge-of-care", "chart-camhs", "kad", "returns", "notes"]
 # Published CSV columns that hold counts of children (MEASURES.md "Suppression").
 COUNT_COLUMNS = {
     "lac_by_placement": ["children"],

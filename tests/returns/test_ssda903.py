@@ -15,6 +15,7 @@ import pytest
 
 from ingest.load import connect
 from ingest.returns.ssda903 import VALIDATOR_PYTHON, export_and_validate, validate
+from ingest.returns.status import describe, latest_statuses, record_ssda903
 from orchestration.cli import main as cscw
 from tests.conftest import SYNTHETIC_LA as LA
 
@@ -49,6 +50,21 @@ def test_latest_complete_year_has_zero_errors(synthetic_return):
         header = next(csv.reader(f))
     assert header == ["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
                       "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"]
+
+
+def test_a_clean_return_is_recorded_ready(synthetic_return, tmp_path):
+    warehouse, result = synthetic_return
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy(warehouse, copy)
+    with connect(copy) as con:
+        record_ssda903(con, result)
+        record_ssda903(con, result)  # a second night replaces the return's rows
+        [status] = latest_statuses(con)
+        flags = con.execute("select count(*), count(*) filter (where severity = 'error') "
+                            "from data_quality.return_validation_flags").fetchone()
+    assert status["ready"] is True and status["error_rules"] == 0 and status["children_with_errors"] == 0
+    assert flags == (result.report["summary"]["query_rows"], 0)
+    assert describe(status).startswith("SSDA903 2025/26: READY to submit (")
 
 
 def _edit(path: Path, choose, change) -> str:

@@ -1,9 +1,11 @@
 """The last step of a night: publish the working copy as the warehouse analysts read (ingest/serving.py).
 
-It runs after every dbt model and test and after the SSDA903 return and its blocking DfE check, so a
-night that fails anywhere publishes nothing and analysts keep the last complete build. After the
-return rather than before it: the exported files and the published marts then always come from the
-same build, and a night is one unit that either completes or is not seen.
+It runs after every dbt model and test and after the SSDA903 return, so a night that fails anywhere
+publishes nothing and analysts keep the last complete build. The return's DfE check is a WARN and
+never holds it back: a return with errors is published as it is, not READY, its state in
+data_quality.return_status. After the return rather than before it: the exported files, the return's
+state and the published marts then always come from the same build, and a night is one unit that
+either completes or is not seen.
 """
 
 import dagster as dg
