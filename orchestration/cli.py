@@ -26,7 +26,7 @@ import logging
 import subprocess
 import sys
 import time
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from ingest.permissions import owner_only_umask
 from ingest.settings import REPO_ROOT, SOURCES, Settings, apply_environment, get_settings
@@ -109,7 +109,7 @@ def _nightly(settings: Settings, args: argparse.Namespace) -> int:
                   "before. Put the extracts there (README \"How a night runs\"), or run `cscw generate` for "
                   "synthetic ones.", ", ".join(missing), settings.landing)
         return 1
-    started = time.perf_counter()
+    started, since = time.perf_counter(), datetime.now(UTC).replace(tzinfo=None)
     log.info("nightly: loading waiting snapshots from %s", settings.landing)
     # dbt's own console output (a line per model and test) goes to a log file unless --verbose.
     log_dir = settings.home / "logs"
@@ -123,6 +123,8 @@ def _nightly(settings: Settings, args: argparse.Namespace) -> int:
             run_config={"loggers": {"console": {"config": {"log_level": "INFO" if args.verbose else "CRITICAL"}}}},
         )
     log.info("nightly: dbt output in %s", dbt_log)
+    for line in _gate_lines(settings, since):
+        log.info("nightly: %s", line)
     for event in result.all_events:
         if event.is_step_success or event.is_step_failure:
             log.info("nightly: step %-14s %s", event.step_key,
@@ -141,6 +143,49 @@ def _nightly(settings: Settings, args: argparse.Namespace) -> int:
     for line in _return_states(settings):
         log.info("nightly: %s", line)
     return 0
+
+
+def _gate_lines(settings: Settings, since: datetime) -> list[str]:
+    """What the gate did with each snapshot this run, from the working copy's ledger (there even when the night
+    failed). A summary only: when the working copy cannot be read, the step lines below still say what failed."""
+    if target_is_duckdb() and not settings.build_warehouse.exists():
+        return []
+    try:
+        return _read_gate_lines(settings, since)
+    except Exception as error:  # noqa: BLE001 - never let the summary hide the night's own result
+        return [f"(the gate's record could not be read: {str(error).splitlines()[0]})"]
+
+
+def target_is_duckdb() -> bool:
+    from ingest.warehouse import target
+
+    return target() == "duckdb"
+
+
+def _read_gate_lines(settings: Settings, since: datetime) -> list[str]:
+    from ingest.warehouse import connect, table_exists
+
+    with connect(settings.build_warehouse, read_only=True) as con:
+        if not table_exists(con, "raw", "_ledger"):
+            return []
+        snapshots = con.execute(
+            "select source, extract_date, status, max(message) from raw._ledger where recorded_at >= ? "
+            "and status <> 'accepted' group by source, extract_date, status order by source, extract_date",
+            [since]).fetchall()
+        counts = {(source, day, kind): n for source, day, kind, n in con.execute(
+            "select source, extract_date, kind, count(distinct case when kind = 'row' "
+            "then file_name || ':' || cast(row_number as varchar) else file_name || cast(coalesce(row_number, 0) "
+            "as varchar) || rule || coalesce(column_name, '') end) from raw._problems where recorded_at >= ? "
+            "group by source, extract_date, kind", [since]).fetchall()}
+    lines = []
+    for source, day, status, message in snapshots:
+        quarantined, flagged = counts.get((source, day, "row"), 0), counts.get((source, day, "flag"), 0)
+        detail = (f"{quarantined:,} row(s) quarantined, {flagged:,} flag(s)" if status == "loaded" and
+                  (quarantined or flagged) else message or "clean")
+        lines.append(f"{source} {day} {status}: {detail}")
+    if any(counts.values()):
+        lines.append("the rows and children to fix: `cscw quality` (or `cscw quality --csv FILE`)")
+    return lines
 
 
 def _return_states(settings: Settings) -> list[str]:

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.settings import REPO_ROOT
+from ingest.spreadsheet import safe_row
 
 TABLES = ("header", "episodes", "uasc", "reviews", "missing")
 VALIDATOR_PYTHON = REPO_ROOT / ".venv-validator" / "bin" / "python"
@@ -78,7 +79,8 @@ def _write(con: duckdb.DuckDBPyConnection, model: str, path: Path) -> int:
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(names)
-        writer.writerows([["" if v is None else v for v in r] for r in rows])
+        # A person opens these in Excel before sending them: text is never written as a formula.
+        writer.writerows([safe_row("" if v is None else v for v in r) for r in rows])
     return len(rows)
 
 
