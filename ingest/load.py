@@ -179,6 +179,8 @@ def _real_files(folder: Path) -> list[Path]:
 
 def fingerprint(folder: Path) -> str:
     digest = hashlib.sha256()
+    if folder.is_symlink():  # refused as `symlink`: what it points to is never read
+        return hashlib.sha256(b"symlink:" + folder.name.encode()).hexdigest()
     for path in sorted(folder.iterdir()):
         if path.is_symlink():
             digest.update(path.name.encode() + b"->symlink")

@@ -157,3 +157,43 @@ def test_a_halved_snapshot_is_held_until_accepted(landing, con):
     [result] = load_source(con, landing, "placements").loaded
     assert result.extract_date == date(2024, 4, 2) and result.row_counts["episodes"] == 50
     assert con.execute("select count(*) from raw._ledger where status = 'accepted'").fetchone()[0] == 5
+
+
+def test_a_symlinked_folder_is_refused_and_what_it_points_to_is_never_copied(landing, con, tmp_path):
+    load_source(con, landing, "placements")
+    outside = tmp_path / "outside"
+    shutil.copytree(FIXTURE_LANDING / "placements" / FIXTURE_DATE, outside)
+    (landing / "placements" / "2024-04-01").symlink_to(outside, target_is_directory=True)
+    quarantine = tmp_path / "quarantine"
+    with pytest.raises(SnapshotRefused, match="symlink"):
+        load_source(con, landing, "placements", quarantine_root=quarantine)
+    assert sorted(p.name for p in (quarantine / "placements" / "2024-04-01").iterdir()) == [
+        "gate_report.csv", "gate_report.md"]
+
+
+def test_a_misdated_folder_is_reported_and_stops_nothing(landing, con):
+    add_night(landing, "2026-13-01")
+    add_night(landing, "2062-11-30")
+    outcome = load_source(con, landing, "placements")  # raises nothing: neither makes the data stale
+    assert [r.extract_date.isoformat() for r in outcome.loaded] == [FIXTURE_DATE]
+    assert sorted(p.rule for r in outcome.misdated for p in r.problems) == ["bad_folder_name", "future_snapshot"]
+
+
+def test_a_snapshot_loaded_by_mistake_is_withdrawn_and_the_genuine_one_loads(landing, con):
+    from ingest.load import withdraw
+
+    def one_more_child(folder):
+        with open(folder / "header.csv", "a") as handle:
+            handle.write("C0000009,F,2015-01-01,WBRI,UN3,0,\n")
+
+    add_night(landing, "2024-04-05", one_more_child)  # really the 2024-04-01 extract, misdated
+    load_source(con, landing, "placements")
+    add_night(landing, "2024-04-02", one_more_child)
+    with pytest.raises(SnapshotRefused, match="older_snapshot"):
+        load_source(con, landing, "placements")
+    withdraw(con, "placements", date(2024, 4, 5))
+    shutil.rmtree(landing / "placements" / "2024-04-05")
+    [result] = load_source(con, landing, "placements").loaded
+    assert result.extract_date == date(2024, 4, 2)
+    with pytest.raises(AcceptError, match="not a loaded snapshot"):
+        withdraw(con, "placements", date(2024, 4, 5))
