@@ -262,7 +262,31 @@ def cmd_quality(settings: Settings, args: argparse.Namespace) -> int:
         log.info("quality: %d problem(s) written to %s", len(rows), args.csv)
         return 0
     _print_quality(rows, args.limit, "" if args.all else "open ")
+    _print_return_flags(settings)
     return 0
+
+
+def _print_return_flags(settings: Settings) -> None:
+    """The latest return's DfE flags by rule: the other half of what the case-management team fixes."""
+    from ingest.returns.status import describe, latest_statuses, year_label
+    from ingest.warehouse import connect, table_exists
+
+    with connect(settings.warehouse, read_only=True) as con:
+        if not table_exists(con, "data_quality", "return_validation_flags"):
+            return
+        for status in latest_statuses(con):
+            print(f"  {describe(status)}")
+            flags = con.execute(
+                "select rule_code, severity, max(rule_description), count(distinct child_id) from "
+                "data_quality.return_validation_flags where return_name = ? and collection_year = ? "
+                "group by rule_code, severity order by severity, count(distinct child_id) desc, rule_code",
+                [status["return_name"], status["collection_year"]]).fetchall()
+            for code, severity, description, children in flags:
+                print(f"    rule {code:<6} {severity:<6} {children:>6,} child(ren)  {(description or '')[:80]}")
+            if flags:
+                print(f"    (children by rule: data_quality.return_validation_flags, "
+                      f"{status['return_name']} {year_label(status['collection_year'])})")
+    print()
 
 
 def _print_quality(rows: list[tuple], limit: int, which: str) -> None:
