@@ -60,12 +60,15 @@ def cmd_generate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+@contextlib.contextmanager
 def _writing(settings: Settings, command: str):
-    """The writer lock for a command, logging while it waits (ingest/serving.py)."""
-    from ingest.serving import writer_lock
+    """The writer lock for a command, logging while it waits, then the working copy proved or set aside
+    and started again (ingest/serving.py)."""
+    from ingest.serving import start_working_copy, writer_lock
 
-    return writer_lock(settings,
-                       on_wait=lambda holder: log.info("%s: waiting for the writer lock: %s", command, holder))
+    with writer_lock(settings, on_wait=lambda holder: log.info("%s: waiting for the writer lock: %s", command, holder)):
+        start_working_copy(settings)
+        yield
 
 
 def cmd_nightly(settings: Settings, args: argparse.Namespace) -> int:
@@ -199,13 +202,14 @@ def _return_states(settings: Settings) -> list[str]:
 
 
 def cmd_summary(settings: Settings, args: argparse.Namespace) -> int:
-    from ingest.warehouse import connect, target
+    from ingest.serving import read_published
+    from ingest.warehouse import target
 
     where = settings.warehouse if target() == "duckdb" else "PostgreSQL (CSCW_TARGET=postgres, CSCW_PG_*)"
     if target() == "duckdb" and not settings.warehouse.exists():
         log.error("no warehouse yet at %s: run `cscw nightly`", settings.warehouse)
         return 1
-    with connect(settings.warehouse, read_only=True) as con:
+    with read_published(settings) as con:
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables "
             "where table_schema not in ('information_schema', 'pg_catalog') and table_type = 'BASE TABLE' "
@@ -241,14 +245,15 @@ def cmd_quality(settings: Settings, args: argparse.Namespace) -> int:
     """The to-fix list from the published warehouse: open problems, newest first, grouped by rule."""
     import csv
 
+    from ingest.serving import read_published
     from ingest.spreadsheet import safe_row
-    from ingest.warehouse import connect, table_exists, target
+    from ingest.warehouse import table_exists, target
 
     if target() == "duckdb" and not settings.warehouse.exists():
         log.error("quality: no warehouse yet at %s: run `cscw nightly` first", settings.warehouse)
         return 1
     where = "" if args.all else "where is_open"
-    with connect(settings.warehouse, read_only=True) as con:
+    with read_published(settings) as con:
         if not table_exists(con, "data_quality", "data_quality_problems"):
             log.error("quality: the published warehouse has no data_quality mart yet: run `cscw nightly`")
             return 1
@@ -371,7 +376,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_query(settings: Settings, args: argparse.Namespace) -> int:
-    from ingest.load import connect
+    from ingest.serving import read_published
     from ingest.warehouse import PostgresConnection, target
 
     if target() == "postgres":
@@ -382,7 +387,7 @@ def cmd_query(settings: Settings, args: argparse.Namespace) -> int:
             for row in cursor.fetchall()[: args.max_rows]:
                 print(" | ".join("" if v is None else str(v) for v in row))
         return 0
-    with connect(settings.warehouse, read_only=True) as con:
+    with read_published(settings) as con:
         con.sql(args.sql).show(max_rows=args.max_rows, max_width=200)
     return 0
 
@@ -505,7 +510,15 @@ def main(argv: list[str] | None = None) -> int:
     handler = {"generate": cmd_generate, "nightly": cmd_nightly, "demo": cmd_demo, "summary": cmd_summary,
                "query": cmd_query, "return": cmd_return, "report": cmd_report, "ui": cmd_ui,
                "quality": cmd_quality, "accept": cmd_accept, "withdraw": cmd_withdraw}[args.command]
-    return handler(settings, args)
+    try:
+        return handler(settings, args)
+    except RuntimeError as error:
+        from ingest.serving import PublishedUnreadable
+
+        if not isinstance(error, PublishedUnreadable):
+            raise
+        log.error("%s: %s", args.command, error)  # a missing or damaged published file: one line, no traceback
+        return 1
 
 
 if __name__ == "__main__":

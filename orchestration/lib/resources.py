@@ -15,7 +15,7 @@ from dagster_dbt import DbtCliResource
 from packaging import version
 
 from ingest.permissions import owner_only_umask
-from ingest.serving import working_copy, writer_lock
+from ingest.serving import start_working_copy, working_copy, writer_lock
 from ingest.settings import Settings, get_settings
 from ingest.warehouse import Connection, connect
 
@@ -25,7 +25,8 @@ class WarehouseResource(dg.ConfigurableResource):
 
     Assets write (and read) the working copy, never the published file: ingest/serving.py. For a
     run's whole length (the job uses the in-process executor) it holds the writer lock and an
-    owner-only umask, however the run was started (cscw nightly, the schedule, the sensor, the UI).
+    owner-only umask, however the run was started (cscw nightly, the schedule, the sensor, the UI),
+    and starts it by proving the working copy (start_working_copy: a damaged one is set aside).
     """
 
     home: str | None = None
@@ -40,6 +41,7 @@ class WarehouseResource(dg.ConfigurableResource):
         previous = owner_only_umask()
         try:
             with writer_lock(self.settings, on_wait=lambda holder: context.log.info(f"waiting for {holder}")):
+                start_working_copy(self.settings)
                 yield self
         finally:
             os.umask(previous)
