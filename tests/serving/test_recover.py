@@ -1,5 +1,5 @@
 """A damaged working copy or published file, a killed writer's temporary files, readers of a damaged file
-(ingest/serving.py). No dbt, no Dagster run."""
+(ingest/serving.py), dbt's per-run target folders (orchestration/defs/dbt/assets.py). No dbt, no Dagster run."""
 
 import logging
 import os
@@ -11,10 +11,12 @@ import duckdb
 import pytest
 
 from ingest.load import connect, load_source
+from ingest.permissions import owner_only_umask
 from ingest.serving import WarehouseBusy, damage, publish, start_working_copy, working_copy, writer_lock
 from orchestration.cli import main as cscw
 from tests.conftest import FIXTURE_DATE, FIXTURE_LANDING
 from tests.support.fingerprint import raw_state
+from tests.support.permissions import loose_modes
 
 HOLD_OPEN = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('open', flush=True); time.sleep(60)"
 
@@ -272,3 +274,16 @@ def test_readers_after_the_damaged_file_was_set_aside_are_told_so(cscw_home, cap
     [line] = capsys.readouterr().out.splitlines()
     assert "no warehouse at" in line and "a damaged one was set aside as warehouse.duckdb.damaged-" in line
 
+
+def test_dbt_target_folders_go_under_cscw_home_owner_only_and_only_the_newest_are_kept(cscw_home):
+    from orchestration.defs.dbt.assets import DBT_RUNS_KEPT, run_target_path
+
+    previous = owner_only_umask()  # as every run sets it
+    try:
+        made = [run_target_path(cscw_home, f"run{n:05d}-0000") for n in range(5)]
+    finally:
+        os.umask(previous)
+    assert all(p.is_relative_to(cscw_home.home / "logs" / "dbt") for p in made)
+    assert sorted(p.name for p in made[0].parent.iterdir()) == [p.name for p in made[-DBT_RUNS_KEPT:]]
+    assert loose_modes(cscw_home.home / "logs") == []
+    assert (made[-1] / "partial_parse.msgpack").exists(), "dbt parses from the project's partial parse, as before"

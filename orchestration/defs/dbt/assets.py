@@ -1,14 +1,43 @@
 import logging
+import os
+import shutil
+from datetime import datetime
+from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from ingest.permissions import FILE_MODE
 from ingest.serving import working_copy
+from ingest.settings import DBT_PROJECT_DIR, Settings
 from orchestration.defs.dbt.project import dbt_project
 from orchestration.defs.dbt.translator import CscwTranslator
 from orchestration.lib.resources import WarehouseResource
 
 log = logging.getLogger("cscw.dbt")
+
+# dbt's target folders (run_results.json, dbt.log, the compiled SQL) of the last few runs, to read after a failure.
+DBT_RUNS_KEPT = 3
+
+
+def run_target_path(settings: Settings, run_id: str) -> Path:
+    """dbt's target folder for one run: CSCW_HOME/logs/dbt/<time>-<run>, the older ones removed but the newest few.
+
+    dagster-dbt's default is a new dbt_project/target/dbt_models-<run>-<id> folder in the repository for
+    every run (about 15 MB each), never removed. The project's partial_parse.msgpack is copied in first, so
+    dbt parses as fast as before, owner-only (dagster-dbt's own copy would keep the repository's 0644).
+    """
+    root = settings.home / "logs" / "dbt"
+    root.mkdir(parents=True, exist_ok=True)
+    for old in sorted(p for p in root.iterdir() if p.is_dir())[: -(DBT_RUNS_KEPT - 1) or None]:
+        shutil.rmtree(old, ignore_errors=True)
+    path = root / f"{datetime.now():%Y%m%d-%H%M%S}-{run_id[:8]}"
+    path.mkdir(mode=0o700)
+    partial_parse = DBT_PROJECT_DIR / "target" / "partial_parse.msgpack"
+    if partial_parse.exists():
+        shutil.copyfile(partial_parse, path / partial_parse.name)
+        os.chmod(path / partial_parse.name, FILE_MODE)
+    return path
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=CscwTranslator())
@@ -19,7 +48,8 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     of dbt alone holds the writer lock and finds the working copy started.
     """
     working_copy(warehouse.settings)
-    for event in dbt.cli(["build"], context=context).stream():
+    target_path = run_target_path(warehouse.settings, context.run.run_id)
+    for event in dbt.cli(["build"], context=context, target_path=target_path).stream():
         if isinstance(event, dg.Output):
             log.info("dbt: built %s", event.output_name)
         elif isinstance(event, dg.AssetCheckResult) and not event.passed:
