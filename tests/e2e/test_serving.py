@@ -1,12 +1,10 @@
 """Two nights started together, then readers during a real night (ingest/serving.py).
 
-The two-nights test's winner is the first night the readers' test builds on, so the module runs two
-full nightly loads, not three.
+The two-nights test's winner (tests/e2e/conftest.py, once a session) is the first night the readers'
+test builds on, so the module runs two full nightly loads, not three.
 """
 
-import dataclasses
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -18,8 +16,6 @@ import dagster as dg
 import pytest
 
 from ingest.load import connect
-from ingest.settings import get_settings
-from tests.conftest import FIXTURE_LANDING
 from tests.support.permissions import loose_modes
 
 # Raw (the ledger, an extract date), staging and marts from one file: a reader of a file that a night
@@ -58,28 +54,6 @@ READER = textwrap.dedent("""
 def observe(path: Path) -> list:
     with connect(path, read_only=True) as con:
         return list(con.execute(OBSERVE).fetchone())
-
-
-@dataclasses.dataclass
-class Contest:
-    settings: object
-    pids: list[int]
-    codes: list[int]
-    outputs: list[str]
-
-
-@pytest.fixture(scope="module")
-def two_nightlies_together(tmp_path_factory) -> Contest:
-    """`cscw nightly` twice, started at the same moment on a new CSCW_HOME holding the fixture extracts."""
-    settings = dataclasses.replace(get_settings(), home=tmp_path_factory.mktemp("together") / "cscw")
-    shutil.copytree(FIXTURE_LANDING, settings.landing)
-    env = {name: value for name, value in os.environ.items() if name not in ("CSCW_WAREHOUSE", "DAGSTER_HOME")}
-    env.update(CSCW_HOME=str(settings.home), CSCW_LOCK_TIMEOUT="5")
-    cscw = Path(sys.executable).parent / "cscw"
-    nights = [subprocess.Popen([str(cscw), "nightly"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True) for _ in range(2)]
-    outputs = [night.communicate(timeout=900)[0] for night in nights]
-    return Contest(settings, [n.pid for n in nights], [n.returncode for n in nights], outputs)
 
 
 @pytest.mark.e2e
