@@ -129,13 +129,15 @@ def test_a_file_past_the_quarantine_threshold_refuses_the_snapshot(landing, con)
     assert result.quarantined == 10 and result.row_counts["episodes"] == 90
 
 
-def test_a_resent_snapshot_loads_nothing_and_warns(landing, con, caplog):
+def test_a_resent_snapshot_loads_nothing_and_warns(landing, con):
     load_source(con, landing, "placements")
     add_night(landing, "2024-04-01")  # byte-identical: the export job resent yesterday's files
     outcome = load_source(con, landing, "placements")
     assert outcome.loaded == [] and outcome.refused == [] and [d.isoformat() for d in outcome.unchanged] == [
         "2024-04-01"]
-    assert "export looks stuck" in caplog.text
+    assert con.execute("select distinct status, message from raw._ledger where extract_date = '2024-04-01'"
+                       ).fetchall() == [("unchanged", "identical to the 2024-03-31 snapshot: the export looks stuck")]
+    assert con.execute("select rule, kind from raw._problems").fetchall() == [("unchanged_snapshot", "flag")]
     assert con.execute("select max(extract_date) from raw.placements__episodes").fetchone()[0] == date(2024, 3, 31)
     again = load_source(con, landing, "placements")
     assert again.unchanged == [] and again.loaded == []
