@@ -36,7 +36,10 @@ from ingest.report.suppression import (
     SUPPRESSED,
     any_small,
     is_small,
+    key_activity_flags,
     publish_cells,
+    scorecard_flags,
+    waiting_list_flags,
     with_secondary,
 )
 from ingest.returns.status import describe, latest_statuses, year_label
@@ -142,12 +145,8 @@ def _small_rows(frame: pd.DataFrame, numerator: str, denominator: str, value: st
 def suppress_scorecard(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """Flags for the current and previous figures; breakdowns of one indicator add up to its total."""
     current = _small_rows(frame, "numerator", "denominator", "value")
-    breakdowns = frame["breakdown_type"].ne("all")
-    if breakdowns.any():
-        part = frame.loc[breakdowns].assign(size=frame["numerator"].fillna(frame["value"]))
-        current.loc[breakdowns] = with_secondary(
-            part, current.loc[breakdowns], ["indicator_code", "period_end", "breakdown_type"], "size")
     previous = _small_rows(frame, "previous_numerator", "previous_denominator", "previous_value")
+    current, previous = scorecard_flags(frame, current, previous)
     return frame, current, previous
 
 
@@ -230,7 +229,26 @@ def _indicator_trend(con, period_end: date, codes: list[str]) -> pd.DataFrame:
         where period_type = 'month' and breakdown_type = 'all' and period_end > ? and period_end <= ?
             and indicator_code in ({", ".join("?" for _ in codes)})
         order by period_end""", period_end, codes)
-    return _masked(frame, _small_rows(frame, "numerator", "denominator", "value"), ["value"])
+    flags = _small_rows(frame, "numerator", "denominator", "value") | _withheld_totals(
+        con, period_end, frame["indicator_code"], frame["period_end"])
+    return _masked(frame, flags, ["value", "numerator", "denominator"])
+
+
+def _withheld_totals(con, period_end: date, codes: pd.Series, months: pd.Series) -> pd.Series:
+    """Totals the indicator table withholds (this month's, or last month's as 'previous'): a last resort
+    when a breakdown cannot be protected otherwise, so a trend chart must not show them either."""
+    frame = query_frame(con, SCORECARD_SQL, [period_end, "month"])
+    counts = ["numerator", "denominator", "previous_numerator", "previous_denominator"]
+    frame[counts] = frame[counts].astype(float)
+    _, current, previous = suppress_scorecard(frame)
+    totals = frame["breakdown_type"] == "all"
+    withheld = {(code, pd.Timestamp(day)) for code, day in zip(
+        frame.loc[totals & current, "indicator_code"], frame.loc[totals & current, "period_end"], strict=True)}
+    withheld |= {(code, pd.Timestamp(day)) for code, day in zip(
+        frame.loc[totals & previous, "indicator_code"], frame.loc[totals & previous, "previous_period_end"],
+        strict=True)}
+    return pd.Series([(code, pd.Timestamp(day)) in withheld for code, day in zip(codes, months, strict=True)],
+                     index=codes.index, dtype=bool)
 
 
 def chart_lac(con, period_end: date) -> tuple[str, pd.DataFrame]:
@@ -259,7 +277,9 @@ def chart_flows(con, period_end: date) -> tuple[str, pd.DataFrame]:
         where period_type = 'month' and breakdown_type = 'all' and period_end > ? and period_end <= ?
             and measure_code in ('lac_starts', 'lac_ceased')
         order by period_end""", period_end)
-    frame = _masked(frame, any_small(frame, ["numerator"]), ["numerator"])
+    flags = any_small(frame, ["numerator"]) | _withheld_totals(con, period_end, frame["measure_code"],
+                                                               frame["period_end"])
+    frame = _masked(frame, flags, ["numerator"])
     frame["flow"] = frame["measure_code"].map({"lac_starts": "Started to be looked after",
                                                "lac_ceased": "Ceased to be looked after"})
     chart = alt.Chart(frame).mark_line(point=True).encode(
@@ -277,8 +297,13 @@ def chart_placement_mix(con, period_end: date) -> tuple[str, pd.DataFrame]:
         where period_type = 'month' and measure_code = 'lac_by_placement_type' and breakdown_type = 'budget_line'
             and period_end > ? and period_end <= ?
         order by period_end, budget_line""", period_end)
-    # The lines add up to the number looked after, which the report shows.
+    # The lines add up to the number looked after, which the report shows; this month's as in lac_by_placement.
     flags = with_secondary(frame, any_small(frame, ["numerator"]), ["period_end"], "numerator")
+    latest = frame["period_end"] == pd.Timestamp(period_end)
+    if latest.any():
+        lines = frame.loc[latest].assign(breakdown_type="budget_line", breakdown_value=frame["budget_line"],
+                                         children=frame["numerator"])
+        flags.loc[latest] = _placement_flags(con, period_end, lines)
     frame = _masked(frame, flags, ["numerator"])
     chart = alt.Chart(frame).mark_bar().encode(
         x=alt.X("yearmonth(period_end):O", title=None, axis=alt.Axis(format="%b %y", labelAngle=-45)),
@@ -301,13 +326,16 @@ def chart_stability(con, period_end: date) -> tuple[str, pd.DataFrame]:
 
 
 def chart_edge_of_care(con, period_end: date) -> tuple[str, pd.DataFrame]:
-    frame = query_frame(con, """
-        select measure_code, breakdown_value as service, numerator, denominator, value
-        from edge_of_care.edge_of_care_measures
-        where period_type = 'month' and period_end = ? and breakdown_type = 'service'
-            and measure_code in ('edge_of_care_active', 'edge_of_care_entered_care_12m_pct')
-        order by service""", [period_end])
-    frame = _masked(frame, any_small(frame, ["numerator", "denominator"]), ["value", "numerator"])
+    # The services as the indicator table shows them (they add up to its totals).
+    frame = query_frame(con, SCORECARD_SQL, [period_end, "month"])
+    frame = frame[frame["indicator_code"].isin(["edge_of_care_active", "edge_of_care_entered_care_12m_pct"])].copy()
+    counts = ["numerator", "denominator", "previous_numerator", "previous_denominator"]
+    frame[counts] = frame[counts].astype(float)
+    _, current, _ = suppress_scorecard(frame)
+    frame = _masked(frame, current, ["value", "numerator", "denominator"])
+    frame = frame[frame["breakdown_type"] == "service"].rename(
+        columns={"indicator_code": "measure_code", "breakdown_value": "service"}).sort_values("service")[
+        ["measure_code", "service", "numerator", "denominator", "value"]]
     active = alt.Chart(frame[frame.measure_code == "edge_of_care_active"]).mark_bar(color="#1d70b8").encode(
         y=alt.Y("service:N", title="Service"), x=alt.X("numerator:Q", title="Children in an intervention"),
     ).properties(width=300, height=180, title="Active at month end")
@@ -326,8 +354,8 @@ def chart_camhs(con, period_end: date) -> tuple[str, pd.DataFrame]:
         where priority = 'ALL' and looked_after = 'ALL' and pathway <> 'ALL' and week_ending > ? and week_ending <= ?
         order by pathway, week_ending""", [start, period_end])
     wide["week_ending"] = pd.to_datetime(wide["week_ending"])
-    for column in ("waiting_list", "waiting_over_18w"):
-        wide = _masked(wide, wide[column].map(is_small), [column])
+    # Each week as the CSV and the indicator table would show it (the total is published there).
+    wide = _masked(wide, waiting_list_flags(wide, ["week_ending"]), ["waiting_list", "waiting_over_18w"])
     frame = wide.melt(id_vars=["week_ending", "pathway"], var_name="series", value_name="children")
     frame["series"] = frame["series"].map({"waiting_list": "Waiting list", "waiting_over_18w": "Waiting over 18 weeks",
                                            "planned_waiting_list": "Planned trajectory"})
@@ -376,8 +404,8 @@ KAD_COLUMNS = {
 }
 
 
-def kad_rows(con, period_end: date) -> pd.DataFrame:
-    """The month's key activity data with [c] where it describes 1 to 5 children (numbers, for the CSV)."""
+def _kad_frame(con, period_end: date) -> tuple[pd.DataFrame, pd.Series]:
+    """The month's key activity data, each row with the row it adds up to, and its rows of 1 to 5 children."""
     frame = query_frame(con, """
         select kad.row_order, kad.row_type, {columns}, lines.description
         from finance.finance_key_activity_data as kad
@@ -385,21 +413,29 @@ def kad_rows(con, period_end: date) -> pd.DataFrame:
         where kad.reporting_month_end = ? order by kad.row_order
         """.format(columns=", ".join(f"kad.{c}" for c in KAD_COLUMNS)), [period_end])
     if frame.empty:
-        return frame
-    # Lines add up to the group row after them, groups to the total: suppress a second cell in each.
-    sums_into, current = {}, "total"
+        return frame, pd.Series(dtype=bool)
+    # Lines add up to the group row after them, groups to the total.
+    total = next(iter(frame.loc[frame["row_type"] == "total", "service_type"]), None)
+    sums_into, current = {}, total
     for index in reversed(frame.index):
         if frame.at[index, "row_type"] == "group":
             current = frame.at[index, "service_type"]
-            sums_into[index] = "total"
+            sums_into[index] = total
         elif frame.at[index, "row_type"] == "line":
             sums_into[index] = current
     frame["sums_into"] = pd.Series(sums_into).reindex(frame.index)
     small = any_small(frame, ["snapshot_placements"]) | frame["yearly_average_placements"].between(
         0, 5, inclusive="right")
-    for row_type in ("line", "group"):
-        rows = frame["row_type"] == row_type
-        small.loc[rows] = with_secondary(frame.loc[rows], small.loc[rows], ["sums_into"], "snapshot_placements")
+    return frame, small
+
+
+def kad_rows(con, period_end: date) -> pd.DataFrame:
+    """The month's key activity data with [c] where it describes 1 to 5 children (numbers, for the CSV)."""
+    frame, small = _kad_frame(con, period_end)
+    if frame.empty:
+        return frame
+    lines = _placement_frame(con, period_end)
+    small, _ = key_activity_flags(frame, small, lines, any_small(lines, ["children"]))
     frame = frame.round({c: 2 for c in KAD_COLUMNS if c.endswith("_gbp")} | {
         "yearly_average_placements": 2, "variance_placements": 2})
     return publish_cells(frame.drop(columns=["sums_into"]), small, KAD_PEOPLE)
@@ -442,26 +478,40 @@ def camhs_latest_rows(con, period_end: date) -> pd.DataFrame:
         where priority = 'ALL' and looked_after = 'ALL'
             and week_ending = (select max(week_ending) from camhs.camhs_weekly_waiting_list where week_ending <= ?)
         order by pathway = 'ALL', pathway""", [period_end])
-    pathways = frame["pathway"] != "ALL"
-    flags = any_small(frame, ["waiting_list", "waiting_over_18w"])
-    flags.loc[pathways] = with_secondary(frame.loc[pathways], flags.loc[pathways], ["week_ending"], "waiting_list")
+    flags = waiting_list_flags(frame, ["week_ending"])
     return publish_cells(frame, flags, ["waiting_list", "waiting_over_18w", "trajectory_gap"])
 
 
-def placement_rows(con, period_end: date) -> pd.DataFrame:
-    frame = query_frame(con, """
+def _placement_frame(con, period_end: date) -> pd.DataFrame:
+    return query_frame(con, """
         select period_end, breakdown_type, breakdown_value, numerator as children
         from lac.lac_measures
         where period_type = 'month' and period_end = ? and measure_code = 'lac_by_placement_type'
         order by breakdown_type, breakdown_value""", [period_end])
-    flags = with_secondary(frame, any_small(frame, ["children"]), ["breakdown_type"], "children")
-    return publish_cells(frame, flags, ["children"])
+
+
+def _placement_flags(con, period_end: date, lines: pd.DataFrame) -> pd.Series:
+    """The month's LAC by placement, protected with the key activity data (the same children by budget line)."""
+    primary = any_small(lines, ["children"])
+    kad, kad_small = _kad_frame(con, period_end)
+    if kad.empty:
+        return with_secondary(lines, primary, ["breakdown_type"], "children")
+    return key_activity_flags(kad, kad_small, lines, primary)[1]
+
+
+def placement_rows(con, period_end: date) -> pd.DataFrame:
+    frame = _placement_frame(con, period_end)
+    return publish_cells(frame, _placement_flags(con, period_end, frame), ["children"])
 
 
 # ---------------------------------------------------------------------------------------------
-# Statutory returns: whether the night's return can be sent. Operational counts (rules, rows,
-# children with errors) for the returns team, not published statistics, so never suppressed; and
-# only counts: which children lie in data_quality.return_validation_flags and the validation report.
+# Statutory returns: whether the night's return can be sent. A committee paper is published, so the
+# counts of children and of their rows with errors are suppressed at 1-5 like any other count (no total
+# shown relates them); the rule count is not a count of people. Which children: data_quality only.
+
+def _people_count(count):
+    return SUPPRESSED if is_small(count) else count
+
 
 def return_rows(con) -> list[dict]:
     rows = []
@@ -473,8 +523,8 @@ def return_rows(con) -> list[dict]:
             "ready": bool(status["ready"]),
             "state": "Ready to submit" if status["ready"] else "Not ready",
             "error_rules": status["error_rules"] if validated else NOT_AVAILABLE,
-            "error_rows": status["error_rows"] if validated else NOT_AVAILABLE,
-            "children_with_errors": status["children_with_errors"] if validated else NOT_AVAILABLE,
+            "error_rows": _people_count(status["error_rows"]) if validated else NOT_AVAILABLE,
+            "children_with_errors": _people_count(status["children_with_errors"]) if validated else NOT_AVAILABLE,
             "query_rules": status["query_rules"] if validated else NOT_AVAILABLE,
             "exported_at": f"{status['exported_at']:%d %B %Y %H:%M} UTC",
             "summary": describe(status),
