@@ -1,7 +1,7 @@
 """How fast and how lean the nightly load is, stage by stage, at several scales.
 
     .venv/bin/python benchmarks/nightly.py                 # scales 1 and 10
-    .venv/bin/python benchmarks/nightly.py --scales 100 --first-night-only --extracts /var/tmp/cscw-extracts
+    .venv/bin/python benchmarks/nightly.py --scales 100 --first-night-only --extracts DIR
 
 For each scale, in a fresh CSCW_HOME under a temporary folder: generate synthetic extracts (one
 night), then time each stage of the nightly load (read and gate each source, the packaged postcode

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import os
 import subprocess
 import sys
 import time
@@ -151,18 +152,14 @@ def _nightly(settings: Settings, args: argparse.Namespace) -> int:
 def _gate_lines(settings: Settings, since: datetime) -> list[str]:
     """What the gate did with each snapshot this run, from the working copy's ledger (there even when the night
     failed). A summary only: when the working copy cannot be read, the step lines below still say what failed."""
-    if target_is_duckdb() and not settings.build_warehouse.exists():
+    from ingest.warehouse import target
+
+    if target() == "duckdb" and not settings.build_warehouse.exists():
         return []
     try:
         return _read_gate_lines(settings, since)
     except Exception as error:  # noqa: BLE001 - never let the summary hide the night's own result
         return [f"(the gate's record could not be read: {str(error).splitlines()[0]})"]
-
-
-def target_is_duckdb() -> bool:
-    from ingest.warehouse import target
-
-    return target() == "duckdb"
 
 
 def _read_gate_lines(settings: Settings, since: datetime) -> list[str]:
@@ -313,41 +310,35 @@ def _print_quality(rows: list[tuple], limit: int, which: str) -> None:
 
 
 def cmd_accept(settings: Settings, args: argparse.Namespace) -> int:
-    from ingest.load import AcceptError, accept
-    from ingest.serving import WarehouseBusy, working_copy
-    from ingest.warehouse import connect
+    from ingest.load import accept
 
-    try:
-        extract_date = date.fromisoformat(args.date)
-    except ValueError:
-        log.error("accept: %r is not a date: give the snapshot's folder name, YYYY-MM-DD", args.date)
-        return 1
-    try:
-        with _writing(settings, "accept"):
-            with connect(working_copy(settings)) as con:
-                log.info("accept: %s", accept(con, settings.landing, args.source, extract_date))
-    except (AcceptError, WarehouseBusy) as error:
-        log.error("accept: %s", error)
-        return 1
-    return 0
+    return _ledger_command(settings, args, "accept",
+                           lambda con, day: accept(con, settings.landing, args.source, day))
 
 
 def cmd_withdraw(settings: Settings, args: argparse.Namespace) -> int:
-    from ingest.load import AcceptError, withdraw
+    from ingest.load import withdraw
+
+    return _ledger_command(settings, args, "withdraw", lambda con, day: withdraw(con, args.source, day))
+
+
+def _ledger_command(settings: Settings, args: argparse.Namespace, command: str, act) -> int:
+    """An operator's decision on one snapshot, recorded in the working copy's ledger under the writer lock."""
+    from ingest.load import AcceptError
     from ingest.serving import WarehouseBusy, working_copy
     from ingest.warehouse import connect
 
     try:
         extract_date = date.fromisoformat(args.date)
     except ValueError:
-        log.error("withdraw: %r is not a date: give the snapshot's folder name, YYYY-MM-DD", args.date)
+        log.error("%s: %r is not a date: give the snapshot's folder name, YYYY-MM-DD", command, args.date)
         return 1
     try:
-        with _writing(settings, "withdraw"):
+        with _writing(settings, command):
             with connect(working_copy(settings)) as con:
-                log.info("withdraw: %s", withdraw(con, args.source, extract_date))
+                log.info("%s: %s", command, act(con, extract_date))
     except (AcceptError, WarehouseBusy) as error:
-        log.error("withdraw: %s", error)
+        log.error("%s: %s", command, error)
         return 1
     return 0
 
@@ -519,6 +510,9 @@ def main(argv: list[str] | None = None) -> int:
             raise
         log.error("%s: %s", args.command, error)  # a missing or damaged published file: one line, no traceback
         return 1
+    except BrokenPipeError:  # `cscw quality | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -13,10 +13,9 @@ SYNTHETIC_END_DATE = "2026-11-22"
 SYNTHETIC_LA = "E10000003"
 
 
-@pytest.fixture
-def cscw_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """A fresh CSCW_HOME exported for this process and the dbt subprocesses it starts."""
-    monkeypatch.setenv("CSCW_HOME", str(tmp_path / "cscw"))
+def export_home(home: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Make `home` the CSCW_HOME of this process and the dbt subprocesses it starts, for the monkeypatch's life."""
+    monkeypatch.setenv("CSCW_HOME", str(home))
     for name in ("CSCW_WAREHOUSE", "DAGSTER_HOME"):
         monkeypatch.delenv(name, raising=False)
     settings = get_settings()
@@ -24,6 +23,12 @@ def cscw_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     for name, value in environment(settings).items():
         monkeypatch.setenv(name, value)
     return settings
+
+
+@pytest.fixture
+def cscw_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """A fresh CSCW_HOME exported for this process and the dbt subprocesses it starts."""
+    return export_home(tmp_path / "cscw", monkeypatch)
 
 
 @pytest.fixture

@@ -15,9 +15,8 @@ import pytest
 
 from ingest.load import connect
 from ingest.returns.ssda903 import TABLES, VALIDATOR_PYTHON, export_and_validate, validate
-from ingest.settings import environment, get_settings
 from orchestration.cli import main as cscw
-from tests.conftest import FIXTURE_LANDING
+from tests.conftest import FIXTURE_LANDING, export_home
 from tests.support.ssda903_pandas import FAKE_SET_EXTRACT_DATE, fake_set_measures
 
 FAKE_SET = Path(__file__).resolve().parents[1] / "fixtures" / "external" / "ssda903_fake_d2i"
@@ -29,13 +28,7 @@ def fake_night(reference_warehouse, tmp_path_factory):
     2019-03-31 extract makes 2018/19 a complete year) beside the tiny fixtures of the other sources."""
     home = tmp_path_factory.mktemp("fake903") / "cscw"
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("CSCW_HOME", str(home))
-        for name in ("CSCW_WAREHOUSE", "DAGSTER_HOME"):
-            env.delenv(name, raising=False)
-        settings = get_settings()
-        settings.ensure_dirs()
-        for name, value in environment(settings).items():
-            env.setenv(name, value)
+        settings = export_home(home, env)
         for source in ("case", "finance", "camhs", "reference"):
             shutil.copytree(FIXTURE_LANDING / source, settings.landing / source)
         shutil.copytree(FAKE_SET, settings.landing / "placements" / FAKE_SET_EXTRACT_DATE.isoformat(),
