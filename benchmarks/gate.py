@@ -1,6 +1,6 @@
 """How long the load gate takes: the default synthetic set per source, and one 100k-row episodes table.
 
-    .venv/bin/python benchmarks/gate.py        (prints figures; never part of the test suite)
+.venv/bin/python benchmarks/gate.py        (prints figures; never part of the test suite)
 """
 
 import sys
@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from ingest.contracts import entities_for  # noqa: E402
 from ingest.load import read_snapshot  # noqa: E402
 from ingest.readers import dated_folders  # noqa: E402
-from ingest.synthetic import generate  # noqa: E402
+from synthetic import generate  # noqa: E402
 
 
 def main() -> None:
@@ -24,6 +24,7 @@ def main() -> None:
     import great_expectations  # noqa: F401
 
     from expectations.run import gate, typed_frame, validate_frame  # noqa: F401
+
     print(f"import great_expectations: {time.perf_counter() - started:.1f}s (paid once, at the first gate)")
     with tempfile.TemporaryDirectory() as tmp:
         landing = Path(tmp)
@@ -52,13 +53,18 @@ def main() -> None:
         frame["_row_number"] = range(2, len(frame) + 2)
         episodes.frame = frame
         snapshot.reads["header"].frame = pd.concat(
-            [snapshot.reads["header"].frame.assign(child=snapshot.reads["header"].frame["child"] + f"-{i}")
-             for i in range(copies)]).reset_index(drop=True)
+            [
+                snapshot.reads["header"].frame.assign(child=snapshot.reads["header"].frame["child"] + f"-{i}")
+                for i in range(copies)
+            ]
+        ).reset_index(drop=True)
         t0 = time.perf_counter()
         gate(snapshot)
         elapsed = time.perf_counter() - t0
-        print(f"episodes x{copies} = {len(frame):,} rows (+ header {len(snapshot.reads['header'].frame):,}): "
-              f"gate {elapsed:.2f}s for the {len(entities_for('placements'))} placements suites")
+        print(
+            f"episodes x{copies} = {len(frame):,} rows (+ header {len(snapshot.reads['header'].frame):,}): "
+            f"gate {elapsed:.2f}s for the {len(entities_for('placements'))} placements suites"
+        )
 
 
 if __name__ == "__main__":

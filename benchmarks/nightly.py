@@ -31,20 +31,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingest.settings import DBT_PROJECT_DIR, SOURCES, environment, get_settings  # noqa: E402
+from warehouse.settings import DBT_PROJECT_DIR, SOURCES, environment, get_settings  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 END_DATE = date(2026, 11, 22)
 QUERIES = {
     "latest LAC measures": "select * from lac.lac_measures where period_end = (select max(period_end) "
-                           "from lac.lac_measures where period_type = 'month') and period_type = 'month'",
+    "from lac.lac_measures where period_type = 'month') and period_type = 'month'",
     "a child's journey": "select * from case_management.child_journey where child_id = (select min(child_id) "
-                         "from lac.lac_month_end_snapshots) order by event_number",
+    "from lac.lac_month_end_snapshots) order by event_number",
     "a weekly CAMHS list": "select * from camhs.camhs_weekly_waiting_list where week_ending = (select max(week_ending) "
-                           "from camhs.camhs_weekly_waiting_list)",
+    "from camhs.camhs_weekly_waiting_list)",
     "a key activity data month": "select * from finance.finance_key_activity_data where reporting_month_end = "
-                                 "(select max(reporting_month_end) from finance.finance_key_activity_data) "
-                                 "order by row_order",
+    "(select max(reporting_month_end) from finance.finance_key_activity_data) "
+    "order by row_order",
     "a year's return": "select * from returns.ssda903_return_episodes",
 }
 
@@ -113,39 +113,49 @@ def timed(results: list[Stage], scale: float, night: int, name: str, work) -> ob
         value, rows = work()
         seconds = time.perf_counter() - started
     results.append(Stage(scale, night, name, round(seconds, 2), rows, round(memory.peak_kb / 1024, 1)))
-    print(f"  scale {scale:g} night {night}: {name:<34} {seconds:8.2f}s {rows:>12,} rows "
-          f"{memory.peak_kb / 1024:8.0f} MB", flush=True)
+    print(
+        f"  scale {scale:g} night {night}: {name:<34} {seconds:8.2f}s {rows:>12,} rows {memory.peak_kb / 1024:8.0f} MB",
+        flush=True,
+    )
     return value
 
 
 def run_night(results: list[Stage], scale: float, night: int, settings, env: dict[str, str]) -> None:
     from expectations.run import gate
-    from ingest.load import connect, load_source
+    from ingest.load import load_source
     from ingest.reference_data import load_reference_packages
-    from ingest.returns.ssda903 import export_and_validate
-    from ingest.serving import publish
+    from outputs.returns.ssda903 import export_and_validate
+    from warehouse.connection import connect_duckdb
+    from warehouse.serving import publish
 
-    # Every writer uses the working copy, as a real night does (ingest/serving.py).
+    # Every writer uses the working copy, as a real night does (warehouse/serving.py).
     build = settings.build_warehouse
     case_children = None
     for source in SOURCES:
+
         def load(source=source, known_children=case_children):
-            with connect(build) as con:
-                outcome = load_source(con, settings.landing, source,
-                                      gate=lambda s: gate(s, case_children=known_children),
-                                      quarantine_root=settings.quarantine)
-                rows = con.execute("select coalesce(sum(row_count), 0) from raw._ledger where source = ? "
-                                   "and status = 'loaded' and extract_date = ?",
-                                   [source, outcome.published_date]).fetchone()[0]
+            with connect_duckdb(build) as con:
+                outcome = load_source(
+                    con,
+                    settings.landing,
+                    source,
+                    gate=lambda s: gate(s, case_children=known_children),
+                    quarantine_root=settings.quarantine,
+                )
+                rows = con.execute(
+                    "select coalesce(sum(row_count), 0) from raw._ledger where source = ? "
+                    "and status = 'loaded' and extract_date = ?",
+                    [source, outcome.published_date],
+                ).fetchone()[0]
             return outcome, int(rows)
 
         timed(results, scale, night, f"read, gate, publish {source}", load)
         if source == "case":
-            with connect(build, read_only=True) as con:
+            with connect_duckdb(build, read_only=True) as con:
                 case_children = {r[0] for r in con.execute("select child_id from raw.case__children").fetchall()}
 
     def reference():
-        with connect(build) as con:
+        with connect_duckdb(build) as con:
             load_reference_packages(con)
             return None, con.execute("select count(*) from raw.reference__postcode_directory").fetchone()[0]
 
@@ -154,26 +164,41 @@ def run_night(results: list[Stage], scale: float, night: int, settings, env: dic
     def dbt_build():
         target = Path(settings.home) / "dbt_target"
         run = subprocess.run(
-            [str(Path(sys.executable).parent / "dbt"), "build", "--exclude", "resource_type:unit_test",
-             "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
+            [
+                str(Path(sys.executable).parent / "dbt"),
+                "build",
+                "--exclude",
+                "resource_type:unit_test",
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+            ],
             env={**env, "DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(Path(settings.home) / "logs")},
-            capture_output=True, text=True,
+            capture_output=True,
+            text=True,
         )
         if run.returncode:
             print(run.stdout[-3000:])
             raise SystemExit("dbt build failed")
         run_results = json.loads((target / "run_results.json").read_text())
-        models = sorted(((r["execution_time"], r["unique_id"].split(".")[-1]) for r in run_results["results"]
-                         if r["unique_id"].startswith("model.")), reverse=True)
+        models = sorted(
+            (
+                (r["execution_time"], r["unique_id"].split(".")[-1])
+                for r in run_results["results"]
+                if r["unique_id"].startswith("model.")
+            ),
+            reverse=True,
+        )
         print("    slowest models: " + ", ".join(f"{n} {t:.1f}s" for t, n in models[:5]))
-        with connect(build, read_only=True) as con:
+        with connect_duckdb(build, read_only=True) as con:
             rows = con.execute("select count(*) from staging.stg_placements__episodes").fetchone()[0]
         return None, rows
 
     timed(results, scale, night, "dbt build (all models and tests)", dbt_build)
 
     def ssda903():
-        with connect(build, read_only=True) as con:
+        with connect_duckdb(build, read_only=True) as con:
             result = export_and_validate(con, settings.exports, settings.la_ons)
         return result, sum(result.rows.values())
 
@@ -181,7 +206,7 @@ def run_night(results: list[Stage], scale: float, night: int, settings, env: dic
 
     def publish_build():
         published = publish(settings)
-        with connect(settings.warehouse, read_only=True) as con:
+        with connect_duckdb(settings.warehouse, read_only=True) as con:
             tables = con.execute("select count(*) from duckdb_tables()").fetchone()[0]
         print(f"    published {published.size_bytes / 2**20:.0f} MB ({tables} tables)")
         return published, published.size_bytes // 2**20
@@ -189,7 +214,7 @@ def run_night(results: list[Stage], scale: float, night: int, settings, env: dic
     timed(results, scale, night, "publish (checkpoint, copy, rename; MB)", publish_build)
 
     def committee_report():
-        from ingest.report.committee import write_report
+        from outputs.report.committee import write_report
 
         report = write_report(settings)
         # Rows published in the CSV tables (the HTML and PDF carry the same figures).
@@ -199,10 +224,11 @@ def run_night(results: list[Stage], scale: float, night: int, settings, env: dic
 
 
 def run_queries(results: list[Stage], scale: float, settings) -> None:
-    from ingest.load import connect
+    from warehouse.connection import connect_duckdb
 
-    with connect(settings.warehouse, read_only=True) as con:
+    with connect_duckdb(settings.warehouse, read_only=True) as con:
         for name, sql in QUERIES.items():
+
             def query(sql=sql):
                 return None, len(con.execute(sql).fetchall())
 
@@ -210,7 +236,7 @@ def run_queries(results: list[Stage], scale: float, settings) -> None:
 
 
 def benchmark(scale: float, results: list[Stage], second_night: bool = True, extracts: Path | None = None) -> None:
-    from ingest.synthetic import generate
+    from synthetic import generate
 
     with tempfile.TemporaryDirectory(prefix=f"cscw-bench-{scale:g}-") as tmp:
         os.environ["CSCW_HOME"] = tmp
@@ -252,16 +278,22 @@ def benchmark(scale: float, results: list[Stage], second_night: bool = True, ext
         started = time.perf_counter()
         run_night(results, scale, 2, settings, env)
         second = time.perf_counter() - started
-        print(f"  scale {scale:g}: first night {first:.1f}s, second night {second:.1f}s "
-              f"(ratio {second / first:.2f})", flush=True)
+        print(
+            f"  scale {scale:g}: first night {first:.1f}s, second night {second:.1f}s (ratio {second / first:.2f})",
+            flush=True,
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scales", type=float, nargs="+", default=[1.0, 10.0])
     ap.add_argument("--first-night-only", action="store_true", help="skip the second night (for scale 100)")
-    ap.add_argument("--extracts", type=Path, help="keep the generated extracts here and reuse them on the next "
-                                                  "run (generating scale 100 takes about 20 minutes)")
+    ap.add_argument(
+        "--extracts",
+        type=Path,
+        help="keep the generated extracts here and reuse them on the next "
+        "run (generating scale 100 takes about 20 minutes)",
+    )
     args = ap.parse_args(argv)
     results: list[Stage] = []
     for scale in args.scales:
@@ -276,8 +308,10 @@ def main(argv: list[str] | None = None) -> int:
     (RESULTS / f"nightly-{stamp}.json").write_text(json.dumps(rows, indent=2))
     print(f"\n{'scale':>6} {'night':>5}  {'stage':<38}{'seconds':>9}{'rows':>12}{'rows/s':>11}{'peak MB':>9}")
     for r in rows:
-        print(f"{r['scale']:>6g} {r['night']:>5}  {r['stage']:<38}{r['seconds']:>9.2f}{r['rows']:>12,}"
-              f"{r['rows_per_second']:>11,}{r['peak_rss_mb']:>9.0f}")
+        print(
+            f"{r['scale']:>6g} {r['night']:>5}  {r['stage']:<38}{r['seconds']:>9.2f}{r['rows']:>12,}"
+            f"{r['rows_per_second']:>11,}{r['peak_rss_mb']:>9.0f}"
+        )
     print(f"\nwritten to {RESULTS}/nightly-{stamp}.csv and .json")
     return 0
 

@@ -26,10 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ingest.load import load_source  # noqa: E402
 from ingest.reference_data import load_reference_packages  # noqa: E402
-from ingest.settings import DBT_PROJECT_DIR, OFFLINE_ENV, SOURCES  # noqa: E402
-from ingest.synthetic import generate  # noqa: E402
-from ingest.warehouse import PostgresConnection, connect_duckdb, postgres_settings  # noqa: E402
+from synthetic import generate  # noqa: E402
 from tests.support.postgres import running_server  # noqa: E402
+from warehouse.connection import PostgresConnection, connect_duckdb, postgres_settings  # noqa: E402
+from warehouse.settings import DBT_PROJECT_DIR, OFFLINE_ENV, SOURCES  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 END_DATE = date(2026, 11, 22)
@@ -50,8 +50,16 @@ def _load(con, landing: Path) -> None:
 def _dbt_build(work: Path, env: dict[str, str]) -> None:
     result = subprocess.run(
         [str(DBT), "build", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
-        env={**os.environ, **OFFLINE_ENV, "DBT_TARGET_PATH": str(work / "target"), "DBT_LOG_PATH": str(work / "logs"),
-             **env}, capture_output=True, text=True)
+        env={
+            **os.environ,
+            **OFFLINE_ENV,
+            "DBT_TARGET_PATH": str(work / "target"),
+            "DBT_LOG_PATH": str(work / "logs"),
+            **env,
+        },
+        capture_output=True,
+        text=True,
+    )
     if result.returncode:
         raise RuntimeError(result.stdout[-4000:])
 

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from ingest.contracts import Entity
-from ingest.settings import SEEDS_DIR
+from warehouse.settings import SEEDS_DIR
 
 UPN_OR_UNKNOWN = r"^(?:UN[1-5]|[A-HJ-NPQRT-Z](?:\d{12}|\d{11}[A-Z]))$"
 
@@ -45,26 +45,48 @@ def contract_expectations(entity: Entity) -> list:
         if not column.nullable:
             found.append(expect("ExpectColumnValuesToNotBeNull", "not_null", column.name, column=column.raw_name))
         if column.codes:
-            found.append(expect("ExpectColumnValuesToBeInSet", "code_list", column.name,
-                                column=column.raw_name, value_set=list(codes(column.codes))))
+            found.append(
+                expect(
+                    "ExpectColumnValuesToBeInSet",
+                    "code_list",
+                    column.name,
+                    column=column.raw_name,
+                    value_set=list(codes(column.codes)),
+                )
+            )
     if len(entity.key) == 1:
-        found.append(expect("ExpectColumnValuesToBeUnique", "duplicate_key", entity.key[0],
-                            column=entity.key[0].lower()))
+        found.append(
+            expect("ExpectColumnValuesToBeUnique", "duplicate_key", entity.key[0], column=entity.key[0].lower())
+        )
     elif entity.key:
-        found.append(expect("ExpectCompoundColumnsToBeUnique", "duplicate_key", None,
-                            column_list=[k.lower() for k in entity.key]))
+        found.append(
+            expect(
+                "ExpectCompoundColumnsToBeUnique", "duplicate_key", None, column_list=[k.lower() for k in entity.key]
+            )
+        )
     return found
 
 
 def end_not_before_start(end: str, start: str) -> Any:
-    return expect("ExpectColumnPairValuesAToBeGreaterThanB", "end_before_start", end,
-                  column_A=end.lower(), column_B=start.lower(), or_equal=True,
-                  ignore_row_if="either_value_is_missing")
+    return expect(
+        "ExpectColumnPairValuesAToBeGreaterThanB",
+        "end_before_start",
+        end,
+        column_A=end.lower(),
+        column_B=start.lower(),
+        or_equal=True,
+        ignore_row_if="either_value_is_missing",
+    )
 
 
 def not_in_future(column: str, ctx: SuiteContext) -> Any:
-    return expect("ExpectColumnValuesToBeBetween", "future_date", column,
-                  column=column.lower(), max_value=pd.Timestamp(ctx.extract_date))
+    return expect(
+        "ExpectColumnValuesToBeBetween",
+        "future_date",
+        column,
+        column=column.lower(),
+        max_value=pd.Timestamp(ctx.extract_date),
+    )
 
 
 def known_in(ctx: SuiteContext, entity: str, column: str, values: set[str], rule: str) -> Any:

@@ -9,5 +9,7 @@ def suites(ctx: SuiteContext) -> dict:
         # Finance can run ahead of the case system by a day: report, do not refuse.
         commitments.append(known_in(ctx, "placement_commitments", "child_id", ctx.case_children, "unknown_case_child"))
     extra = {"placement_commitments": commitments, "budgets": []}
-    return {f"raw_{e.token}": suite(f"raw_{e.token}", contract_expectations(e) + extra[name])
-            for name, e in entities.items()}
+    return {
+        f"raw_{e.token}": suite(f"raw_{e.token}", contract_expectations(e) + extra[name])
+        for name, e in entities.items()
+    }

@@ -20,8 +20,11 @@ def overlaps_previous_episode(episodes: pd.DataFrame) -> pd.Series:
     previous = ordered.groupby("child")[["decom", "dec"]].shift()
     has_previous = ordered.groupby("child").cumcount() > 0
     # Two episodes with the same start are a duplicated key (quarantined), not an overlap.
-    overlap = has_previous & (ordered["decom"] != previous["decom"]) & (
-        previous["dec"].isna() | (ordered["decom"] < previous["dec"]))
+    overlap = (
+        has_previous
+        & (ordered["decom"] != previous["decom"])
+        & (previous["dec"].isna() | (ordered["decom"] < previous["dec"]))
+    )
     return overlap.reindex(episodes.index)
 
 
@@ -36,17 +39,25 @@ def suites(ctx: SuiteContext) -> dict:
     header, episodes = ctx.frames["header"], ctx.frames["episodes"]
     children = set(header["child"].dropna())
     extra = {
-        "header": [not_in_future("DOB", ctx),
-                   expect("ExpectColumnValuesToMatchRegex", "upn_format", "UPN", column="upn", regex=UPN_OR_UNKNOWN)],
-        "episodes": [end_not_before_start("DEC", "DECOM"),
-                     not_in_future("DECOM", ctx),
-                     flagged(ctx, "episodes", "episode_overlap", "DECOM", ~overlaps_previous_episode(episodes)),
-                     flagged(ctx, "episodes", "born_after_episode_start", "DECOM", ~born_after_start(episodes, header)),
-                     known_in(ctx, "episodes", "CHILD", children, "unknown_child")],
+        "header": [
+            not_in_future("DOB", ctx),
+            expect("ExpectColumnValuesToMatchRegex", "upn_format", "UPN", column="upn", regex=UPN_OR_UNKNOWN),
+        ],
+        "episodes": [
+            end_not_before_start("DEC", "DECOM"),
+            not_in_future("DECOM", ctx),
+            flagged(ctx, "episodes", "episode_overlap", "DECOM", ~overlaps_previous_episode(episodes)),
+            flagged(ctx, "episodes", "born_after_episode_start", "DECOM", ~born_after_start(episodes, header)),
+            known_in(ctx, "episodes", "CHILD", children, "unknown_child"),
+        ],
         "uasc": [known_in(ctx, "uasc", "CHILD", children, "unknown_child")],
         "reviews": [known_in(ctx, "reviews", "CHILD", children, "unknown_child")],
-        "missing": [end_not_before_start("MIS_END", "MIS_START"),
-                    known_in(ctx, "missing", "CHILD", children, "unknown_child")],
+        "missing": [
+            end_not_before_start("MIS_END", "MIS_START"),
+            known_in(ctx, "missing", "CHILD", children, "unknown_child"),
+        ],
     }
-    return {f"raw_{e.token}": suite(f"raw_{e.token}", contract_expectations(e) + extra[name])
-            for name, e in entities.items()}
+    return {
+        f"raw_{e.token}": suite(f"raw_{e.token}", contract_expectations(e) + extra[name])
+        for name, e in entities.items()
+    }

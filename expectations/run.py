@@ -61,9 +61,18 @@ def validate_frame(frame: pd.DataFrame, suite, read: ReadResult) -> list[Problem
     keys = dict(zip(rows["_row_number"], row_keys(rows, read.entity), strict=True))
     children = dict(zip(rows["_row_number"], row_children(rows, read.entity), strict=True))
     key_columns = {c.lower() for c in read.entity.key}
-    return [Problem(read.path.name, row, meta["column"], meta["rule"], keys.get(row),
-                    kind_of(meta["rule"], key=(meta["column"] or "").lower() in key_columns), children.get(row))
-            for row, meta in found]
+    return [
+        Problem(
+            read.path.name,
+            row,
+            meta["column"],
+            meta["rule"],
+            keys.get(row),
+            kind_of(meta["rule"], key=(meta["column"] or "").lower() in key_columns),
+            children.get(row),
+        )
+        for row, meta in found
+    ]
 
 
 def keep_first_of_duplicates(problems: list[Problem]) -> list[Problem]:
@@ -77,8 +86,11 @@ def keep_first_of_duplicates(problems: list[Problem]) -> list[Problem]:
     for p in sorted((p for p in problems if p.rule == "duplicate_key"), key=lambda p: (p.file, p.row)):
         if (p.file, p.row) not in faulty:
             kept.setdefault((p.file, p.key), p.row)
-    return [p for p in problems
-            if p.rule != "duplicate_key" or ((p.file, p.row) not in faulty and kept.get((p.file, p.key)) != p.row)]
+    return [
+        p
+        for p in problems
+        if p.rule != "duplicate_key" or ((p.file, p.row) not in faulty and kept.get((p.file, p.key)) != p.row)
+    ]
 
 
 def gate(snapshot: Snapshot, case_children: set[str] | None = None) -> list[Problem]:

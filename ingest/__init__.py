@@ -1,1 +1,1 @@
-"""Plain-pandas ingest: landing contracts, readers and the raw loader (no Dagster imports)."""
+"""Getting a council's extracts in: landing contracts (the source registry), readers, the gate's rules, the loader."""

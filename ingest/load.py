@@ -24,10 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import duckdb
-
 from ingest.contracts import Entity, entities_for
-from ingest.permissions import restrict
 from ingest.readers import (
     ContractError,
     Problem,
@@ -37,15 +34,16 @@ from ingest.readers import (
     read_entity,
 )
 from ingest.rules import kind_of
-from ingest.settings import (
+from ingest.spreadsheet import safe_row
+from warehouse.connection import Connection, quote, stage_frame, table_exists, unstage_frame
+from warehouse.permissions import restrict
+from warehouse.settings import (
     EXPECTED_LOAD_INTERVAL_DAYS,
     GATE_DROP_FLOOR,
     GATE_DROP_MAX_SHARE,
     GATE_QUARANTINE_FLOOR,
     GATE_QUARANTINE_MAX_SHARE,
 )
-from ingest.spreadsheet import safe_row
-from ingest.warehouse import Connection, connect_duckdb, quote, stage_frame, table_exists, unstage_frame
 
 log = logging.getLogger("cscw.ingest")
 
@@ -79,8 +77,12 @@ create table if not exists raw._problems (
 );
 """
 REPORT_COLUMNS = ["file", "row", "column", "rule", "key", "action"]
-ACTIONS = {"structural": "snapshot refused", "suspect": "snapshot held", "row": "row quarantined",
-           "flag": "loaded, flagged"}
+ACTIONS = {
+    "structural": "snapshot refused",
+    "suspect": "snapshot held",
+    "row": "row quarantined",
+    "flag": "loaded, flagged",
+}
 
 
 @dataclass
@@ -112,13 +114,17 @@ class Refusal:
     def describe(self, limit: int = 10) -> str:
         label = self.extract_date or (self.problems[0].file if self.problems else "?")
         blocking = [p for p in self.problems if p.blocking]
-        lines = [f"{p.file}" + (f" row {p.row}" if p.row else "") + (f" column {p.column}" if p.column else "")
-                 + f": {p.rule}" for p in blocking[:limit]]
+        lines = [
+            f"{p.file}"
+            + (f" row {p.row}" if p.row else "")
+            + (f" column {p.column}" if p.column else "")
+            + f": {p.rule}"
+            for p in blocking[:limit]
+        ]
         more = [f"... and {len(blocking) - limit} more"] if len(blocking) > limit else []
         where = f"; report in {self.quarantine}" if self.quarantine else ""
         verb = "held back" if self.status == "held" else "refused"
-        return (f"{self.source} snapshot {label} {verb} ({self.reason}){where}\n  "
-                + "\n  ".join(lines + more))
+        return f"{self.source} snapshot {label} {verb} ({self.reason}){where}\n  " + "\n  ".join(lines + more)
 
 
 @dataclass(frozen=True)
@@ -147,8 +153,11 @@ class SourceOutcome:
     @property
     def failed(self) -> list[Refusal]:
         """Refusals that leave the source stale or that must be seen: not superseded by a newer load."""
-        return [r for r in self.refused
-                if r.reason == "older_snapshot" or self.published_date is None or r.extract_date >= self.published_date]
+        return [
+            r
+            for r in self.refused
+            if r.reason == "older_snapshot" or self.published_date is None or r.extract_date >= self.published_date
+        ]
 
 
 class SnapshotRefused(Exception):
@@ -161,11 +170,6 @@ class SnapshotRefused(Exception):
 
 
 Gate = Callable[[Snapshot], list[Problem]]
-
-
-def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """The DuckDB warehouse file (ingest.warehouse.connect gives whichever target is configured)."""
-    return connect_duckdb(path, read_only=read_only)
 
 
 def _hash(path: Path) -> str:
@@ -200,32 +204,37 @@ def read_snapshot(source: str, extract_date: date, folder: Path) -> Snapshot:
     for entity in entities_for(source):
         candidates = candidate_files(folder, entity)
         if not candidates:
-            raise ContractError(folder / f"{entity.file_stem}.csv", "file_missing",
-                                "file missing (expected .csv or .xlsx)")
+            raise ContractError(
+                folder / f"{entity.file_stem}.csv", "file_missing", "file missing (expected .csv or .xlsx)"
+            )
         snapshot.reads[entity.name] = read_entity(candidates[0], entity)
         snapshot.reads[entity.name].problems.extend(
-            Problem(other.name, None, None, "other_file", kind=kind_of("other_file")) for other in candidates[1:])
+            Problem(other.name, None, None, "other_file", kind=kind_of("other_file")) for other in candidates[1:]
+        )
     return snapshot
 
 
 def published_date(con: Connection, source: str) -> date | None:
     con.execute(LEDGER_DDL)
-    return con.execute("select max(extract_date) from raw._ledger where source = ? and status = 'loaded'",
-                       [source]).fetchone()[0]
+    return con.execute(
+        "select max(extract_date) from raw._ledger where source = ? and status = 'loaded'", [source]
+    ).fetchone()[0]
 
 
 def last_loaded_at(con: Connection, source: str) -> datetime | None:
     """When a snapshot of the source was last loaded (UTC), from the ledger; works on a read-only file."""
     if not table_exists(con, "raw", "_ledger"):
         return None
-    return con.execute("select max(recorded_at) from raw._ledger where source = ? and status = 'loaded'",
-                       [source]).fetchone()[0]
+    return con.execute(
+        "select max(recorded_at) from raw._ledger where source = ? and status = 'loaded'", [source]
+    ).fetchone()[0]
 
 
 def _recorded(con: Connection, source: str) -> dict[tuple[date, str], set[str]]:
     """Every status the ledger holds for each (extract date, fingerprint) of the source."""
-    rows = con.execute("select distinct extract_date, snapshot_fingerprint, status from raw._ledger "
-                       "where source = ?", [source]).fetchall()
+    rows = con.execute(
+        "select distinct extract_date, snapshot_fingerprint, status from raw._ledger where source = ?", [source]
+    ).fetchall()
     status: dict[tuple[date, str], set[str]] = {}
     for extract_date, fp, state in rows:
         status.setdefault((extract_date, fp), set()).add(state)
@@ -235,25 +244,39 @@ def _recorded(con: Connection, source: str) -> dict[tuple[date, str], set[str]]:
 def _published_fingerprint(con: Connection, source: str, published: date | None) -> str | None:
     if published is None:
         return None
-    row = con.execute("select max(snapshot_fingerprint) from raw._ledger where source = ? and status = 'loaded' "
-                      "and extract_date = ?", [source, published]).fetchone()
+    row = con.execute(
+        "select max(snapshot_fingerprint) from raw._ledger where source = ? and status = 'loaded' and extract_date = ?",
+        [source, published],
+    ).fetchone()
     return row[0]
 
 
-def _ledger_rows(snapshot_folder: Path, source: str, extract_date: date, fp: str, status: str,
-                 row_counts: dict[str, int], message: str | None, at: datetime) -> list[tuple]:
+def _ledger_rows(
+    snapshot_folder: Path,
+    source: str,
+    extract_date: date,
+    fp: str,
+    status: str,
+    row_counts: dict[str, int],
+    message: str | None,
+    at: datetime,
+) -> list[tuple]:
     rows = []
     for path in sorted(p for p in snapshot_folder.iterdir() if p.is_file()):
-        rows.append((source, extract_date, path.name, _hash(path), fp,
-                     row_counts.get(path.stem.lower()), status, at, message))
+        rows.append(
+            (source, extract_date, path.name, _hash(path), fp, row_counts.get(path.stem.lower()), status, at, message)
+        )
     return rows
 
 
 def _select_list(entity: Entity, frame_columns: list[str]) -> str:
     typed = {c.raw_name: SQL_TYPES[c.dtype] for c in entity.columns}
     parts = ["cast(_row_number as integer) as _row_number"]
-    parts += [f"cast({quote(name)} as {typed.get(name, 'VARCHAR')}) as {quote(name)}"
-              for name in frame_columns if name != "_row_number"]
+    parts += [
+        f"cast({quote(name)} as {typed.get(name, 'VARCHAR')}) as {quote(name)}"
+        for name in frame_columns
+        if name != "_row_number"
+    ]
     return ", ".join(parts)
 
 
@@ -271,38 +294,48 @@ def quarantined_rows(problems: list[Problem]) -> dict[str, set[int]]:
 
 
 def threshold_problems(snapshot: Snapshot, problems: list[Problem]) -> list[Problem]:
-    """A file whose quarantined rows pass the share and the floor (ingest/settings.py) is a broken export."""
+    """A file whose quarantined rows pass the share and the floor (warehouse/settings.py) is a broken export."""
     found = []
     quarantined = quarantined_rows(problems)
     for read in snapshot.reads.values():
         bad, rows = len(quarantined.get(read.path.name, ())), len(read.frame)
         if bad > GATE_QUARANTINE_FLOOR and bad > GATE_QUARANTINE_MAX_SHARE * rows:
-            found.append(Problem(read.path.name, None, None, "too_many_quarantined",
-                                 kind=kind_of("too_many_quarantined")))
+            found.append(
+                Problem(read.path.name, None, None, "too_many_quarantined", kind=kind_of("too_many_quarantined"))
+            )
     return found
 
 
 def _looked_after_in_snapshot(snapshot: Snapshot) -> int:
     episodes = snapshot.reads["episodes"].frame
     day = snapshot.extract_date.isoformat()  # the reader's dates are ISO text, which sorts as dates
-    open_ = (episodes["decom"] <= day) & (episodes["dec"].isna() | (episodes["dec"] > day)) & \
-        ~episodes["ls"].isin(["V3", "V4"])
+    open_ = (
+        (episodes["decom"] <= day)
+        & (episodes["dec"].isna() | (episodes["dec"] > day))
+        & ~episodes["ls"].isin(["V3", "V4"])
+    )
     return episodes.loc[open_, "child"].nunique()
 
 
 def _looked_after_published(con: Connection) -> int:
     # The same test as _looked_after_in_snapshot (DOMAIN.md 4.1, short breaks left out), on the published table.
-    return con.execute("select count(distinct child) from raw.placements__episodes where decom <= extract_date "
-                       "and (dec is null or dec > extract_date) and ls not in ('V3', 'V4')").fetchone()[0]
+    return con.execute(
+        "select count(distinct child) from raw.placements__episodes where decom <= extract_date "
+        "and (dec is null or dec > extract_date) and ls not in ('V3', 'V4')"
+    ).fetchone()[0]
 
 
 def anomaly_problems(con: Connection, snapshot: Snapshot, published: date | None) -> list[Problem]:
     """Well-formed but suspect: a file's rows, or the children looked after, fall by more than the share."""
     if published is None:
         return []
-    before = dict(con.execute("select lower(file_name), max(row_count) from raw._ledger where source = ? "
-                              "and status = 'loaded' and extract_date = ? group by lower(file_name)",
-                              [snapshot.source, published]).fetchall())
+    before = dict(
+        con.execute(
+            "select lower(file_name), max(row_count) from raw._ledger where source = ? "
+            "and status = 'loaded' and extract_date = ? group by lower(file_name)",
+            [snapshot.source, published],
+        ).fetchall()
+    )
     found = []
     for read in snapshot.reads.values():
         previous = before.get(read.path.name.lower())
@@ -311,31 +344,48 @@ def anomaly_problems(con: Connection, snapshot: Snapshot, published: date | None
     if snapshot.source == "placements" and table_exists(con, "raw", "placements__episodes"):
         previous, now = _looked_after_published(con), _looked_after_in_snapshot(snapshot)
         if previous >= GATE_DROP_FLOOR and now < previous * (1 - GATE_DROP_MAX_SHARE):
-            found.append(Problem(snapshot.reads["episodes"].path.name, None, None, "looked_after_drop",
-                                 kind=kind_of("looked_after_drop")))
+            found.append(
+                Problem(
+                    snapshot.reads["episodes"].path.name,
+                    None,
+                    None,
+                    "looked_after_drop",
+                    kind=kind_of("looked_after_drop"),
+                )
+            )
     return found
 
 
-def _record_problems(con: Connection, source: str, extract_date: date, fp: str, problems: list[Problem],
-                     at: datetime) -> None:
+def _record_problems(
+    con: Connection, source: str, extract_date: date, fp: str, problems: list[Problem], at: datetime
+) -> None:
     """The snapshot's problems replace any recorded for its date before (a refused folder is gated each night)."""
     import pandas as pd
 
     con.execute("delete from raw._problems where source = ? and extract_date = ?", [source, extract_date])
     if not problems:
         return
-    frame = pd.DataFrame([(p.file, p.row, p.column, p.rule, p.kind, p.key, p.child) for p in problems],
-                         columns=["file_name", "row_number", "column_name", "rule", "kind", "record_key", "child_id"],
-                         dtype=object)
+    frame = pd.DataFrame(
+        [(p.file, p.row, p.column, p.rule, p.kind, p.key, p.child) for p in problems],
+        columns=["file_name", "row_number", "column_name", "rule", "kind", "record_key", "child_id"],
+        dtype=object,
+    )
     stage_frame(con, "_incoming_problems", frame)
-    con.execute("insert into raw._problems select cast(? as varchar), cast(? as date), cast(? as varchar), "
-                "file_name, cast(row_number as integer), column_name, rule, kind, record_key, child_id, "
-                "cast(? as timestamp) from _incoming_problems", [source, extract_date, fp, at])
+    con.execute(
+        "insert into raw._problems select cast(? as varchar), cast(? as date), cast(? as varchar), "
+        "file_name, cast(row_number as integer), column_name, rule, kind, record_key, child_id, "
+        "cast(? as timestamp) from _incoming_problems",
+        [source, extract_date, fp, at],
+    )
     unstage_frame(con, "_incoming_problems")
 
 
-def publish(con: Connection, snapshot: Snapshot, problems: list[Problem] | None = None,
-            on_table_written: Callable[[str], None] | None = None) -> dict[str, int]:
+def publish(
+    con: Connection,
+    snapshot: Snapshot,
+    problems: list[Problem] | None = None,
+    on_table_written: Callable[[str], None] | None = None,
+) -> dict[str, int]:
     """Replace the source's raw tables (less the quarantined rows), write its problems and ledger rows,
     in one transaction. Returns the rows loaded per entity."""
     problems = problems or []
@@ -366,9 +416,19 @@ def publish(con: Connection, snapshot: Snapshot, problems: list[Problem] | None 
                 on_table_written(read.entity.token)
         _record_problems(con, snapshot.source, snapshot.extract_date, snapshot.fingerprint, problems, loaded_at)
         message = f"{sum(map(len, quarantined.values()))} row(s) quarantined" if quarantined else None
-        con.executemany("insert into raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        _ledger_rows(snapshot.folder, snapshot.source, snapshot.extract_date, snapshot.fingerprint,
-                                     "loaded", snapshot.row_counts, message, loaded_at))
+        con.executemany(
+            "insert into raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            _ledger_rows(
+                snapshot.folder,
+                snapshot.source,
+                snapshot.extract_date,
+                snapshot.fingerprint,
+                "loaded",
+                snapshot.row_counts,
+                message,
+                loaded_at,
+            ),
+        )
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -387,10 +447,15 @@ def write_report(folder: Path, refusal_problems: list[Problem], title: str) -> N
     for p in refusal_problems:
         by_rule.setdefault((p.file, p.rule, p.column, p.kind), []).append(p)
     order = list(ACTIONS)
-    lines = [f"# {title}", "", "Rows are spreadsheet rows (the header is row 1). Values are never shown.", "",
-             "| file | rule | column | action | rows | first rows |", "|---|---|---|---|---|---|"]
-    for (file, rule, column, kind), found in sorted(by_rule.items(),
-                                                    key=lambda kv: (order.index(kv[0][3]), kv[0][:2])):
+    lines = [
+        f"# {title}",
+        "",
+        "Rows are spreadsheet rows (the header is row 1). Values are never shown.",
+        "",
+        "| file | rule | column | action | rows | first rows |",
+        "|---|---|---|---|---|---|",
+    ]
+    for (file, rule, column, kind), found in sorted(by_rule.items(), key=lambda kv: (order.index(kv[0][3]), kv[0][:2])):
         first = ", ".join(str(p.row) for p in found[:10] if p.row)
         lines.append(f"| {file} | {rule} | {column or ''} | {ACTIONS[kind]} | {len(found)} | {first} |")
     (folder / "gate_report.md").write_text("\n".join(lines) + "\n")
@@ -405,8 +470,17 @@ def _quarantine_folder(quarantine_root: Path | None, source: str, extract_date: 
     return target
 
 
-def _refuse(con: Connection, quarantine_root: Path | None, source: str, extract_date: date | None,
-            folder: Path, fp: str, problems: list[Problem], reason: str, status: str = "refused") -> Refusal:
+def _refuse(
+    con: Connection,
+    quarantine_root: Path | None,
+    source: str,
+    extract_date: date | None,
+    folder: Path,
+    fp: str,
+    problems: list[Problem],
+    reason: str,
+    status: str = "refused",
+) -> Refusal:
     """Quarantine a copy of the folder's real files with the report, and record the refusal in the ledger
     (a folder whose name is no date has no ledger row: it is reported again each night until renamed)."""
     at = _now()
@@ -422,8 +496,10 @@ def _refuse(con: Connection, quarantine_root: Path | None, source: str, extract_
     if extract_date is not None:
         if reason != "older_snapshot":  # an older folder's problems would rewrite the published date's history
             _record_problems(con, source, extract_date, fp, problems, at)
-        con.executemany("insert into raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        _ledger_rows(folder, source, extract_date, fp, status, {}, reason, at))
+        con.executemany(
+            "insert into raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            _ledger_rows(folder, source, extract_date, fp, status, {}, reason, at),
+        )
     log.error("%s", refusal.describe())
     return refusal
 
@@ -443,9 +519,15 @@ def reader_gate(snapshot: Snapshot) -> list[Problem]:
     return snapshot.problems
 
 
-def load_source(con: Connection, landing: Path, source: str, gate: Gate = reader_gate,
-                quarantine_root: Path | None = None, raise_on_refusal: bool = True,
-                on_table_written: Callable[[str], None] | None = None) -> SourceOutcome:
+def load_source(
+    con: Connection,
+    landing: Path,
+    source: str,
+    gate: Gate = reader_gate,
+    quarantine_root: Path | None = None,
+    raise_on_refusal: bool = True,
+    on_table_written: Callable[[str], None] | None = None,
+) -> SourceOutcome:
     """Gate and publish every waiting snapshot of a source, oldest first.
 
     A refused snapshot does not stop the newer ones: each is a full snapshot, so a good newer one
@@ -457,9 +539,18 @@ def load_source(con: Connection, landing: Path, source: str, gate: Gate = reader
         fp = fingerprint(folder)
         if extract_date is None or extract_date > date.today():
             rule = "bad_folder_name" if extract_date is None else "future_snapshot"
-            outcome.misdated.append(_refuse(con, quarantine_root, source, extract_date, folder, fp,
-                                            [Problem(folder.name, None, None, rule)],
-                                            f"{rule}: rename the folder to the extract's real date"))
+            outcome.misdated.append(
+                _refuse(
+                    con,
+                    quarantine_root,
+                    source,
+                    extract_date,
+                    folder,
+                    fp,
+                    [Problem(folder.name, None, None, rule)],
+                    f"{rule}: rename the folder to the extract's real date",
+                )
+            )
             continue
         statuses = recorded.get((extract_date, fp), set())
         if statuses & {"loaded", "unchanged", "withdrawn"}:
@@ -467,8 +558,9 @@ def load_source(con: Connection, landing: Path, source: str, gate: Gate = reader
         if outcome.published_date is not None and extract_date < outcome.published_date:
             if not statuses:
                 problem = Problem(folder.name, None, None, "older_snapshot")
-                outcome.refused.append(_refuse(
-                    con, quarantine_root, source, extract_date, folder, fp, [problem], "older_snapshot"))
+                outcome.refused.append(
+                    _refuse(con, quarantine_root, source, extract_date, folder, fp, [problem], "older_snapshot")
+                )
             continue
         if fp == _published_fingerprint(con, source, outcome.published_date):
             _unchanged(con, source, extract_date, folder, fp, outcome)
@@ -483,16 +575,33 @@ def load_source(con: Connection, landing: Path, source: str, gate: Gate = reader
             snapshot, problems = None, [error.problem]
         if snapshot is None or any(p.blocking for p in problems):
             held = snapshot is not None and not any(p.kind == "structural" for p in problems)
-            outcome.refused.append(_refuse(con, quarantine_root, source, extract_date, folder, fp, problems,
-                                           f"suspect: if it is right, run `cscw accept {source} {extract_date}`" if held
-                                           else "blocking problems", status="held" if held else "refused"))
+            outcome.refused.append(
+                _refuse(
+                    con,
+                    quarantine_root,
+                    source,
+                    extract_date,
+                    folder,
+                    fp,
+                    problems,
+                    f"suspect: if it is right, run `cscw accept {source} {extract_date}`"
+                    if held
+                    else "blocking problems",
+                    status="held" if held else "refused",
+                )
+            )
             continue
         loaded = publish(con, snapshot, problems, on_table_written)
         _report_loaded(quarantine_root, snapshot, problems)
         outcome.published_date = extract_date
         result = LoadResult(source, extract_date, loaded, problems)
-        log.info("%s %s loaded: %s%s", source, extract_date, ", ".join(f"{k} {v:,}" for k, v in loaded.items()),
-                 f" ({result.quarantined} row(s) quarantined, {len(problems)} problem(s) listed)" if problems else "")
+        log.info(
+            "%s %s loaded: %s%s",
+            source,
+            extract_date,
+            ", ".join(f"{k} {v:,}" for k, v in loaded.items()),
+            f" ({result.quarantined} row(s) quarantined, {len(problems)} problem(s) listed)" if problems else "",
+        )
         outcome.loaded.append(result)
     if not outcome.loaded and not outcome.refused and not outcome.unchanged and not outcome.misdated:
         log.info("%s: no new snapshot waiting", source)
@@ -501,23 +610,40 @@ def load_source(con: Connection, landing: Path, source: str, gate: Gate = reader
     return outcome
 
 
-def _unchanged(con: Connection, source: str, extract_date: date, folder: Path, fp: str,
-               outcome: SourceOutcome) -> None:
+def _unchanged(con: Connection, source: str, extract_date: date, folder: Path, fp: str, outcome: SourceOutcome) -> None:
     """A resent snapshot loads nothing (the freshness check still sees the source's last load). For a source
     expected to change every night that means the export looks stuck; one refreshed yearly (the population
     estimates) is simply the same again."""
     at = _now()
     if EXPECTED_LOAD_INTERVAL_DAYS[source] > 1:
-        con.executemany("insert into raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        _ledger_rows(folder, source, extract_date, fp, "unchanged", {},
-                                     f"identical to the {outcome.published_date} snapshot", at))
+        con.executemany(
+            "insert into raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            _ledger_rows(
+                folder,
+                source,
+                extract_date,
+                fp,
+                "unchanged",
+                {},
+                f"identical to the {outcome.published_date} snapshot",
+                at,
+            ),
+        )
         log.info("%s %s: identical to the %s snapshot, nothing to load", source, extract_date, outcome.published_date)
         return
     message = f"identical to the {outcome.published_date} snapshot: the export looks stuck"
-    _record_problems(con, source, extract_date, fp, [Problem(folder.name, None, None, "unchanged_snapshot",
-                                                             kind=kind_of("unchanged_snapshot"))], at)
-    con.executemany("insert into raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    _ledger_rows(folder, source, extract_date, fp, "unchanged", {}, message, at))
+    _record_problems(
+        con,
+        source,
+        extract_date,
+        fp,
+        [Problem(folder.name, None, None, "unchanged_snapshot", kind=kind_of("unchanged_snapshot"))],
+        at,
+    )
+    con.executemany(
+        "insert into raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        _ledger_rows(folder, source, extract_date, fp, "unchanged", {}, message, at),
+    )
     log.warning("%s %s not loaded: %s", source, extract_date, message)
     outcome.unchanged.append(extract_date)
 
@@ -539,13 +665,17 @@ def accept(con: Connection, landing: Path, source: str, extract_date: date) -> s
     if "loaded" in statuses:
         raise AcceptError(f"{source} {extract_date} is already loaded")
     if "held" not in statuses:
-        raise AcceptError(f"{source} {extract_date} is not held back as suspect (only a snapshot refused for "
-                          "row_count_drop or looked_after_drop can be accepted; fix and resend any other)")
+        raise AcceptError(
+            f"{source} {extract_date} is not held back as suspect (only a snapshot refused for "
+            "row_count_drop or looked_after_drop can be accepted; fix and resend any other)"
+        )
     published = published_date(con, source)
     if published is not None and extract_date < published:
         raise AcceptError(f"{source} {extract_date} is older than the published {published}: it can no longer load")
-    con.executemany("insert into raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    _ledger_rows(folder, source, extract_date, fp, "accepted", {}, "accepted by an operator", _now()))
+    con.executemany(
+        "insert into raw._ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        _ledger_rows(folder, source, extract_date, fp, "accepted", {}, "accepted by an operator", _now()),
+    )
     return f"{source} {extract_date} accepted; the next `cscw nightly` loads it"
 
 
@@ -556,11 +686,18 @@ def withdraw(con: Connection, source: str, extract_date: date) -> str:
     The raw tables keep the withdrawn snapshot's rows until the next snapshot of the source loads (every
     snapshot is full); remove or rename the folder in landing, or it is refused as it is each night."""
     con.execute(LEDGER_DDL)
-    found = con.execute("select count(*) from raw._ledger where source = ? and extract_date = ? and status = 'loaded'",
-                        [source, extract_date]).fetchone()[0]
+    found = con.execute(
+        "select count(*) from raw._ledger where source = ? and extract_date = ? and status = 'loaded'",
+        [source, extract_date],
+    ).fetchone()[0]
     if not found:
         raise AcceptError(f"{source} {extract_date} is not a loaded snapshot: nothing to withdraw")
-    con.execute("update raw._ledger set status = 'withdrawn', message = ? where source = ? and extract_date = ? "
-                "and status = 'loaded'", [f"withdrawn by an operator at {_now():%Y-%m-%d %H:%M}", source, extract_date])
-    return (f"{source} {extract_date} withdrawn; the published snapshot is now {published_date(con, source)}, and "
-            "the next `cscw nightly` loads the folders after it")
+    con.execute(
+        "update raw._ledger set status = 'withdrawn', message = ? where source = ? and extract_date = ? "
+        "and status = 'loaded'",
+        [f"withdrawn by an operator at {_now():%Y-%m-%d %H:%M}", source, extract_date],
+    )
+    return (
+        f"{source} {extract_date} withdrawn; the published snapshot is now {published_date(con, source)}, and "
+        "the next `cscw nightly` loads the folders after it"
+    )

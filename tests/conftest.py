@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.settings import Settings, environment, get_settings
+from warehouse.settings import Settings, environment, get_settings
 
 TESTS = Path(__file__).parent
 FIXTURE_LANDING = TESTS / "fixtures" / "landing"
@@ -72,7 +72,7 @@ def synthetic_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The default synthetic extracts (one night) as landing folders; copy them to change them."""
     from datetime import date
 
-    from ingest.synthetic import generate
+    from synthetic import generate
 
     landing = tmp_path_factory.mktemp("synthetic_landing") / "landing"
     generate(landing, end_date=date.fromisoformat(SYNTHETIC_END_DATE), nights=1, la_ons=SYNTHETIC_LA, la_dfe="873")
@@ -80,8 +80,9 @@ def synthetic_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def synthetic_warehouse(reference_warehouse: Path, synthetic_landing: Path,
-                        tmp_path_factory: pytest.TempPathFactory) -> Path:
+def synthetic_warehouse(
+    reference_warehouse: Path, synthetic_landing: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
     """The default synthetic history (one night) loaded and built through every model; copy it to write."""
     from tests.support.warehouse import dbt_build, load_landing
 

@@ -18,7 +18,7 @@
     cscw_analyst) reads the marts, the published return and the return's data quality and nothing else:
     USAGE and SELECT on every schema holding a model under models/marts or models/returns (found from
     the project, so a new mart is covered) and on data_quality, whoever writes it (the SSDA903 export
-    writes return_status and return_validation_flags there after dbt, ingest/returns/status.py, so the
+    writes return_status and return_validation_flags there after dbt, outputs/returns/status.py, so the
     schema is made here if missing: its default privileges then cover the tables the first night's
     export creates), default privileges so tables rebuilt later stay readable, no temporary tables.
     Raw, staging, intermediate and the seeds get no grant at all. The loader role running the build

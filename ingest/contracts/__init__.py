@@ -53,10 +53,18 @@ class Entity:
         return [c.name for c in self.columns]
 
 
-def col(name: str, dtype: DType = "str", *, key: bool = False, nullable: bool | None = None,
-        codes: str | None = None, non_negative: bool = False) -> Column:
-    return Column(name, dtype, nullable=(not key) if nullable is None else nullable, codes=codes,
-                  non_negative=non_negative)
+def col(
+    name: str,
+    dtype: DType = "str",
+    *,
+    key: bool = False,
+    nullable: bool | None = None,
+    codes: str | None = None,
+    non_negative: bool = False,
+) -> Column:
+    return Column(
+        name, dtype, nullable=(not key) if nullable is None else nullable, codes=codes, non_negative=non_negative
+    )
 
 
 def all_entities() -> list[Entity]:

@@ -2,44 +2,70 @@ from ingest.contracts import Entity, col
 
 S = "case"
 ENTITIES = [
-    Entity(S, "children", (
-        col("child_id", key=True),
-        col("sex", nullable=False, codes="case_sex"),
-        col("date_of_birth", "date", nullable=False),
-        col("ethnicity", codes="ssda903_ethnic"),
-        col("disability", codes="yes_no"),
-        col("uasc", codes="yes_no"),
-    ), key=("child_id",)),
-    Entity(S, "referrals", (
-        col("referral_id", key=True),
-        col("child_id", nullable=False),
-        col("referral_date", "date", nullable=False),
-        col("referral_source", codes="cin_referral_source"),
-        col("primary_need", codes="cin_primary_need"),
-        col("nfa", codes="yes_no"),
-        col("assessment_start_date", "date"),
-        col("assessment_authorised_date", "date"),
-        col("closure_date", "date"),
-        col("closure_reason", codes="cin_closure_reason"),
-    ), key=("referral_id",)),
-    Entity(S, "cin_plans", (
-        col("child_id", key=True),
-        col("plan_start_date", "date", key=True),
-        col("plan_end_date", "date"),
-    ), key=("child_id", "plan_start_date")),
-    Entity(S, "cp_plans", (
-        col("child_id", key=True),
-        col("plan_start_date", "date", key=True),
-        col("plan_end_date", "date"),
-        col("initial_category", codes="cp_initial_category"),
-    ), key=("child_id", "plan_start_date")),
-    Entity(S, "edge_of_care", (
-        col("intervention_id", key=True),
-        col("child_id", nullable=False),
-        col("service", nullable=False, codes="edge_of_care_service"),
-        col("referral_date", "date"),
-        col("start_date", "date"),  # blank while a referred family waits for the service to start
-        col("end_date", "date"),
-        col("end_reason", codes="edge_of_care_end_reason"),
-    ), key=("intervention_id",), may_be_empty=True),
+    Entity(
+        S,
+        "children",
+        (
+            col("child_id", key=True),
+            col("sex", nullable=False, codes="case_sex"),
+            col("date_of_birth", "date", nullable=False),
+            col("ethnicity", codes="ssda903_ethnic"),
+            col("disability", codes="yes_no"),
+            col("uasc", codes="yes_no"),
+        ),
+        key=("child_id",),
+    ),
+    Entity(
+        S,
+        "referrals",
+        (
+            col("referral_id", key=True),
+            col("child_id", nullable=False),
+            col("referral_date", "date", nullable=False),
+            col("referral_source", codes="cin_referral_source"),
+            col("primary_need", codes="cin_primary_need"),
+            col("nfa", codes="yes_no"),
+            col("assessment_start_date", "date"),
+            col("assessment_authorised_date", "date"),
+            col("closure_date", "date"),
+            col("closure_reason", codes="cin_closure_reason"),
+        ),
+        key=("referral_id",),
+    ),
+    Entity(
+        S,
+        "cin_plans",
+        (
+            col("child_id", key=True),
+            col("plan_start_date", "date", key=True),
+            col("plan_end_date", "date"),
+        ),
+        key=("child_id", "plan_start_date"),
+    ),
+    Entity(
+        S,
+        "cp_plans",
+        (
+            col("child_id", key=True),
+            col("plan_start_date", "date", key=True),
+            col("plan_end_date", "date"),
+            col("initial_category", codes="cp_initial_category"),
+        ),
+        key=("child_id", "plan_start_date"),
+    ),
+    Entity(
+        S,
+        "edge_of_care",
+        (
+            col("intervention_id", key=True),
+            col("child_id", nullable=False),
+            col("service", nullable=False, codes="edge_of_care_service"),
+            col("referral_date", "date"),
+            col("start_date", "date"),  # blank while a referred family waits for the service to start
+            col("end_date", "date"),
+            col("end_reason", codes="edge_of_care_end_reason"),
+        ),
+        key=("intervention_id",),
+        may_be_empty=True,
+    ),
 ]

@@ -2,21 +2,31 @@ from ingest.contracts import Entity, col
 
 S = "finance"
 ENTITIES = [
-    Entity(S, "placement_commitments", (
-        col("commitment_id", key=True),
-        col("child_id", nullable=False),
-        col("provider_id"),
-        col("service_type", nullable=False, codes="finance_service_type"),
-        col("weekly_cost", "float", nullable=False, non_negative=True),
-        col("start_date", "date", nullable=False),
-        col("end_date", "date"),
-        col("end_date_is_planned", codes="yes_no"),
-    ), key=("commitment_id",)),
-    Entity(S, "budgets", (
-        col("financial_year", key=True),
-        col("service_type", key=True, codes="finance_service_type"),
-        col("budgeted_placements", "float", non_negative=True),
-        col("annual_budget", "float", non_negative=True),
-        col("weeks_funded", "int", non_negative=True),
-    ), key=("financial_year", "service_type")),
+    Entity(
+        S,
+        "placement_commitments",
+        (
+            col("commitment_id", key=True),
+            col("child_id", nullable=False),
+            col("provider_id"),
+            col("service_type", nullable=False, codes="finance_service_type"),
+            col("weekly_cost", "float", nullable=False, non_negative=True),
+            col("start_date", "date", nullable=False),
+            col("end_date", "date"),
+            col("end_date_is_planned", codes="yes_no"),
+        ),
+        key=("commitment_id",),
+    ),
+    Entity(
+        S,
+        "budgets",
+        (
+            col("financial_year", key=True),
+            col("service_type", key=True, codes="finance_service_type"),
+            col("budgeted_placements", "float", non_negative=True),
+            col("annual_budget", "float", non_negative=True),
+            col("weeks_funded", "int", non_negative=True),
+        ),
+        key=("financial_year", "service_type"),
+    ),
 ]

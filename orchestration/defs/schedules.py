@@ -2,7 +2,7 @@
 
 Both start the same job, which loads every waiting folder, so a folder caught by the sensor is not
 loaded again by the schedule (the ledger) and one missed by the sensor is loaded by the schedule.
-Runs never overlap on the warehouse: each holds the writer lock (ingest/serving.py) and a run
+Runs never overlap on the warehouse: each holds the writer lock (warehouse/serving.py) and a run
 started while another is going waits for it.
 
 Both start stopped, as Dagster's automations do: switch them on in the UI (Automation) or with
@@ -14,9 +14,9 @@ import os
 
 import dagster as dg
 
-from ingest.load import connect
 from ingest.readers import dated_folders
-from ingest.settings import SOURCES, get_settings
+from warehouse.connection import connect_duckdb
+from warehouse.settings import SOURCES, get_settings
 
 JOB = "nightly"
 CRON_ENV = "CSCW_NIGHTLY_CRON"
@@ -37,16 +37,20 @@ def _published_dates() -> dict[str, str]:
     settings = get_settings()
     if not settings.warehouse.exists():
         return {}
-    with connect(settings.warehouse, read_only=True) as con:
-        if not con.execute("select count(*) from duckdb_tables() where schema_name = 'raw' "
-                           "and table_name = '_ledger'").fetchone()[0]:
+    with connect_duckdb(settings.warehouse, read_only=True) as con:
+        if not con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = '_ledger'"
+        ).fetchone()[0]:
             return {}
         rows = con.execute("select source, max(extract_date)::varchar from raw._ledger group by source").fetchall()
     return dict(rows)
 
 
-@dg.sensor(job_name=JOB, minimum_interval_seconds=60,
-           description="One nightly run per new landing/<source>/<YYYY-MM-DD>/ folder, once per folder")
+@dg.sensor(
+    job_name=JOB,
+    minimum_interval_seconds=60,
+    description="One nightly run per new landing/<source>/<YYYY-MM-DD>/ folder, once per folder",
+)
 def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     """The cursor holds the newest folder seen per source; a folder at or before it never triggers
     again (an older folder arriving late is the schedule's to refuse, loudly). run_key source/date
@@ -58,7 +62,8 @@ def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
         for extract_date, _ in dated_folders(landing, source):
             day = extract_date.isoformat()
             if day > newest.get(source, ""):
-                requests.append(dg.RunRequest(run_key=f"{source}/{day}",
-                                              tags={"cscw/source": source, "cscw/extract_date": day}))
+                requests.append(
+                    dg.RunRequest(run_key=f"{source}/{day}", tags={"cscw/source": source, "cscw/extract_date": day})
+                )
                 newest[source] = day
     return dg.SensorResult(run_requests=requests, cursor=json.dumps(newest, sort_keys=True))

@@ -13,8 +13,8 @@ import dagster as dg
 from ingest.contracts import Entity, entities_for
 from ingest.load import ACTIONS, SnapshotRefused, SourceOutcome, load_source
 from ingest.readers import Problem
-from ingest.warehouse import table_exists
 from orchestration.lib.resources import WarehouseResource
+from warehouse.connection import table_exists
 
 # Finance refers to case children: case is gated and published first.
 DEPENDS_ON = {"finance": ["case"]}
@@ -48,8 +48,10 @@ def _check_result(entity: Entity, outcome: SourceOutcome) -> dg.AssetCheckResult
         by_rule[f"{p.rule} ({ACTIONS[p.kind]})" + (f" on {p.column}" if p.column else "")].append(p.row or 0)
     metadata = {
         "problems": sum(len(rows) for rows in by_rule.values()),
-        "rules": {rule: {"count": len(rows), "first_rows": sorted(r for r in rows if r)[:10]}
-                  for rule, rows in by_rule.items()},
+        "rules": {
+            rule: {"count": len(rows), "first_rows": sorted(r for r in rows if r)[:10]}
+            for rule, rows in by_rule.items()
+        },
         "rows_quarantined": len({p.row for p in listed if p.kind == "row"}),
         "snapshots_loaded": [r.extract_date.isoformat() for r in outcome.loaded],
         "snapshots_refused": [r.extract_date.isoformat() for r in outcome.failed],
@@ -82,14 +84,23 @@ def build_source_assets(source: str) -> dg.AssetsDefinition:
             description=f"Latest good snapshot of landing/{source}/<extract_date>/{e.file_stem}.csv",
             kinds={"duckdb"},
             deps=upstream,
-            metadata={"dagster/column_schema": dg.TableSchema(
-                columns=[dg.TableColumn(c.raw_name, c.dtype) for c in e.columns])},
+            metadata={
+                "dagster/column_schema": dg.TableSchema(
+                    columns=[dg.TableColumn(c.raw_name, c.dtype) for c in e.columns]
+                )
+            },
         )
         for e in entities
     ]
-    checks = [dg.AssetCheckSpec(check_name(e), asset=raw_asset_key(e), blocking=True,
-                                description="Great Expectations suite on the extract, run before it is published")
-              for e in entities]
+    checks = [
+        dg.AssetCheckSpec(
+            check_name(e),
+            asset=raw_asset_key(e),
+            blocking=True,
+            description="Great Expectations suite on the extract, run before it is published",
+        )
+        for e in entities
+    ]
 
     @dg.multi_asset(name=f"raw_{source}", specs=specs, check_specs=checks, can_subset=False)
     def _load(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
@@ -98,10 +109,20 @@ def build_source_assets(source: str) -> dg.AssetsDefinition:
         settings = warehouse.settings
         with warehouse.connect() as con:
             case_children = _published_case_children(con) if source == "finance" else None
-            outcome = load_source(con, settings.landing, source, gate=partial(gate, case_children=case_children),
-                                  quarantine_root=settings.quarantine, raise_on_refusal=False)
-            current = {e.name: con.execute(f"select count(*), max(extract_date) from raw.{e.token}").fetchone()
-                       if outcome.published_date else (0, None) for e in entities}
+            outcome = load_source(
+                con,
+                settings.landing,
+                source,
+                gate=partial(gate, case_children=case_children),
+                quarantine_root=settings.quarantine,
+                raise_on_refusal=False,
+            )
+            current = {
+                e.name: con.execute(f"select count(*), max(extract_date) from raw.{e.token}").fetchone()
+                if outcome.published_date
+                else (0, None)
+                for e in entities
+            }
         if outcome.failed:
             for e in entities:
                 yield _check_result(e, outcome)
@@ -110,8 +131,11 @@ def build_source_assets(source: str) -> dg.AssetsDefinition:
             rows, extract_date = current[e.name]
             yield dg.MaterializeResult(
                 asset_key=raw_asset_key(e),
-                metadata={"dagster/row_count": rows, "extract_date": str(extract_date),
-                          "snapshots_loaded_this_run": [r.extract_date.isoformat() for r in outcome.loaded]},
+                metadata={
+                    "dagster/row_count": rows,
+                    "extract_date": str(extract_date),
+                    "snapshots_loaded_this_run": [r.extract_date.isoformat() for r in outcome.loaded],
+                },
             )
             yield _check_result(e, outcome)
 

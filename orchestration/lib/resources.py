@@ -14,16 +14,16 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 from packaging import version
 
-from ingest.permissions import owner_only_umask
-from ingest.serving import start_working_copy, working_copy, writer_lock
-from ingest.settings import Settings, get_settings
-from ingest.warehouse import Connection, connect
+from warehouse.connection import Connection, connect
+from warehouse.permissions import owner_only_umask
+from warehouse.serving import start_working_copy, working_copy, writer_lock
+from warehouse.settings import Settings, get_settings
 
 
 class WarehouseResource(dg.ConfigurableResource):
     """Settings come from the environment (CSCW_HOME and the council codes) unless home is given.
 
-    Assets write (and read) the working copy, never the published file: ingest/serving.py. For a
+    Assets write (and read) the working copy, never the published file: warehouse/serving.py. For a
     run's whole length (the job uses the in-process executor) it holds the writer lock and an
     owner-only umask, however the run was started (cscw nightly, the schedule, the sensor, the UI),
     and starts it by proving the working copy (start_working_copy: a damaged one is set aside).

@@ -35,10 +35,22 @@ def test_weekly_waiting_list(camhs_cases):
     expected = read_expected(CASES / "expected_weekly.csv", WEEKLY_KEY)
     weeks = ", ".join(sorted({f"date '{k[0]}'" for k in expected}))
     assert_matches(
-        camhs_cases, f"select * from camhs.camhs_weekly_waiting_list where week_ending in ({weeks})", expected,
+        camhs_cases,
+        f"select * from camhs.camhs_weekly_waiting_list where week_ending in ({weeks})",
+        expected,
         WEEKLY_KEY,
-        exact=("waiting_list", "waiting_over_18w", "waiting_0_4w", "waiting_4_12w", "waiting_12_18w",
-               "waiting_18_52w", "waiting_52w_plus", "planned_waiting_list", "trajectory_gap", "is_list_closed"),
+        exact=(
+            "waiting_list",
+            "waiting_over_18w",
+            "waiting_0_4w",
+            "waiting_4_12w",
+            "waiting_12_18w",
+            "waiting_18_52w",
+            "waiting_52w_plus",
+            "planned_waiting_list",
+            "trajectory_gap",
+            "is_list_closed",
+        ),
         approx=("pct_waiting_under_18w",),
     )
 
@@ -46,8 +58,14 @@ def test_weekly_waiting_list(camhs_cases):
 def test_monthly_and_yearly_measures(camhs_cases):
     expected = read_expected(CASES / "expected_measures.csv", MEASURE_KEY)
     periods = " or ".join(sorted({f"(period_type = '{k[1]}' and period_end = date '{k[2]}')" for k in expected}))
-    assert_matches(camhs_cases, f"select * from camhs.camhs_measures where {periods}", expected, MEASURE_KEY,
-                   exact=("numerator", "denominator"), approx=("value",))
+    assert_matches(
+        camhs_cases,
+        f"select * from camhs.camhs_measures where {periods}",
+        expected,
+        MEASURE_KEY,
+        exact=("numerator", "denominator"),
+        approx=("value",),
+    )
 
 
 def test_every_measure_has_at_least_two_hand_worked_cases():

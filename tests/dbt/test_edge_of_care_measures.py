@@ -35,15 +35,26 @@ def case_cases(reference_warehouse, tmp_path_factory):
 def test_measures(case_cases):
     expected = read_expected(CASES / "expected_measures.csv", MEASURE_KEY)
     periods = " or ".join(sorted({f"(period_type = '{k[1]}' and period_end = date '{k[2]}')" for k in expected}))
-    assert_matches(case_cases, f"select * from edge_of_care.edge_of_care_measures where {periods}", expected,
-                   MEASURE_KEY, exact=("numerator", "denominator"), approx=("value",))
+    assert_matches(
+        case_cases,
+        f"select * from edge_of_care.edge_of_care_measures where {periods}",
+        expected,
+        MEASURE_KEY,
+        exact=("numerator", "denominator"),
+        approx=("value",),
+    )
 
 
 def test_edge_of_care_flag_intervals(case_cases):
     expected = read_expected(CASES / "expected_flag_intervals.csv", FLAG_KEY)
     children = ", ".join(sorted({f"'{k[0]}'" for k in expected}))
-    assert_matches(case_cases, "select * from edge_of_care.edge_of_care_flag_intervals "
-                   f"where child_id in ({children})", expected, FLAG_KEY, exact=("flag_end",))
+    assert_matches(
+        case_cases,
+        f"select * from edge_of_care.edge_of_care_flag_intervals where child_id in ({children})",
+        expected,
+        FLAG_KEY,
+        exact=("flag_end",),
+    )
 
 
 def test_every_measure_has_at_least_two_hand_worked_cases():

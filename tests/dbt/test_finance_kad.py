@@ -13,16 +13,21 @@ from pathlib import Path
 import pytest
 
 from expectations.run import gate
-from ingest.load import connect
 from tests.support.expected import assert_matches, read_expected
 from tests.support.warehouse import dbt_build, load_landing
+from warehouse.connection import connect_duckdb
 
 CASES = Path(__file__).resolve().parents[1] / "fixtures" / "finance_cases"
 KEY = ("reporting_month_end", "row_type", "service_type")
 # The hand-worked file names money columns as the report does; the mart adds _gbp.
-RENAMED = {"annual_budget": "annual_budget_gbp", "budget_weekly_cost": "budget_weekly_cost_gbp",
-           "projected_spend": "projected_spend_gbp", "actual_weekly_cost": "actual_weekly_cost_gbp",
-           "variance_spend": "variance_spend_gbp", "variance_weekly_cost": "variance_weekly_cost_gbp"}
+RENAMED = {
+    "annual_budget": "annual_budget_gbp",
+    "budget_weekly_cost": "budget_weekly_cost_gbp",
+    "projected_spend": "projected_spend_gbp",
+    "actual_weekly_cost": "actual_weekly_cost_gbp",
+    "variance_spend": "variance_spend_gbp",
+    "variance_weekly_cost": "variance_weekly_cost_gbp",
+}
 
 
 @pytest.fixture(scope="module")
@@ -36,23 +41,34 @@ def finance_cases(reference_warehouse, tmp_path_factory):
 
 
 def test_key_activity_data_matches_the_hand_worked_table(finance_cases):
-    expected = {k: {RENAMED.get(c, c): v for c, v in row.items()}
-                for k, row in read_expected(CASES / "expected_kad.csv", KEY).items()}
+    expected = {
+        k: {RENAMED.get(c, c): v for c, v in row.items()}
+        for k, row in read_expected(CASES / "expected_kad.csv", KEY).items()
+    }
     months = ", ".join(sorted({f"date '{k[0]}'" for k in expected}))
     assert_matches(
         finance_cases,
         f"select * from finance.finance_key_activity_data where reporting_month_end in ({months})",
-        expected, KEY,
+        expected,
+        KEY,
         exact=("budgeted_placements", "weeks_funded", "snapshot_placements", "needs_commentary"),
-        approx=("annual_budget_gbp", "budget_weekly_cost_gbp", "yearly_average_placements", "projected_spend_gbp",
-                "actual_weekly_cost_gbp", "variance_placements", "variance_spend_gbp", "variance_weekly_cost_gbp"),
+        approx=(
+            "annual_budget_gbp",
+            "budget_weekly_cost_gbp",
+            "yearly_average_placements",
+            "projected_spend_gbp",
+            "actual_weekly_cost_gbp",
+            "variance_placements",
+            "variance_spend_gbp",
+            "variance_weekly_cost_gbp",
+        ),
         # Money is worked to the penny and averages to 4 dp; variances come from unrounded figures.
         tolerance=0.011,
     )
 
 
 def test_budget_model_is_the_stock_and_flow_it_documents(finance_cases):
-    with connect(finance_cases, read_only=True) as con:
+    with connect_duckdb(finance_cases, read_only=True) as con:
         rows = con.execute(
             "select year_ahead, service_type, projected_placements, unit_annual_cost_gbp, projected_spend_gbp, "
             "comparison_budget_gbp, variance_gbp from finance.finance_budget_model order by service_type, year_ahead"

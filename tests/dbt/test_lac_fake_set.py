@@ -13,11 +13,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ingest.load import connect
-from ingest.returns.ssda903 import TABLES, VALIDATOR_PYTHON, export_and_validate, validate
 from orchestration.cli import main as cscw
+from outputs.returns.ssda903 import TABLES, VALIDATOR_PYTHON, export_and_validate, validate
 from tests.conftest import FIXTURE_LANDING, export_home
 from tests.support.ssda903_pandas import FAKE_SET_EXTRACT_DATE, fake_set_measures
+from warehouse.connection import connect_duckdb
 
 FAKE_SET = Path(__file__).resolve().parents[1] / "fixtures" / "external" / "ssda903_fake_d2i"
 
@@ -31,8 +31,11 @@ def fake_night(reference_warehouse, tmp_path_factory):
         settings = export_home(home, env)
         for source in ("case", "finance", "camhs", "reference"):
             shutil.copytree(FIXTURE_LANDING / source, settings.landing / source)
-        shutil.copytree(FAKE_SET, settings.landing / "placements" / FAKE_SET_EXTRACT_DATE.isoformat(),
-                        ignore=shutil.ignore_patterns("tiny", "*.txt", "*.xml"))
+        shutil.copytree(
+            FAKE_SET,
+            settings.landing / "placements" / FAKE_SET_EXTRACT_DATE.isoformat(),
+            ignore=shutil.ignore_patterns("tiny", "*.txt", "*.xml"),
+        )
         shutil.copy(reference_warehouse, settings.build_warehouse)  # the ONS directory, already loaded
         assert cscw(["nightly"]) == 0, "the fake set must publish, faults and all"
         yield settings
@@ -40,7 +43,7 @@ def fake_night(reference_warehouse, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def fake_measures(fake_night):
-    with connect(fake_night.warehouse, read_only=True) as con:
+    with connect_duckdb(fake_night.warehouse, read_only=True) as con:
         return con.execute(
             "select measure_code, period_end, breakdown_type, breakdown_value, numerator from lac.lac_measures "
             "where period_type = 'financial_year' and measure_code in ('lac_count', 'lac_starts', 'lac_ceased')"
@@ -61,8 +64,11 @@ def test_fake_set_measures_agree_with_pandas(fake_measures):
 
     assert rows(actual) == rows(expected)
     # The one complete collection year in the set has real flows, and the overlaps were resolved, not ignored.
-    ceased_2018 = expected[(expected["measure_code"] == "lac_ceased") & (expected["breakdown_type"] == "all")
-                           & (expected["period_end"] == pd.Timestamp("2018-03-31"))]["numerator"].item()
+    ceased_2018 = expected[
+        (expected["measure_code"] == "lac_ceased")
+        & (expected["breakdown_type"] == "all")
+        & (expected["period_end"] == pd.Timestamp("2018-03-31"))
+    ]["numerator"].item()
     assert ceased_2018 > 500
     assert expected.attrs["overlap_dec_set"] == 72
 
@@ -71,18 +77,23 @@ def test_every_fault_of_the_fake_set_is_on_the_to_fix_list(fake_night):
     episodes = pd.read_csv(FAKE_SET / "episodes.csv", dtype=str)
     reviews = pd.read_csv(FAKE_SET / "reviews.csv", dtype=str)
     # Independent of the gate: an episode starting before the child's previous one ends (or while it is open).
-    ordered = episodes.assign(decom=pd.to_datetime(episodes["DECOM"], dayfirst=True),
-                              dec=pd.to_datetime(episodes["DEC"], dayfirst=True)).sort_values(["CHILD", "decom"])
+    ordered = episodes.assign(
+        decom=pd.to_datetime(episodes["DECOM"], dayfirst=True), dec=pd.to_datetime(episodes["DEC"], dayfirst=True)
+    ).sort_values(["CHILD", "decom"])
     previous_end = ordered.groupby("CHILD")["dec"].shift()
-    overlapping = ordered[(ordered.groupby("CHILD").cumcount() > 0)
-                          & (previous_end.isna() | (ordered["decom"] < previous_end))]
+    overlapping = ordered[
+        (ordered.groupby("CHILD").cumcount() > 0) & (previous_end.isna() | (ordered["decom"] < previous_end))
+    ]
     repeated = reviews[reviews.duplicated(["CHILD", "REVIEW"])]
-    with connect(fake_night.warehouse, read_only=True) as con:
-        listed = con.execute("select rule, action, child_id, row_number from data_quality.data_quality_problems "
-                             "where source = 'placements' and is_open").df()
+    with connect_duckdb(fake_night.warehouse, read_only=True) as con:
+        listed = con.execute(
+            "select rule, action, child_id, row_number from data_quality.data_quality_problems "
+            "where source = 'placements' and is_open"
+        ).df()
         reviews_loaded = con.execute("select count(*) from staging.stg_placements__reviews").fetchone()[0]
-        snapshot = con.execute("select status, rows_quarantined from data_quality.data_quality_snapshots "
-                               "where source = 'placements'").fetchall()
+        snapshot = con.execute(
+            "select status, rows_quarantined from data_quality.data_quality_snapshots where source = 'placements'"
+        ).fetchall()
     overlaps = listed[listed["rule"] == "episode_overlap"]
     assert sorted(overlaps["row_number"]) == sorted(ordered.index[ordered.index.isin(overlapping.index)] + 2)
     assert set(overlaps["action"]) == {"loaded, flagged"}
@@ -100,7 +111,7 @@ def _failing(report: dict) -> set[str]:
 
 @pytest.mark.skipif(not VALIDATOR_PYTHON.exists(), reason="scripts/setup.sh makes .venv-validator")
 def test_fake_set_exports_and_validates(fake_night, tmp_path):
-    with connect(fake_night.warehouse, read_only=True) as con:
+    with connect_duckdb(fake_night.warehouse, read_only=True) as con:
         result = export_and_validate(con, tmp_path / "exports", "E10000003")
     assert result.year == 2018  # the set is one 2017/18 return
     assert result.rows["episodes"] == 5050 and result.rows["header"] == 2123  # children with an episode

@@ -34,8 +34,14 @@ def lac_cases(reference_warehouse, tmp_path_factory):
 def test_every_expected_row_and_no_other(lac_cases):
     expected = read_expected(CASES / "expected_measures.csv", KEY)
     periods = " or ".join(sorted({f"(period_type = '{k[1]}' and period_end = date '{k[2]}')" for k in expected}))
-    assert_matches(lac_cases, f"select * from lac.lac_measures where {periods}", expected, KEY,
-                   exact=("numerator", "denominator", "not_known_count"), approx=("value",))
+    assert_matches(
+        lac_cases,
+        f"select * from lac.lac_measures where {periods}",
+        expected,
+        KEY,
+        exact=("numerator", "denominator", "not_known_count"),
+        approx=("value",),
+    )
 
 
 def test_every_measure_has_at_least_two_hand_worked_cases():

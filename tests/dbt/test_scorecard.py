@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.load import connect
-from ingest.settings import DBT_PROJECT_DIR
 from tests.support.expected import assert_matches, read_expected
 from tests.support.warehouse import dbt_build
+from warehouse.connection import connect_duckdb
+from warehouse.settings import DBT_PROJECT_DIR
 
 CASES = Path(__file__).resolve().parents[1] / "fixtures" / "scorecard_cases"
 KEY = ("indicator_code", "period_type", "period_end", "breakdown_type", "breakdown_value")
@@ -43,7 +43,9 @@ PERIODS = [
     *(_month(2016, m) for m in range(3, 12)),  # March to November 2016
     *(_month(2017, m) for m in (3, 4, 5, 6)),  # no February 2017: March has no previous month
     *(_month(2026, m) for m in (1, 2, 3)),
-    _fy(2016), _fy(2017), _fy(2026),
+    _fy(2016),
+    _fy(2017),
+    _fy(2026),
 ]
 PERIOD = {(p[0], p[2]): p for p in PERIODS}
 
@@ -139,18 +141,24 @@ FINANCE = [
     (date(2026, 3, 31), "line", 999.0),
 ]
 
-MEASURE_COLUMNS = ("measure_code varchar, period_type varchar, period_start date, period_end date, "
-                   "breakdown_type varchar, breakdown_value varchar, numerator bigint, denominator bigint, "
-                   "value double")
+MEASURE_COLUMNS = (
+    "measure_code varchar, period_type varchar, period_start date, period_end date, "
+    "breakdown_type varchar, breakdown_value varchar, numerator bigint, denominator bigint, "
+    "value double"
+)
 TABLES = {
     "lac.lac_measures": (MEASURE_COLUMNS, LAC_MEASURES),
     "edge_of_care.edge_of_care_measures": (MEASURE_COLUMNS, EDGE_OF_CARE_MEASURES),
     "camhs.camhs_measures": (MEASURE_COLUMNS, CAMHS_MEASURES),
     "camhs.camhs_weekly_waiting_list": (
         "week_ending date, pathway varchar, priority varchar, looked_after varchar, waiting_list bigint, "
-        "waiting_over_18w bigint, planned_waiting_list integer, trajectory_gap bigint", WEEKLY),
+        "waiting_over_18w bigint, planned_waiting_list integer, trajectory_gap bigint",
+        WEEKLY,
+    ),
     "finance.finance_key_activity_data": (
-        "reporting_month_end date, row_type varchar, variance_spend_gbp double", FINANCE),
+        "reporting_month_end date, row_type varchar, variance_spend_gbp double",
+        FINANCE,
+    ),
     "intermediate.int_reporting_periods": ("period_type varchar, period_start date, period_end date", PERIODS),
 }
 
@@ -160,7 +168,7 @@ def scorecard_cases(reference_warehouse, tmp_path_factory):
     work = tmp_path_factory.mktemp("scorecard_cases")
     warehouse = work / "warehouse.duckdb"
     shutil.copy(reference_warehouse, warehouse)
-    with connect(warehouse) as con:
+    with connect_duckdb(warehouse) as con:
         for table, (columns, rows) in TABLES.items():
             con.execute(f"create schema if not exists {table.split('.')[0]}")
             con.execute(f"create or replace table {table} ({columns})")
@@ -173,19 +181,30 @@ def scorecard_cases(reference_warehouse, tmp_path_factory):
 def test_scorecard_matches_the_hand_worked_table(scorecard_cases):
     expected = read_expected(CASES / "expected.csv", KEY)
     assert_matches(
-        scorecard_cases, "select * from scorecard.scorecard_indicators", expected, KEY,
-        exact=("period_start", "numerator", "denominator", "previous_period_end", "direction_of_travel",
-               "target_min", "target_max", "amber_tolerance_pct", "rag"),
+        scorecard_cases,
+        "select * from scorecard.scorecard_indicators",
+        expected,
+        KEY,
+        exact=(
+            "period_start",
+            "numerator",
+            "denominator",
+            "previous_period_end",
+            "direction_of_travel",
+            "target_min",
+            "target_max",
+            "amber_tolerance_pct",
+            "rag",
+        ),
         approx=("value", "previous_value"),
         tolerance=1e-6,
     )
 
 
 def test_metadata_is_copied_from_the_indicator_list(scorecard_cases):
-    with open(DBT_PROJECT_DIR / "seeds" / "config" / "scorecard_indicator_list.csv", newline="",
-              encoding="utf-8") as f:
+    with open(DBT_PROJECT_DIR / "seeds" / "config" / "scorecard_indicator_list.csv", newline="", encoding="utf-8") as f:
         listed = {row["indicator_code"]: row for row in csv.DictReader(f)}
-    with connect(scorecard_cases, read_only=True) as con:
+    with connect_duckdb(scorecard_cases, read_only=True) as con:
         rows = con.execute(
             f"select distinct indicator_code, {', '.join(METADATA)} from scorecard.scorecard_indicators"
         ).fetchall()

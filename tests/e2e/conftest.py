@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.settings import get_settings
 from tests.conftest import FIXTURE_LANDING
+from warehouse.settings import get_settings
 
 
 @dataclasses.dataclass
@@ -31,7 +31,9 @@ def two_nightlies_together(tmp_path_factory) -> Contest:
     env = {name: value for name, value in os.environ.items() if name not in ("CSCW_WAREHOUSE", "DAGSTER_HOME")}
     env.update(CSCW_HOME=str(settings.home), CSCW_LOCK_TIMEOUT="5")
     cscw = Path(sys.executable).parent / "cscw"
-    nights = [subprocess.Popen([str(cscw), "nightly"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True) for _ in range(2)]
+    nights = [
+        subprocess.Popen([str(cscw), "nightly"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for _ in range(2)
+    ]
     outputs = [night.communicate(timeout=900)[0] for night in nights]
     return Contest(settings, [n.pid for n in nights], [n.returncode for n in nights], outputs)

@@ -1,5 +1,5 @@
 """kill -9 at 20 moments spread over a night: the published warehouse stays readable and as it was, and the
-next night completes (ingest/serving.py).
+next night completes (warehouse/serving.py).
 
 A night here takes 40 to 120 s, so 20 nights each killed at its moment would take 10 to 20 minutes. Instead
 one night, `cscw nightly` in its own process group, is frozen (SIGSTOP to the group: the night and its dbt)
@@ -31,15 +31,25 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from ingest.load import connect
-from ingest.serving import damage, start_working_copy
-from ingest.settings import DBT_PROJECT_DIR
 from tests.support.fingerprint import raw_state
+from warehouse.connection import connect_duckdb
+from warehouse.serving import damage, start_working_copy
+from warehouse.settings import DBT_PROJECT_DIR
 
 SEED = 903
 # Moments frozen per stage (19), then the kill during publish's copy: 20.
-PLAN = {"startup": 2, "raw_camhs": 1, "raw_case": 1, "raw_placements": 1, "raw_reference": 1,
-        "raw_reference_packages": 1, "raw_finance": 1, "raw_gate": 1, "dbt_models": 8, "exports__ssda903_return": 2}
+PLAN = {
+    "startup": 2,
+    "raw_camhs": 1,
+    "raw_case": 1,
+    "raw_placements": 1,
+    "raw_reference": 1,
+    "raw_reference_packages": 1,
+    "raw_finance": 1,
+    "raw_gate": 1,
+    "dbt_models": 8,
+    "exports__ssda903_return": 2,
+}
 STARTUP_SECONDS = 4.0  # before the run's first step: imports, the writer lock, the working copy's start
 # A stage of this night takes about this share of its length on the first night, which loaded every source and
 # the postcode packages and built dbt's tables for the first time; a moment past its stage's end comes at once.
@@ -55,7 +65,7 @@ OBSERVE = """
 
 
 def observe(path: Path) -> list:
-    with connect(path, read_only=True) as con:
+    with connect_duckdb(path, read_only=True) as con:
         return list(con.execute(OBSERVE).fetchone())
 
 
@@ -71,8 +81,10 @@ def step_times(dagster_home: Path) -> dict[str, float]:
     """How long each step of the (only) run in a Dagster home took."""
     [db] = [p for p in (dagster_home / "history" / "runs").glob("*.db") if p.name != "index.db"]
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
-        rows = con.execute("select step_key, dagster_event_type, timestamp from event_logs "
-                           "where dagster_event_type in ('STEP_START', 'STEP_SUCCESS') order by id").fetchall()
+        rows = con.execute(
+            "select step_key, dagster_event_type, timestamp from event_logs "
+            "where dagster_event_type in ('STEP_START', 'STEP_SUCCESS') order by id"
+        ).fetchall()
     started, took = {}, {}
     for step, kind, at in rows:
         seconds = time.mktime(time.strptime(at[:19], "%Y-%m-%d %H:%M:%S")) + float("0" + at[19:])
@@ -100,9 +112,11 @@ class RunSteps:
                 return
             self.con = sqlite3.connect(f"file:{dbs[0]}?mode=ro", uri=True, timeout=0.2)
         try:
-            rows = self.con.execute("select id, step_key, dagster_event_type from event_logs where id > ? and "
-                                    "dagster_event_type in ('STEP_START', 'STEP_SUCCESS', 'STEP_FAILURE') order by id",
-                                    [self.last_id]).fetchall()
+            rows = self.con.execute(
+                "select id, step_key, dagster_event_type from event_logs where id > ? and "
+                "dagster_event_type in ('STEP_START', 'STEP_SUCCESS', 'STEP_FAILURE') order by id",
+                [self.last_id],
+            ).fetchall()
         except sqlite3.OperationalError:  # mid-write (or frozen mid-write): next time
             return
         for event_id, step, kind in rows:
@@ -176,10 +190,12 @@ def _snapshot(settings, into: Path):
 def _next_start(copy) -> dict:
     """The next night's first step on what the kill left: temporary files gone, a working copy that reads."""
     start_working_copy(copy)
-    found = {"temporaries": sorted(p.name for p in copy.home.glob(".warehouse.duckdb.*")),
-             "working_copy_damage": damage(copy.build_warehouse),
-             "set_aside": sorted(p.name for p in copy.home.rglob("*.damaged-*"))}
-    with connect(copy.build_warehouse, read_only=True) as con:
+    found = {
+        "temporaries": sorted(p.name for p in copy.home.glob(".warehouse.duckdb.*")),
+        "working_copy_damage": damage(copy.build_warehouse),
+        "set_aside": sorted(p.name for p in copy.home.rglob("*.damaged-*")),
+    }
+    with connect_duckdb(copy.build_warehouse, read_only=True) as con:
         found["loaded_files"] = con.execute("select count(*) from raw._ledger where status = 'loaded'").fetchone()[0]
     shutil.rmtree(copy.home)
     return found
@@ -222,8 +238,14 @@ def killed_night(two_nightlies_together, tmp_path_factory) -> KilledNight:
             steps.poll()
             if any(settings.home.glob(".warehouse.duckdb.*.publishing")):
                 _freeze(group)  # stopped first, so the check sees exactly what the kill leaves
-                seen.append({"planned": "publishing", "stage": "publishing (killed)",
-                             "published_sha": sha256(settings.warehouse), "published": observe(settings.warehouse)})
+                seen.append(
+                    {
+                        "planned": "publishing",
+                        "stage": "publishing (killed)",
+                        "published_sha": sha256(settings.warehouse),
+                        "published": observe(settings.warehouse),
+                    }
+                )
                 os.killpg(group, signal.SIGKILL)
                 break
             if plan:
@@ -235,8 +257,12 @@ def killed_night(two_nightlies_together, tmp_path_factory) -> KilledNight:
                     _freeze(group)
                     frozen_at = time.monotonic()
                     steps.poll()
-                    moment = {"planned": stage, "stage": steps.current, "published_sha": sha256(settings.warehouse),
-                              "published": observe(settings.warehouse)}
+                    moment = {
+                        "planned": stage,
+                        "stage": steps.current,
+                        "published_sha": sha256(settings.warehouse),
+                        "published": observe(settings.warehouse),
+                    }
                     copy = _snapshot(settings, work / f"moment-{len(seen):02d}")
                     os.killpg(group, signal.SIGCONT)
                     frozen.append((frozen_at, time.monotonic()))
@@ -253,10 +279,19 @@ def killed_night(two_nightlies_together, tmp_path_factory) -> KilledNight:
     assert night.returncode == -signal.SIGKILL, f"the night ended before its kill:\n{log[-4000:]}"
 
     final = subprocess.run(cscw, env=env, capture_output=True, text=True, timeout=900)
-    return KilledNight(settings, before_sha, before, seen, night.returncode, stale, final.returncode,
-                       final.stdout + final.stderr, observe(settings.warehouse),
-                       {"total": time.monotonic() - started}, (repo_targets,
-                        {p.name for p in (DBT_PROJECT_DIR / "target").glob("dbt_models-*")}))
+    return KilledNight(
+        settings,
+        before_sha,
+        before,
+        seen,
+        night.returncode,
+        stale,
+        final.returncode,
+        final.stdout + final.stderr,
+        observe(settings.warehouse),
+        {"total": time.monotonic() - started},
+        (repo_targets, {p.name for p in (DBT_PROJECT_DIR / "target").glob("dbt_models-*")}),
+    )
 
 
 @pytest.mark.e2e
@@ -288,8 +323,9 @@ def test_nights_leave_no_dbt_target_folders_in_the_repository(killed_night):
     assert after <= before, f"new dbt target folders in {DBT_PROJECT_DIR / 'target'}: {sorted(after - before)}"
     runs = sorted(p.name for p in (killed_night.settings.home / "logs" / "dbt").iterdir())
     # The killed night's (killed while publishing, after dbt) and the next one's, each with dbt's results.
-    assert len(runs) == 2 and all((killed_night.settings.home / "logs" / "dbt" / r / "run_results.json").exists()
-                                  for r in runs), runs
+    assert len(runs) == 2 and all(
+        (killed_night.settings.home / "logs" / "dbt" / r / "run_results.json").exists() for r in runs
+    ), runs
 
 
 @pytest.mark.e2e
@@ -302,7 +338,7 @@ def test_both_files_damaged_the_night_rebuilds_the_same_raw_tables_from_landing(
         copy = cscw_home.home / path.relative_to(done.home)
         shutil.copy(path, copy)
         os.truncate(copy, copy.stat().st_size // 2)
-    with connect(done.warehouse, read_only=True) as con:
+    with connect_duckdb(done.warehouse, read_only=True) as con:
         expected = raw_state(con)
 
     definitions = defs()
@@ -312,5 +348,5 @@ def test_both_files_damaged_the_night_rebuilds_the_same_raw_tables_from_landing(
     assert result.success
     assert len(list(cscw_home.home.glob("warehouse.duckdb.damaged-*"))) == 1
     assert len(list(cscw_home.build_warehouse.parent.glob("warehouse.duckdb.damaged-*"))) == 1
-    with connect(cscw_home.build_warehouse, read_only=True) as con:
+    with connect_duckdb(cscw_home.build_warehouse, read_only=True) as con:
         assert raw_state(con) == expected

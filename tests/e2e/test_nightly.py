@@ -11,14 +11,14 @@ from datetime import date
 import dagster as dg
 import pytest
 
-from ingest.load import connect
-from ingest.report.committee import write_report
-from ingest.returns.ssda903 import VALIDATOR_PYTHON
-from ingest.settings import SOURCES
 from orchestration.cli import main as cscw
+from outputs.report.committee import write_report
+from outputs.returns.ssda903 import VALIDATOR_PYTHON
 from tests.conftest import SYNTHETIC_END_DATE, TESTS
 from tests.support import sitecustomize
 from tests.support.permissions import loose_modes
+from warehouse.connection import connect_duckdb
+from warehouse.settings import SOURCES
 
 
 @pytest.fixture
@@ -26,8 +26,9 @@ def no_network(tmp_path, monkeypatch):
     """Refuse and record any network connection, in this process and in every Python subprocess (dbt)."""
     log = tmp_path / "sockets.log"
     monkeypatch.setenv("CSCW_SOCKET_LOG", str(log))
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(TESTS / "support"),
-                                                                    os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join(filter(None, [str(TESTS / "support"), os.environ.get("PYTHONPATH")]))
+    )
     monkeypatch.setattr(sitecustomize, "_LOG", str(log))
     import socket
 
@@ -46,16 +47,19 @@ def test_nightly_run_builds_raw_and_staging_offline(fixture_landing, no_network,
         result = defs().resolve_job_def("nightly").execute_in_process(instance=instance, raise_on_error=False)
     assert result.success, [e.message for e in result.all_events if e.is_failure]
     assert not no_network.exists(), no_network.read_text()
-    freshness = {c.check_name: c.passed for c in result.get_asset_check_evaluations()
-                 if c.check_name.endswith("_freshness")}
+    freshness = {
+        c.check_name: c.passed for c in result.get_asset_check_evaluations() if c.check_name.endswith("_freshness")
+    }
     assert freshness == {f"{source}_freshness": True for source in SOURCES}
 
-    with connect(fixture_landing.warehouse, read_only=True) as con:
-        counts = dict(con.execute(
-            "select schema_name || '.' || table_name, estimated_size from duckdb_tables()").fetchall())
+    with connect_duckdb(fixture_landing.warehouse, read_only=True) as con:
+        counts = dict(
+            con.execute("select schema_name || '.' || table_name, estimated_size from duckdb_tables()").fetchall()
+        )
         episodes = con.execute(
             "select child_id, episode_start_date::varchar, reason_episode_ceased_group, placement_type_description "
-            "from staging.stg_placements__episodes order by 1, 2").fetchall()
+            "from staging.stg_placements__episodes order by 1, 2"
+        ).fetchall()
     # 16 landing files, the ONS postcode directory and authority lookup, the load log and the gate's problems.
     assert sum(k.startswith("raw.") for k in counts) == 20
     assert sum(k.startswith("staging.") for k in counts) == 20
@@ -73,7 +77,7 @@ def test_nightly_run_builds_raw_and_staging_offline(fixture_landing, no_network,
 
 
 def _staging_episodes(settings):
-    with connect(settings.warehouse, read_only=True) as con:
+    with connect_duckdb(settings.warehouse, read_only=True) as con:
         return con.execute("select count(*), max(extract_date) from staging.stg_placements__episodes").fetchone()
 
 
@@ -97,8 +101,11 @@ def test_refused_night_keeps_yesterday_in_every_table_and_a_fixed_file_loads(fix
 
         refused = job.execute_in_process(instance=instance, raise_on_error=False)
         assert not refused.success
-        [check] = [c for c in refused.get_asset_check_evaluations()
-                   if c.asset_key == dg.AssetKey(["raw", "placements__episodes"])]
+        [check] = [
+            c
+            for c in refused.get_asset_check_evaluations()
+            if c.asset_key == dg.AssetKey(["raw", "placements__episodes"])
+        ]
         assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
         assert check.metadata["rules"].data == {"ragged_row (snapshot refused)": {"count": 1, "first_rows": [2]}}
         assert _staging_episodes(fixture_landing) == yesterday
@@ -111,10 +118,10 @@ def test_refused_night_keeps_yesterday_in_every_table_and_a_fixed_file_loads(fix
         assert job.execute_in_process(instance=instance).success
         assert _staging_episodes(fixture_landing) == (3, date(2024, 4, 1))
 
-        with connect(fixture_landing.warehouse, read_only=True) as con:
+        with connect_duckdb(fixture_landing.warehouse, read_only=True) as con:
             ledger = con.execute("select count(*) from raw._ledger").fetchone()[0]
         assert job.execute_in_process(instance=instance).success  # same folders again: nothing loads
-        with connect(fixture_landing.warehouse, read_only=True) as con:
+        with connect_duckdb(fixture_landing.warehouse, read_only=True) as con:
             assert con.execute("select count(*) from raw._ledger").fetchone()[0] == ledger
 
 
@@ -141,18 +148,35 @@ def test_bad_rows_and_breaches_publish_the_rest_and_list_what_to_fix(fixture_lan
         assert not checks[table].passed and checks[table].severity == dg.AssetCheckSeverity.WARN
     assert checks["placements__header"].passed
 
-    with connect(fixture_landing.warehouse, read_only=True) as con:
+    with connect_duckdb(fixture_landing.warehouse, read_only=True) as con:
         assert con.execute("select count(*), max(extract_date) from staging.stg_placements__episodes").fetchone() == (
-            2, date(2024, 4, 1))
-        assert con.execute("select count(*) from staging.stg_finance__placement_commitments "
-                           "where child_id = 'C0000042'").fetchone()[0] == 1
+            2,
+            date(2024, 4, 1),
+        )
+        assert (
+            con.execute(
+                "select count(*) from staging.stg_finance__placement_commitments where child_id = 'C0000042'"
+            ).fetchone()[0]
+            == 1
+        )
         assert con.execute("select count(*) from lac.lac_measures").fetchone()[0] > 0
-        problems = con.execute("select source, file_name, row_number, column_name, rule, action, child_id, is_open "
-                               "from data_quality.data_quality_problems order by source").fetchall()
+        problems = con.execute(
+            "select source, file_name, row_number, column_name, rule, action, child_id, is_open "
+            "from data_quality.data_quality_problems order by source"
+        ).fetchall()
     assert problems == [
-        ("finance", "placement_commitments.csv", 5, "child_id", "unknown_case_child", "loaded, flagged", "C0000042",
-         True),
-        ("placements", "episodes.csv", 2, "DEC", "end_before_start", "row quarantined", "C0000001", True)]
+        (
+            "finance",
+            "placement_commitments.csv",
+            5,
+            "child_id",
+            "unknown_case_child",
+            "loaded, flagged",
+            "C0000042",
+            True,
+        ),
+        ("placements", "episodes.csv", 2, "DEC", "end_before_start", "row quarantined", "C0000001", True),
+    ]
 
     capsys.readouterr()
     assert cscw(["quality"]) == 0
@@ -170,13 +194,17 @@ def _plant_unknown_upn(landing) -> str:
     """UPN UN1 ("unknown") for a school-age child in the 2025/26 return: DfE rule 209's error. Returns the CHILD."""
     [folder] = (landing / "placements").iterdir()
     with open(folder / "episodes.csv", newline="", encoding="utf-8") as f:
-        in_year = {e["CHILD"] for e in csv.DictReader(f)
-                   if e["DECOM"] <= "2026-03-31" and (not e["DEC"] or e["DEC"] >= "2025-04-01")}
+        in_year = {
+            e["CHILD"]
+            for e in csv.DictReader(f)
+            if e["DECOM"] <= "2026-03-31" and (not e["DEC"] or e["DEC"] >= "2025-04-01")
+        }
     with open(folder / "header.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     # Four by 31 August 2020, the rule's cut-off for 2025/26; well clear of it, and of any age limit.
-    [child] = [r for r in rows if r["CHILD"] in in_year and "2010-01-01" <= r["DOB"] <= "2014-12-31"
-               and r["UPN"] != "UN1"][:1]
+    [child] = [
+        r for r in rows if r["CHILD"] in in_year and "2010-01-01" <= r["DOB"] <= "2014-12-31" and r["UPN"] != "UN1"
+    ][:1]
     child["UPN"] = "UN1"
     with open(folder / "header.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
@@ -188,7 +216,8 @@ def _plant_unknown_upn(landing) -> str:
 @pytest.mark.e2e
 @pytest.mark.skipif(not VALIDATOR_PYTHON.exists(), reason="scripts/setup.sh makes .venv-validator")
 def test_a_return_with_a_dfe_error_is_not_ready_and_the_night_still_publishes(
-        cscw_home, synthetic_landing, reference_warehouse, capsys):
+    cscw_home, synthetic_landing, reference_warehouse, capsys
+):
     shutil.copytree(synthetic_landing, cscw_home.landing, dirs_exist_ok=True)
     child = _plant_unknown_upn(cscw_home.landing)
     # Published before the night: only the packaged reference tables (already loaded, so not loaded again).
@@ -198,20 +227,22 @@ def test_a_return_with_a_dfe_error_is_not_ready_and_the_night_still_publishes(
     assert cscw(["nightly"]) == 0
     nightly = capsys.readouterr().out
     last = nightly.strip().splitlines()[-1]
-    assert re.search(r"nightly: SSDA903 2025/26: NOT READY: \d+ rules? with errors on \d+ child(ren)?, "
-                     r"(\d+ rules? with queries|no queries); report .*/ssda903/2026/validation_report\.md$",
-                     last), nightly
+    assert re.search(
+        r"nightly: SSDA903 2025/26: NOT READY: \d+ rules? with errors on \d+ child(ren)?, "
+        r"(\d+ rules? with queries|no queries); report .*/ssda903/2026/validation_report\.md$",
+        last,
+    ), nightly
     assert "step exports__ssda903_return ok" in nightly and "step serving__published_warehouse ok" in nightly
 
     # The night's marts are published, beside the return's state, as one build.
-    with connect(cscw_home.warehouse, read_only=True) as con:
+    with connect_duckdb(cscw_home.warehouse, read_only=True) as con:
         ledger = con.execute("select max(extract_date) from raw._ledger where source = 'placements'").fetchone()[0]
         placements = con.execute("select count(*) from lac.lac_placements").fetchone()[0]
         [status] = con.execute("select * from data_quality.return_status").fetchall()
         status = dict(zip([d[0] for d in con.description], status, strict=True))
         flags = con.execute("select * from data_quality.return_validation_flags").fetchall()
         flag_columns = [d[0] for d in con.description]
-    with connect(cscw_home.build_warehouse, read_only=True) as con:
+    with connect_duckdb(cscw_home.build_warehouse, read_only=True) as con:
         assert con.execute("select count(*) from lac.lac_placements").fetchone()[0] == placements
     assert ledger == date.fromisoformat(SYNTHETIC_END_DATE) and placements > 1000
 
@@ -222,8 +253,17 @@ def test_a_return_with_a_dfe_error_is_not_ready_and_the_night_still_publishes(
     assert status["ready"] is False and status["error_rules"] >= 1 and status["children_with_errors"] >= 1
     assert status["folder"] == str(folder)
     # Where each flag is, and the child's pseudonymous id: nothing else from the row.
-    assert flag_columns == ["return_name", "collection_year", "rule_code", "rule_description", "severity",
-                            "child_id", "table_name", "fields", "row_number"]
+    assert flag_columns == [
+        "return_name",
+        "collection_year",
+        "rule_code",
+        "rule_description",
+        "severity",
+        "child_id",
+        "table_name",
+        "fields",
+        "row_number",
+    ]
     flagged = {(f[2], f[4], f[5], f[6]) for f in flags}
     assert ("209", "error", child, "Header") in flagged
     [upn_flag] = [f for f in flags if f[2] == "209" and f[5] == child]

@@ -1,4 +1,4 @@
-"""Two nights started together, then readers during a real night (ingest/serving.py).
+"""Two nights started together, then readers during a real night (warehouse/serving.py).
 
 The two-nights test's winner (tests/e2e/conftest.py, once a session) is the first night the readers'
 test builds on, so the module runs two full nightly loads, not three.
@@ -15,8 +15,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from ingest.load import connect
 from tests.support.permissions import loose_modes
+from warehouse.connection import connect_duckdb
 
 # Raw (the ledger, an extract date), staging and marts from one file: a reader of a file that a night
 # writes in place would see raw move before the marts do.
@@ -52,7 +52,7 @@ READER = textwrap.dedent("""
 
 
 def observe(path: Path) -> list:
-    with connect(path, read_only=True) as con:
+    with connect_duckdb(path, read_only=True) as con:
         return list(con.execute(OBSERVE).fetchone())
 
 
@@ -63,20 +63,26 @@ def test_two_nightly_loads_started_together_one_waits_then_refuses(two_nightlies
     winner, loser = (0, 1) if contest.codes[0] == 0 else (1, 0)
     refused = contest.outputs[loser]
     assert "nightly: waiting for the writer lock" in refused, refused
-    assert (f"nightly: REFUSED: another writer holds {contest.settings.writer_lock} (pid {contest.pids[winner]} ("
-            in refused), refused
+    assert (
+        f"nightly: REFUSED: another writer holds {contest.settings.writer_lock} (pid {contest.pids[winner]} ("
+        in refused
+    ), refused
     assert "gave up after waiting 5s" in refused and "Nothing was changed" in refused, refused
     assert "nightly: done in" in contest.outputs[winner]
 
     # The winner's night is complete and published: every landing file loaded exactly once.
     home = contest.settings
-    with connect(home.warehouse, read_only=True) as con:
-        assert con.execute("select count(*), count(distinct (source, extract_date, file_name)) from raw._ledger "
-                           "where status = 'loaded'").fetchone() == (16, 16)
+    with connect_duckdb(home.warehouse, read_only=True) as con:
+        assert con.execute(
+            "select count(*), count(distinct (source, extract_date, file_name)) from raw._ledger "
+            "where status = 'loaded'"
+        ).fetchone() == (16, 16)
         assert con.execute("select count(*) from staging.stg_case__children").fetchone()[0] == 3
     assert observe(home.warehouse) == observe(home.build_warehouse)
-    assert loose_modes(home.warehouse, home.build_warehouse.parent, home.exports, home.home / "logs",
-                       home.writer_lock) == []
+    assert (
+        loose_modes(home.warehouse, home.build_warehouse.parent, home.exports, home.home / "logs", home.writer_lock)
+        == []
+    )
 
 
 @pytest.mark.e2e
@@ -95,9 +101,14 @@ def test_reader_during_a_nightly_load_sees_only_complete_builds(two_nightlies_to
         handle.write("C0000004,F,2015-01-01,WBRI,UN3,,\n")
 
     stop = tmp_path / "stop"
-    readers = {mode: subprocess.Popen([sys.executable, "-c", READER, str(cscw_home.warehouse), str(stop), OBSERVE,
-                                       mode], stdout=subprocess.PIPE, text=True)
-               for mode in ("held", "fresh")}
+    readers = {
+        mode: subprocess.Popen(
+            [sys.executable, "-c", READER, str(cscw_home.warehouse), str(stop), OBSERVE, mode],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for mode in ("held", "fresh")
+    }
     try:
         for reader in readers.values():
             assert json.loads(reader.stdout.readline())["seen"] == before, "the readers are reading"

@@ -11,10 +11,11 @@ import pytest
 
 from expectations.run import gate
 from ingest.contracts import entities_for
-from ingest.load import accept, connect, load_source, published_date
-from ingest.settings import SOURCES
+from ingest.load import accept, load_source, published_date
 from tests.conftest import FIXTURE_LANDING, TESTS
 from tests.support.permissions import loose_modes
+from warehouse.connection import connect_duckdb
+from warehouse.settings import SOURCES
 
 BAD = TESTS / "fixtures" / "bad"
 FAULTS = list(csv.DictReader(open(BAD / "faults.csv", newline="")))
@@ -25,15 +26,17 @@ def case_children(con):
 
 
 def raw_state(con, source):
-    return {e.token: con.execute(f"select count(*), max(extract_date) from raw.{e.token}").fetchone()
-            for e in entities_for(source)}
+    return {
+        e.token: con.execute(f"select count(*), max(extract_date) from raw.{e.token}").fetchone()
+        for e in entities_for(source)
+    }
 
 
 @pytest.fixture(scope="module")
 def baseline(tmp_path_factory) -> Path:
     """A warehouse holding the good 2024-03-31 snapshot of every source, built once."""
     path = tmp_path_factory.mktemp("baseline") / "warehouse.duckdb"
-    with connect(path) as con:
+    with connect_duckdb(path) as con:
         for source in ("case", *[s for s in SOURCES if s != "case"]):
             children = case_children(con) if source == "finance" else None
             outcome = load_source(con, FIXTURE_LANDING, source, gate=partial(gate, case_children=children))
@@ -56,8 +59,14 @@ def _load_nights(con, source: str, fault_folder: Path, work: Path, last: str):
         shutil.copytree(night, landing / source / night.name, symlinks=True)  # a planted link stays a link
         before = raw_state(con, source)
         children = case_children(con) if source == "finance" else None
-        outcome = load_source(con, landing, source, gate=partial(gate, case_children=children),
-                              quarantine_root=quarantine, raise_on_refusal=False)
+        outcome = load_source(
+            con,
+            landing,
+            source,
+            gate=partial(gate, case_children=children),
+            quarantine_root=quarantine,
+            raise_on_refusal=False,
+        )
     return outcome, before, landing, quarantine
 
 
@@ -75,14 +84,18 @@ def test_fault_gives_its_expected_outcome(fault, baseline, tmp_path):  # noqa: C
     expected = (fault["rule"], fault["file"] or None, row, fault["column"] or None)
 
     def matches(problems) -> bool:  # a blank file means a snapshot-level problem named after the folder
-        return any(p[0] == expected[0] and p[2:] == expected[2:] and (expected[1] is None or p[1] == expected[1])
-                   for p in _found(problems))
+        return any(
+            p[0] == expected[0] and p[2:] == expected[2:] and (expected[1] is None or p[1] == expected[1])
+            for p in _found(problems)
+        )
 
-    with connect(warehouse) as con:
+    with connect_duckdb(warehouse) as con:
         outcome, before, landing, quarantine = _load_nights(con, source, BAD / fault["fault_id"], tmp_path, day)
         loaded = {r.extract_date.isoformat(): r for r in outcome.loaded}
-        refused = {r.problems[0].file if r.extract_date is None else r.extract_date.isoformat(): r
-                   for r in outcome.refused + outcome.misdated}
+        refused = {
+            r.problems[0].file if r.extract_date is None else r.extract_date.isoformat(): r
+            for r in outcome.refused + outcome.misdated
+        }
         if outcome_expected in ("refused", "held"):
             assert day in refused and day not in loaded, f"{day} should be {outcome_expected}"
             assert matches(refused[day].problems), f"expected {expected}, gate found {_found(refused[day].problems)}"
@@ -90,8 +103,10 @@ def test_fault_gives_its_expected_outcome(fault, baseline, tmp_path):  # noqa: C
             if refused[day] in outcome.misdated:  # a misdated folder stops no other folder
                 assert not [r for r in outcome.refused if r.extract_date is not None]
             if refused[day].extract_date is not None:
-                status = con.execute("select distinct status from raw._ledger where source = ? and extract_date = ?",
-                                     [source, refused[day].extract_date]).fetchall()
+                status = con.execute(
+                    "select distinct status from raw._ledger where source = ? and extract_date = ?",
+                    [source, refused[day].extract_date],
+                ).fetchall()
                 assert status == [("held" if outcome_expected == "held" else "refused",)]
             report = quarantine / source / day
             assert (report / "gate_report.csv").exists() and (report / "gate_report.md").exists()
@@ -112,14 +127,18 @@ def test_fault_gives_its_expected_outcome(fault, baseline, tmp_path):  # noqa: C
                 assert problems == []
                 return
             kind = {"quarantined": "row", "flagged": "flag"}[outcome_expected]
-            assert matches([p for p in problems if p.kind == kind]), f"expected {kind} {expected}, found " \
+            assert matches([p for p in problems if p.kind == kind]), (
+                f"expected {kind} {expected}, found "
                 f"{sorted(((p.kind,) + t for p in problems for t in _found([p])), key=str)}"
+            )
             if row is not None:
                 entity = fault["file"].rsplit(".", 1)[0].lower()
-                present = con.execute(f"select count(*) from raw.{source}__{entity} where _row_number = ?",
-                                      [row]).fetchone()[0]
+                present = con.execute(
+                    f"select count(*) from raw.{source}__{entity} where _row_number = ?", [row]
+                ).fetchone()[0]
                 assert present == (0 if kind == "row" else 1)
-            recorded = con.execute("select count(*) from raw._problems where source = ? and extract_date = ? "
-                                   "and rule = ? and kind = ?", [source, date.fromisoformat(day), fault["rule"], kind]
-                                   ).fetchone()[0]
+            recorded = con.execute(
+                "select count(*) from raw._problems where source = ? and extract_date = ? and rule = ? and kind = ?",
+                [source, date.fromisoformat(day), fault["rule"], kind],
+            ).fetchone()[0]
             assert recorded >= 1

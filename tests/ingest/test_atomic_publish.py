@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 
 from ingest.load import load_source
-from ingest.warehouse import connect
 from tests.conftest import FIXTURE_DATE, FIXTURE_LANDING
+from warehouse.connection import connect
 
 KILLED_LOAD = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     from ingest.load import load_source
-    from ingest.warehouse import connect
+    from warehouse.connection import connect
 
     def stall(table):
         print("written", table, flush=True)
@@ -30,9 +30,11 @@ KILLED_LOAD = textwrap.dedent("""
 
 
 def state(con):
-    return (con.execute("select count(*), max(extract_date) from raw.placements__header").fetchone(),
-            con.execute("select count(*), max(extract_date) from raw.placements__episodes").fetchone(),
-            con.execute("select count(*) from raw._ledger").fetchone()[0])
+    return (
+        con.execute("select count(*), max(extract_date) from raw.placements__header").fetchone(),
+        con.execute("select count(*), max(extract_date) from raw.placements__episodes").fetchone(),
+        con.execute("select count(*) from raw._ledger").fetchone()[0],
+    )
 
 
 @pytest.fixture(params=["duckdb", "postgres"])
@@ -56,8 +58,9 @@ def test_kill_during_publish_changes_nothing_and_rerun_completes(warehouse, tmp_
     with open(night / "header.csv", "a") as handle:
         handle.write("C0000009,F,2015-01-01,WBRI,UN3,0,\n")
 
-    loader = subprocess.Popen([sys.executable, "-c", KILLED_LOAD, str(warehouse), str(landing)],
-                              stdout=subprocess.PIPE, text=True)
+    loader = subprocess.Popen(
+        [sys.executable, "-c", KILLED_LOAD, str(warehouse), str(landing)], stdout=subprocess.PIPE, text=True
+    )
     assert loader.stdout.readline().startswith("written placements__header")
     loader.send_signal(signal.SIGKILL)
     loader.wait(timeout=30)

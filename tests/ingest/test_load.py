@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from ingest.load import AcceptError, SnapshotRefused, accept, connect, load_source
+from ingest.load import AcceptError, SnapshotRefused, accept, load_source
 from tests.conftest import FIXTURE_DATE, FIXTURE_LANDING
+from warehouse.connection import connect_duckdb
 
 EPISODE = "C{n:07d},2023-10-01,S,C2,N1,U4,PR4,,,,CB1 1AA,PE29 3TN,\n"
 HEADER_ROW = "C{n:07d},F,2015-01-01,WBRI,UN3,,\n"
@@ -22,7 +23,7 @@ def landing(tmp_path):
 
 @pytest.fixture
 def con(tmp_path):
-    with connect(tmp_path / "w.duckdb") as connection:
+    with connect_duckdb(tmp_path / "w.duckdb") as connection:
         yield connection
 
 
@@ -37,11 +38,16 @@ def add_night(landing, day: str, edit=None):
 def test_loads_typed_tables_with_load_metadata(landing, con):
     [result] = load_source(con, landing, "placements").loaded
     assert result.row_counts == {"header": 3, "episodes": 3, "uasc": 1, "reviews": 3, "missing": 1}
-    types = dict(con.execute("select column_name, data_type from information_schema.columns "
-                             "where table_schema = 'raw' and table_name = 'placements__episodes'").fetchall())
+    types = dict(
+        con.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = 'raw' and table_name = 'placements__episodes'"
+        ).fetchall()
+    )
     assert types["decom"] == "DATE" and types["child"] == "VARCHAR" and types["_loaded_at"] == "TIMESTAMP"
     assert con.execute("select distinct extract_date, _source_file from raw.placements__episodes").fetchall() == [
-        (date(2024, 3, 31), "episodes.csv")]
+        (date(2024, 3, 31), "episodes.csv")
+    ]
 
 
 def test_same_folder_twice_loads_once(landing, con):
@@ -49,7 +55,10 @@ def test_same_folder_twice_loads_once(landing, con):
     second = load_source(con, landing, "placements")
     assert second.loaded == [] and second.refused == []
     assert con.execute("select count(*), count(distinct file_name), min(status) from raw._ledger").fetchone() == (
-        5, 5, "loaded")
+        5,
+        5,
+        "loaded",
+    )
 
 
 def test_waiting_nights_load_in_date_order_and_older_ones_are_skipped(landing, con):
@@ -62,7 +71,9 @@ def test_waiting_nights_load_in_date_order_and_older_ones_are_skipped(landing, c
     loaded = load_source(con, landing, "placements").loaded
     assert [r.extract_date.isoformat() for r in loaded] == [FIXTURE_DATE, "2024-04-01", "2024-04-02"]
     assert con.execute("select count(*), max(extract_date) from raw.placements__header").fetchone() == (
-        4, date(2024, 4, 2))
+        4,
+        date(2024, 4, 2),
+    )
     add_night(landing, "2024-03-30")  # arrives late: older than what is published, refused once and loudly
     with pytest.raises(SnapshotRefused, match="placements snapshot 2024-03-30 refused \\(older_snapshot\\)"):
         load_source(con, landing, "placements")
@@ -83,9 +94,12 @@ def test_a_refused_snapshot_leaves_the_previous_one_in_place(landing, con):
     with pytest.raises(SnapshotRefused, match=r"episodes\.csv row 4: ragged_row"):
         load_source(con, landing, "placements")
     assert con.execute("select distinct extract_date from raw.placements__episodes").fetchall() == [
-        (date(2024, 3, 31),)]
+        (date(2024, 3, 31),)
+    ]
     assert con.execute("select status, count(*) from raw._ledger group by 1 order by 1").fetchall() == [
-        ("loaded", 5), ("refused", 5)]
+        ("loaded", 5),
+        ("refused", 5),
+    ]
 
 
 def test_a_row_that_is_not_a_date_is_quarantined_and_the_rest_loads(landing, con):
@@ -99,13 +113,14 @@ def test_a_row_that_is_not_a_date_is_quarantined_and_the_rest_loads(landing, con
     [result] = load_source(con, landing, "placements").loaded
     assert result.row_counts["episodes"] == 2 and result.quarantined == 1
     assert con.execute("select _row_number from raw.placements__episodes order by 1").fetchall() == [(2,), (3,)]
-    assert con.execute("select file_name, row_number, column_name, rule, kind, record_key, child_id "
-                       "from raw._problems").fetchall() == [
-        ("episodes.csv", 4, "DECOM", "date_format", "row", "C0000003|2023-13-01", "C0000003")]
+    assert con.execute(
+        "select file_name, row_number, column_name, rule, kind, record_key, child_id from raw._problems"
+    ).fetchall() == [("episodes.csv", 4, "DECOM", "date_format", "row", "C0000003|2023-13-01", "C0000003")]
 
 
 def _night_with_rows(landing, day, episodes: int, bad: int = 0):
     """A placements night of `episodes` open episodes, one child each, the first `bad` with a DECOM that is no date."""
+
     def rewrite(folder):
         header = (folder / "header.csv").read_text().splitlines(keepends=True)[0]
         (folder / "header.csv").write_text(header + "".join(HEADER_ROW.format(n=n) for n in range(episodes)))
@@ -113,6 +128,7 @@ def _night_with_rows(landing, day, episodes: int, bad: int = 0):
         rows = [EPISODE.format(n=n) for n in range(episodes)]
         rows[:bad] = [r.replace("2023-10-01", "2023-13-01") for r in rows[:bad]]
         (folder / "episodes.csv").write_text(first + "".join(rows))
+
     return add_night(landing, day, rewrite)
 
 
@@ -133,10 +149,12 @@ def test_a_resent_snapshot_loads_nothing_and_warns(landing, con):
     load_source(con, landing, "placements")
     add_night(landing, "2024-04-01")  # byte-identical: the export job resent yesterday's files
     outcome = load_source(con, landing, "placements")
-    assert outcome.loaded == [] and outcome.refused == [] and [d.isoformat() for d in outcome.unchanged] == [
-        "2024-04-01"]
-    assert con.execute("select distinct status, message from raw._ledger where extract_date = '2024-04-01'"
-                       ).fetchall() == [("unchanged", "identical to the 2024-03-31 snapshot: the export looks stuck")]
+    assert (
+        outcome.loaded == [] and outcome.refused == [] and [d.isoformat() for d in outcome.unchanged] == ["2024-04-01"]
+    )
+    assert con.execute(
+        "select distinct status, message from raw._ledger where extract_date = '2024-04-01'"
+    ).fetchall() == [("unchanged", "identical to the 2024-03-31 snapshot: the export looks stuck")]
     assert con.execute("select rule, kind from raw._problems").fetchall() == [("unchanged_snapshot", "flag")]
     assert con.execute("select max(extract_date) from raw.placements__episodes").fetchone()[0] == date(2024, 3, 31)
     again = load_source(con, landing, "placements")
@@ -151,7 +169,10 @@ def test_a_halved_snapshot_is_held_until_accepted(landing, con):
     with pytest.raises(SnapshotRefused) as held:
         load_source(con, landing, "placements")
     assert {(p.file, p.rule) for p in held.value.problems} == {
-        ("episodes.csv", "row_count_drop"), ("header.csv", "row_count_drop"), ("episodes.csv", "looked_after_drop")}
+        ("episodes.csv", "row_count_drop"),
+        ("header.csv", "row_count_drop"),
+        ("episodes.csv", "looked_after_drop"),
+    }
     assert con.execute("select max(extract_date) from raw.placements__episodes").fetchone()[0] == date(2024, 4, 1)
     with pytest.raises(AcceptError, match="already loaded"):
         accept(con, landing, "placements", date(2024, 4, 1))
@@ -170,7 +191,9 @@ def test_a_symlinked_folder_is_refused_and_what_it_points_to_is_never_copied(lan
     with pytest.raises(SnapshotRefused, match="symlink"):
         load_source(con, landing, "placements", quarantine_root=quarantine)
     assert sorted(p.name for p in (quarantine / "placements" / "2024-04-01").iterdir()) == [
-        "gate_report.csv", "gate_report.md"]
+        "gate_report.csv",
+        "gate_report.md",
+    ]
 
 
 def test_a_misdated_folder_is_reported_and_stops_nothing(landing, con):

@@ -25,7 +25,7 @@ def test_every_fixture_file_reads_cleanly(source):
     for entity in entities_for(source):
         result = read_entity(find_file(folder, entity), entity)
         assert result.problems == []
-        assert list(result.frame.columns)[1:len(entity.columns) + 1] == [c.raw_name for c in entity.columns]
+        assert list(result.frame.columns)[1 : len(entity.columns) + 1] == [c.raw_name for c in entity.columns]
         assert len(result.frame) > 0
 
 
@@ -73,14 +73,18 @@ def test_missing_required_column_names_file_and_column(tmp_path):
 
 
 def test_bad_values_are_reported_by_row_and_column_not_value(tmp_path):
-    text = ("financial_year,service_type,budgeted_placements,annual_budget,weeks_funded\n"
-            "2024-25,IFA,261,\"9,812,000\",52\n"
-            "2024-25,RES_HOME,sixteen,2342000,52.5\n")
+    text = (
+        "financial_year,service_type,budgeted_placements,annual_budget,weeks_funded\n"
+        '2024-25,IFA,261,"9,812,000",52\n'
+        "2024-25,RES_HOME,sixteen,2342000,52.5\n"
+    )
     result = read_entity(write(tmp_path / "budgets.csv", text), BUDGETS)
     assert result.frame.at[0, "annual_budget"] == "9812000.0"
     problems = {(p.row, p.column, p.rule, p.key) for p in result.problems}
-    assert problems == {(3, "budgeted_placements", "float_format", "2024-25|RES_HOME"),
-                        (3, "weeks_funded", "int_format", "2024-25|RES_HOME")}
+    assert problems == {
+        (3, "budgeted_placements", "float_format", "2024-25|RES_HOME"),
+        (3, "weeks_funded", "int_format", "2024-25|RES_HOME"),
+    }
     assert all("sixteen" not in str(p) for p in result.problems)
 
 

@@ -10,15 +10,35 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from expectations.run import gate
-from ingest.load import connect, load_source, read_snapshot
+from ingest.load import load_source, read_snapshot
 from ingest.readers import ContractError
 from tests.conftest import FIXTURE_DATE, FIXTURE_LANDING
+from warehouse.connection import connect_duckdb
 
 GOOD = FIXTURE_LANDING / "camhs" / FIXTURE_DATE
-HOSTILE = ['Worker "lead"', "select", "drop table x;--", "Naïve café", "", " ", "extract_date", "_row_number",
-           "extra_1", "PATHWAY", "référence", "a,b", "名前", "\\", "'", '"', "--", "/*"]
-header_names = st.lists(st.one_of(st.sampled_from(HOSTILE), st.text(string.printable + "éü名", max_size=12)),
-                        min_size=1, max_size=4)
+HOSTILE = [
+    'Worker "lead"',
+    "select",
+    "drop table x;--",
+    "Naïve café",
+    "",
+    " ",
+    "extract_date",
+    "_row_number",
+    "extra_1",
+    "PATHWAY",
+    "référence",
+    "a,b",
+    "名前",
+    "\\",
+    "'",
+    '"',
+    "--",
+    "/*",
+]
+header_names = st.lists(
+    st.one_of(st.sampled_from(HOSTILE), st.text(string.printable + "éü名", max_size=12)), min_size=1, max_size=4
+)
 PROFILE = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -49,7 +69,7 @@ def test_any_extra_header_names_load_as_data_never_as_sql(tmp_path, extra):
     _gate_answers(folder)
     database = tmp_path / "w.duckdb"
     database.unlink(missing_ok=True)  # a fresh warehouse for each example
-    with connect(database) as con:
+    with connect_duckdb(database) as con:
         outcome = load_source(con, folder.parent.parent, "camhs", gate=gate, raise_on_refusal=False)
         assert outcome.loaded or outcome.refused
 

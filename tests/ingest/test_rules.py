@@ -4,8 +4,8 @@ exercised by the bad-extract corpus."""
 import csv
 
 from ingest.rules import RULES, kind_of, markdown_table
-from ingest.settings import REPO_ROOT
 from tests.conftest import TESTS
+from warehouse.settings import REPO_ROOT
 
 
 def test_the_readme_shows_the_classification_as_the_code_has_it():

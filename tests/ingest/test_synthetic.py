@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ingest.synthetic import CONTRACT, generate, simulate
-from ingest.synthetic import placements as pl_mod
-from ingest.synthetic.common import days
-from ingest.synthetic.postcodes import load_postcodes
+from synthetic import CONTRACT, generate, simulate
+from synthetic import placements as pl_mod
+from synthetic.common import days
+from synthetic.postcodes import load_postcodes
 
 END = date(2026, 3, 31)
 NIGHT1, NIGHT2 = "2026-03-30", "2026-03-31"
@@ -470,7 +470,7 @@ def test_lac_stock_at_scale_1():
 
 # ------------------------------------------------------------------ planted faults (faults="realistic")
 # Every count below is taken from the written CSV files with pandas, as the gate would see them; the rates
-# are the documented constants of ingest/synthetic/faults.py. Tolerance: the generator meets each rate on
+# are the documented constants of synthetic/faults.py. Tolerance: the generator meets each rate on
 # the latest night to the nearest whole row (at least one row where the rate says so), so the check allows
 # 10% of the expected count or one row, whichever is more. That passes the rounding and fails a rate off by
 # a factor (2% planted as 1% or 4%) or a fault type that is missing. The earlier night, a day older, holds
@@ -494,8 +494,9 @@ def about(observed: int, rate: float, n: int, at_least: int = 0) -> bool:
 
 def overlapping(ep: pd.DataFrame) -> pd.Series:
     """Episode rows that start before the child's previous episode ended, or while it is still open."""
-    e = ep.assign(s=pd.to_datetime(ep.DECOM, format="%Y-%m-%d"),
-                  e=pd.to_datetime(ep.DEC.where(ep.DEC != ""), format="%Y-%m-%d"))
+    e = ep.assign(
+        s=pd.to_datetime(ep.DECOM, format="%Y-%m-%d"), e=pd.to_datetime(ep.DEC.where(ep.DEC != ""), format="%Y-%m-%d")
+    )
     e = e.sort_values(["CHILD", "s"], kind="stable")
     previous_end = e.groupby("CHILD")["e"].shift()
     has_previous = e.groupby("CHILD").cumcount() > 0
@@ -549,7 +550,7 @@ def test_default_extracts_carry_no_faults(landing):
 
 
 def test_realistic_faults_at_their_rates(faulty):
-    from ingest.synthetic import faults as f
+    from synthetic import faults as f
 
     ep = read(faulty, "placements", "episodes")
     children = ep.CHILD.nunique()
@@ -569,8 +570,11 @@ def test_realistic_faults_at_their_rates(faulty):
     upn = read(faulty, "placements", "header").UPN
     bad = upn[~upn.str.match(UPN_OR_UNKNOWN)]
     assert about(len(bad), f.MALFORMED_UPN_SHARE, len(upn)), (len(bad), len(upn))
-    kind = np.select([bad == "UN6", bad.str.len() == 12, bad.str.len() == 14, bad.str[0].isin(["I", "O", "S"])],
-                     ["UN6", "short", "long", "letter"], "other")
+    kind = np.select(
+        [bad == "UN6", bad.str.len() == 12, bad.str.len() == 14, bad.str[0].isin(["I", "O", "S"])],
+        ["UN6", "short", "long", "letter"],
+        "other",
+    )
     assert "other" not in kind and len(set(kind)) >= 3, kind  # the documented kinds, mixed
 
     problems = row_problems(faulty, NIGHT2)
@@ -609,9 +613,11 @@ def test_realistic_faults_stay_on_later_nights(faulty):
         ep = read(faulty, "placements", "episodes", night)
         rv = read(faulty, "placements", "reviews", night)
         hd = read(faulty, "placements", "header", night)
-        found = {"overlap": set(ep.CHILD[overlapping(ep)]),
-                 "repeated review": set(map(tuple, rv[rv.duplicated()].to_numpy())),
-                 "bad UPN": set(map(tuple, hd.loc[~hd.UPN.str.match(UPN_OR_UNKNOWN), ["CHILD", "UPN"]].to_numpy()))}
+        found = {
+            "overlap": set(ep.CHILD[overlapping(ep)]),
+            "repeated review": set(map(tuple, rv[rv.duplicated()].to_numpy())),
+            "bad UPN": set(map(tuple, hd.loc[~hd.UPN.str.match(UPN_OR_UNKNOWN), ["CHILD", "UPN"]].to_numpy())),
+        }
         for (s, n, what), hit in row_problems(faulty, night).items():
             if hit.any() and what != "duplicate_key":
                 df = read(faulty, s, n, night)
@@ -630,12 +636,18 @@ def test_realistic_faults_leave_everything_else_as_the_default(landing, faulty):
         for source, files in CONTRACT.items():
             for name in files:
                 a, b = read(landing, source, name, night), read(faulty, source, name, night)
-                if filecmp.cmp(landing / source / night / f"{name}.csv", faulty / source / night / f"{name}.csv",
-                               shallow=False):
+                if filecmp.cmp(
+                    landing / source / night / f"{name}.csv", faulty / source / night / f"{name}.csv", shallow=False
+                ):
                     continue
-                assert (source, name) in {("case", "children"), ("case", "referrals"), ("placements", "episodes"),
-                                          ("placements", "header"), ("placements", "reviews"),
-                                          ("finance", "placement_commitments")}, (source, name)
+                assert (source, name) in {
+                    ("case", "children"),
+                    ("case", "referrals"),
+                    ("placements", "episodes"),
+                    ("placements", "header"),
+                    ("placements", "reviews"),
+                    ("finance", "placement_commitments"),
+                }, (source, name)
                 clean = set(map(tuple, a.to_numpy()))
                 changed = len(clean - set(map(tuple, b.to_numpy())))
                 assert changed < 0.03 * len(a), (source, name, changed)
@@ -645,7 +657,7 @@ def test_realistic_faults_leave_everything_else_as_the_default(landing, faulty):
 def test_faults_flag_on_the_command_line(monkeypatch):
     from types import SimpleNamespace
 
-    from ingest import synthetic
+    import synthetic
     from orchestration import cli
 
     parser = cli.build_parser()
@@ -658,8 +670,10 @@ def test_faults_flag_on_the_command_line(monkeypatch):
     seen = {}
     monkeypatch.setattr(synthetic, "generate", lambda landing, **kw: seen.update(kw) or {})
     settings = SimpleNamespace(landing=Path("unused"), la_ons="E10000003", la_dfe="873")
-    assert cli.cmd_generate(settings, parser.parse_args(["generate", "--faults", "realistic", "--end-date",
-                                                         "2026-03-31"])) == 0
+    assert (
+        cli.cmd_generate(settings, parser.parse_args(["generate", "--faults", "realistic", "--end-date", "2026-03-31"]))
+        == 0
+    )
     assert seen["faults"] == "realistic"
     with pytest.raises(ValueError):
         generate(Path("unused"), end_date=END, faults="some")

@@ -5,18 +5,19 @@ from datetime import date
 
 from expectations.run import gate
 from ingest.load import load_source
-from ingest.serving import working_copy
-from ingest.warehouse import connect
 from orchestration.cli import main as cscw
 from tests.conftest import FIXTURE_LANDING, TESTS
+from warehouse.connection import connect
+from warehouse.serving import working_copy
 
 HALVED = TESTS / "fixtures" / "bad" / "placements_looked_after_drop" / "placements"
 
 
 def _night(settings):
     with connect(working_copy(settings)) as con:
-        return load_source(con, settings.landing, "placements", gate=gate, quarantine_root=settings.quarantine,
-                           raise_on_refusal=False)
+        return load_source(
+            con, settings.landing, "placements", gate=gate, quarantine_root=settings.quarantine, raise_on_refusal=False
+        )
 
 
 def test_a_halved_extract_is_held_every_night_until_accepted(cscw_home, capsys):
@@ -35,5 +36,6 @@ def test_a_halved_extract_is_held_every_night_until_accepted(cscw_home, capsys):
     after = _night(cscw_home)
     assert [r.extract_date for r in after.loaded] == [date(2024, 4, 2)] and after.failed == []
     with connect(cscw_home.build_warehouse, read_only=True) as con:
-        assert con.execute("select distinct status from raw._ledger where extract_date = '2024-04-02' "
-                           "order by 1").fetchall() == [("accepted",), ("held",), ("loaded",)]
+        assert con.execute(
+            "select distinct status from raw._ledger where extract_date = '2024-04-02' order by 1"
+        ).fetchall() == [("accepted",), ("held",), ("loaded",)]

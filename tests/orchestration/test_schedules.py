@@ -7,12 +7,13 @@ from datetime import UTC, datetime, timedelta
 import dagster as dg
 import pytest
 
-from ingest.load import LEDGER_DDL, connect
-from ingest.serving import publish
+from ingest.load import LEDGER_DDL
 from orchestration.cli import main as cscw
 from orchestration.defs import schedules
 from orchestration.defs.ingest.freshness import build_freshness_check
 from orchestration.lib.resources import WarehouseResource
+from warehouse.connection import connect_duckdb
+from warehouse.serving import publish
 
 
 def _land(settings, *folders: str) -> None:
@@ -44,10 +45,12 @@ def test_sensor_requests_one_run_per_new_dated_folder_and_each_folder_once(cscw_
 
 
 def test_a_new_sensor_starts_after_the_folders_the_published_warehouse_has_loaded(cscw_home):
-    with connect(cscw_home.build_warehouse) as con:
+    with connect_duckdb(cscw_home.build_warehouse) as con:
         con.execute(LEDGER_DDL)
-        con.execute("insert into raw._ledger values ('case', date '2024-04-01', 'children.csv', 'h', 'f', 3, "
-                    "'loaded', now()::timestamp, null)")
+        con.execute(
+            "insert into raw._ledger values ('case', date '2024-04-01', 'children.csv', 'h', 'f', 3, "
+            "'loaded', now()::timestamp, null)"
+        )
     publish(cscw_home)
     _land(cscw_home, "case/2024-04-01", "case/2024-04-02")
     with dg.DagsterInstance.ephemeral() as instance:
@@ -70,25 +73,34 @@ def test_schedule_is_nightly_in_london_time_and_its_time_is_configurable(monkeyp
 
 def _ledger_loads(settings, loads: dict[str, timedelta]) -> None:
     now = datetime.now(UTC).replace(tzinfo=None)
-    with connect(settings.build_warehouse) as con:
+    with connect_duckdb(settings.build_warehouse) as con:
         con.execute(LEDGER_DDL)
         for source, age in loads.items():
-            con.execute("insert into raw._ledger values (?, date '2024-04-01', 'x.csv', 'h', 'f', 1, 'loaded', "
-                        "?, null)", [source, now - age])
+            con.execute(
+                "insert into raw._ledger values (?, date '2024-04-01', 'x.csv', 'h', 'f', 1, 'loaded', ?, null)",
+                [source, now - age],
+            )
         # A refusal is not a load: it must not make a stale source look fresh.
-        con.execute("insert into raw._ledger values ('placements', date '2024-04-02', 'x.csv', 'h', 'g', null, "
-                    "'refused', ?, 'blocking problems')", [now])
+        con.execute(
+            "insert into raw._ledger values ('placements', date '2024-04-02', 'x.csv', 'h', 'g', null, "
+            "'refused', ?, 'blocking problems')",
+            [now],
+        )
 
 
-@pytest.mark.parametrize(("source", "passed"), [
-    ("case", True),          # loaded two hours ago, expected daily
-    ("placements", False),   # last loaded three days ago; the refusal since does not count
-    ("camhs", False),        # never loaded
-    ("reference", True),     # population loaded 200 days ago, expected yearly
-])
+@pytest.mark.parametrize(
+    ("source", "passed"),
+    [
+        ("case", True),  # loaded two hours ago, expected daily
+        ("placements", False),  # last loaded three days ago; the refusal since does not count
+        ("camhs", False),  # never loaded
+        ("reference", True),  # population loaded 200 days ago, expected yearly
+    ],
+)
 def test_freshness_check_warns_when_a_source_is_overdue(cscw_home, source, passed):
-    _ledger_loads(cscw_home, {"case": timedelta(hours=2), "placements": timedelta(days=3),
-                              "reference": timedelta(days=200)})
+    _ledger_loads(
+        cscw_home, {"case": timedelta(hours=2), "placements": timedelta(days=3), "reference": timedelta(days=200)}
+    )
     check = build_freshness_check(source)
     [key] = check.check_keys
     assert key.name == f"{source}_freshness" and key.asset_key.path[1].startswith(f"{source}__")

@@ -8,11 +8,10 @@ from datetime import date
 import pytest
 
 from expectations.run import gate
-from ingest.load import connect
 from ingest.reference_data import load_reference_packages
-from ingest.synthetic import generate
-from ingest.warehouse import PostgresConnection, postgres_settings
+from synthetic import generate
 from tests.support.warehouse import dbt_build, load_landing
+from warehouse.connection import PostgresConnection, connect_duckdb, postgres_settings
 
 END_DATE = date(2026, 11, 22)
 SCALE = 0.1  # a tenth of a county council: every mart has rows, and the build stays well under a minute
@@ -48,6 +47,6 @@ def built_warehouses(reference_warehouse, postgres_server, tmp_path_factory):
         postgres_built.result()
     print("\n" + ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()))
 
-    with connect(duck, read_only=True) as con:
+    with connect_duckdb(duck, read_only=True) as con:
         yield con, pg
     pg.close()

@@ -15,8 +15,12 @@ MODELS = published_models()
 
 def test_marts_are_found_in_the_manifest():
     found = {f"{schema}.{table}" for schema, table in MODELS}
-    assert {"lac.lac_measures", "camhs.camhs_measures", "finance.finance_budget_model",
-            "returns.ssda903_return_episodes"} <= found
+    assert {
+        "lac.lac_measures",
+        "camhs.camhs_measures",
+        "finance.finance_budget_model",
+        "returns.ssda903_return_episodes",
+    } <= found
     assert not any(name.startswith(("staging.", "intermediate.")) for name in found)
 
 

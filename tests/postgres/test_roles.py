@@ -10,14 +10,17 @@ import psycopg2
 import pytest
 from psycopg2 import errors
 
-from ingest.warehouse import postgres_settings
 from tests.support.postgres import published_models
+from warehouse.connection import postgres_settings
 
 
 @pytest.fixture
 def analyst(built_warehouses, postgres_server):
-    settings = {**postgres_settings(postgres_server), "user": postgres_server["CSCW_PG_ANALYST_USER"],
-                "password": postgres_server["CSCW_PG_ANALYST_PASSWORD"]}
+    settings = {
+        **postgres_settings(postgres_server),
+        "user": postgres_server["CSCW_PG_ANALYST_USER"],
+        "password": postgres_server["CSCW_PG_ANALYST_PASSWORD"],
+    }
     con = psycopg2.connect(**settings)
     con.autocommit = True
     yield con.cursor()
@@ -41,9 +44,14 @@ def test_analyst_reads_every_mart_and_the_return(analyst):
 
 
 def test_analyst_cannot_read_raw_staging_intermediate_or_seeds(analyst):
-    for table in ("raw.placements__episodes", "raw._ledger", "raw.reference__postcode_directory",
-                  "staging.stg_placements__episodes", "intermediate.int_episodes_sequenced",
-                  "reference.ssda903_place"):
+    for table in (
+        "raw.placements__episodes",
+        "raw._ledger",
+        "raw.reference__postcode_directory",
+        "staging.stg_placements__episodes",
+        "intermediate.int_episodes_sequenced",
+        "reference.ssda903_place",
+    ):
         assert _refused(analyst, f"select * from {table} limit 1"), table
 
 
@@ -79,22 +87,42 @@ def test_a_table_the_loader_rebuilds_later_stays_readable(built_warehouses, anal
 
 def test_analyst_reads_the_return_state_the_export_writes_after_the_build(built_warehouses, analyst):
     """The export runs after dbt: its first tables in data_quality are readable without another build."""
-    from ingest.returns.status import latest_statuses, record
+    from outputs.returns.status import latest_statuses, record
 
     _, loader = built_warehouses
-    status = {"return_name": "TEST", "collection_year": 2026, "exported_at": datetime(2026, 11, 23, 2, 40),
-              "ready": False, "error_rules": 1, "error_rows": 1, "query_rules": 0, "skipped_rules": 3,
-              "crashed_rules": 2, "children_with_errors": 1, "folder": "/exports/ssda903/2026"}
-    flag = {"return_name": "TEST", "collection_year": 2026, "rule_code": "209", "rule_description": "UN1 at school age",
-            "severity": "error", "child_id": "C0000042", "table_name": "Header", "fields": "UPN, DOB",
-            "row_number": 3}
+    status = {
+        "return_name": "TEST",
+        "collection_year": 2026,
+        "exported_at": datetime(2026, 11, 23, 2, 40),
+        "ready": False,
+        "error_rules": 1,
+        "error_rows": 1,
+        "query_rules": 0,
+        "skipped_rules": 3,
+        "crashed_rules": 2,
+        "children_with_errors": 1,
+        "folder": "/exports/ssda903/2026",
+    }
+    flag = {
+        "return_name": "TEST",
+        "collection_year": 2026,
+        "rule_code": "209",
+        "rule_description": "UN1 at school age",
+        "severity": "error",
+        "child_id": "C0000042",
+        "table_name": "Header",
+        "fields": "UPN, DOB",
+        "row_number": 3,
+    }
     loader.execute("drop table if exists data_quality.return_status")
     loader.execute("drop table if exists data_quality.return_validation_flags")
     try:
         record(loader, status, [flag, {**flag, "severity": "query", "rule_code": "1001", "row_number": None}])
         record(loader, status, [flag])  # the next night replaces that return's rows
-        analyst.execute("select rule_code, severity, child_id, table_name, fields, row_number "
-                        "from data_quality.return_validation_flags")
+        analyst.execute(
+            "select rule_code, severity, child_id, table_name, fields, row_number "
+            "from data_quality.return_validation_flags"
+        )
         assert analyst.fetchall() == [("209", "error", "C0000042", "Header", "UPN, DOB", 3)]
         analyst.execute("select return_name, collection_year, ready, error_rules from data_quality.return_status")
         assert analyst.fetchall() == [("TEST", 2026, False, 1)]

@@ -1,6 +1,6 @@
 """What a reader can work out from everything the committee report publishes for one month.
 
-Written from MEASURES.md ("Suppression") and plain arithmetic, not from ingest.report.suppression, so
+Written from MEASURES.md ("Suppression") and plain arithmetic, not from outputs.report.suppression, so
 the report is checked against the rule and not against itself. The reader is given:
 
 - every figure published for the month: the CSV files for publication, the data drawn in the charts
@@ -40,11 +40,31 @@ INF = math.inf
 SMALL = 5
 # Counts of people (or of interventions, referrals, treatments) that must not be narrowed to 1-5.
 # Everything else is context the reader may use: population, days, planned lists, money.
-UNPROTECTED = {"population", "ceased_days", "camhs_planned", "camhs_gap", "kad_budgeted", "kad_var",
-               "kad_spend", "kad_weeks", "kad_actual_wk", "kad_budget_wk", "kad_var_wk"}
+UNPROTECTED = {
+    "population",
+    "ceased_days",
+    "camhs_planned",
+    "camhs_gap",
+    "kad_budgeted",
+    "kad_var",
+    "kad_spend",
+    "kad_weeks",
+    "kad_actual_wk",
+    "kad_budget_wk",
+    "kad_var_wk",
+}
 # Figures that are not whole numbers, and figures that can be negative.
-REAL = {"kad_avg", "kad_budgeted", "kad_var", "kad_spend", "kad_actual_wk", "kad_budget_wk", "kad_var_wk",
-        "camhs_planned", "camhs_gap"}
+REAL = {
+    "kad_avg",
+    "kad_budgeted",
+    "kad_var",
+    "kad_spend",
+    "kad_actual_wk",
+    "kad_budget_wk",
+    "kad_var_wk",
+    "camhs_planned",
+    "camhs_gap",
+}
 SIGNED = {"kad_var", "kad_var_wk", "camhs_gap"}
 # DOMAIN.md 4.7: the key activity data's groups.
 KAD_GROUPS = {
@@ -52,6 +72,7 @@ KAD_GROUPS = {
     "in_house": ["INHOUSE_FOSTERING", "KINSHIP", "INHOUSE_RES", "CONCURRENT_ADOPTION"],
     "adoption": ["ADOPTION_SGO"],
 }
+
 
 def week_of(day: date) -> date:
     """The Sunday week ending in the last seven days up to `day` (MEASURES.md: weekly, each Sunday)."""
@@ -241,8 +262,11 @@ class Reader:
             for cells, (rest_lo, rest_hi) in sums_of_unknowns:
                 for cell in cells:
                     others = [c for c in cells if c != cell]
-                    changed |= narrow(cell, _sub(rest_lo, total_of([hi[c] for c in others])),
-                                      _sub(rest_hi, total_of([lo[c] for c in others])))
+                    changed |= narrow(
+                        cell,
+                        _sub(rest_lo, total_of([hi[c] for c in others])),
+                        _sub(rest_hi, total_of([lo[c] for c in others])),
+                    )
             for value_lo, value_hi, numerator, denominator, scale in self.ratios:
                 # value = scale x numerator / denominator, everything non-negative.
                 if value_hi == 0 or not math.isinf(hi[denominator]):
@@ -251,8 +275,11 @@ class Reader:
                     top = INF
                 changed |= narrow(numerator, value_lo * max(lo[denominator], 0.0) / scale, top)
                 if value_lo > 0:
-                    changed |= narrow(denominator, scale * lo[numerator] / value_hi,
-                                      scale * hi[numerator] / value_lo if not math.isinf(hi[numerator]) else INF)
+                    changed |= narrow(
+                        denominator,
+                        scale * lo[numerator] / value_hi,
+                        scale * hi[numerator] / value_lo if not math.isinf(hi[numerator]) else INF,
+                    )
             if not changed:
                 break
         return {key: (lo[key], hi[key]) for key in keys}
@@ -261,6 +288,7 @@ class Reader:
         """What unknown figures add up to: from each sum whose total is known (the unknown parts are the
         total minus the known ones); an unknown subtotal replaced by its own parts; and one such sum
         taken away from another that covers its figures (the rest add up to the difference)."""
+
         def known(key):
             return lo[key] == hi[key] or key in self.shown
 
@@ -271,8 +299,9 @@ class Reader:
                 continue
             if known(total):
                 rest = [(lo[total], hi[total])] + [(-hi[p], -lo[p]) for p in parts if known(p)]
-                start.append((frozenset(p for p in parts if not known(p)),
-                              (sum(r[0] for r in rest), sum(r[1] for r in rest))))
+                start.append(
+                    (frozenset(p for p in parts if not known(p)), (sum(r[0] for r in rest), sum(r[1] for r in rest)))
+                )
             else:
                 subtotals[total].append(parts)
         found: dict = {}
@@ -284,9 +313,12 @@ class Reader:
             for cell in cells:
                 for parts in subtotals.get(cell, []):
                     known_parts = [p for p in parts if known(p)]
-                    start.append(((cells - {cell}) | {p for p in parts if not known(p)},
-                                  (rest_lo - sum(hi[p] for p in known_parts),
-                                   rest_hi - sum(lo[p] for p in known_parts))))
+                    start.append(
+                        (
+                            (cells - {cell}) | {p for p in parts if not known(p)},
+                            (rest_lo - sum(hi[p] for p in known_parts), rest_hi - sum(lo[p] for p in known_parts)),
+                        )
+                    )
             for other, (other_lo, other_hi) in list(found.items()):
                 if other < cells:
                     start.append((cells - other, (rest_lo - other_hi, rest_hi - other_lo)))
@@ -344,12 +376,15 @@ def _decimals(text) -> float:
 # ---------------------------------------------------------------------------------------------------
 # The truth, from the marts, keyed as the reader keys figures.
 
+
 def load_truth(warehouse: Path) -> dict:
     con = duckdb.connect(str(warehouse), read_only=True)
     truth: dict = {}
     try:
-        scorecard = con.execute("select indicator_code, period_type, period_end, breakdown_type, breakdown_value, "
-                                "numerator, denominator, value from scorecard.scorecard_indicators").fetchall()
+        scorecard = con.execute(
+            "select indicator_code, period_type, period_end, breakdown_type, breakdown_value, "
+            "numerator, denominator, value from scorecard.scorecard_indicators"
+        ).fetchall()
         for code, ptype, day, btype, bvalue, numerator, denominator, value in scorecard:
             num, den, kind = scorecard_keys(code, ptype, day, btype, bvalue)
             for key, figure in ((num, numerator), (den, denominator)):
@@ -357,9 +392,11 @@ def load_truth(warehouse: Path) -> dict:
                     truth[key] = float(figure)
             if kind == "gap" and value is not None:
                 truth[("camhs_gap", week_of(day), bvalue if btype != "all" else "ALL")] = float(value)
-        weekly = con.execute("select week_ending, pathway, waiting_list, waiting_over_18w, planned_waiting_list, "
-                             "trajectory_gap from camhs.camhs_weekly_waiting_list "
-                             "where priority = 'ALL' and looked_after = 'ALL'").fetchall()
+        weekly = con.execute(
+            "select week_ending, pathway, waiting_list, waiting_over_18w, planned_waiting_list, "
+            "trajectory_gap from camhs.camhs_weekly_waiting_list "
+            "where priority = 'ALL' and looked_after = 'ALL'"
+        ).fetchall()
         for week, pathway, waiting, over, planned, gap in weekly:
             truth[("camhs_list", week, pathway)] = float(waiting)
             truth[("camhs_over", week, pathway)] = float(over)
@@ -367,9 +404,11 @@ def load_truth(warehouse: Path) -> dict:
             if planned is not None:
                 truth[("camhs_planned", week, pathway)] = float(planned)
                 truth[("camhs_gap", week, pathway)] = float(gap)
-        lac = con.execute("select measure_code, period_type, period_end, breakdown_type, breakdown_value, "
-                          "numerator, denominator from lac.lac_measures "
-                          "where period_type in ('month', 'financial_year')").fetchall()
+        lac = con.execute(
+            "select measure_code, period_type, period_end, breakdown_type, breakdown_value, "
+            "numerator, denominator from lac.lac_measures "
+            "where period_type in ('month', 'financial_year')"
+        ).fetchall()
         for code, ptype, day, btype, bvalue, numerator, _ in lac:
             if code == "lac_by_placement_type":
                 truth[("lac_line", day, btype, bvalue)] = float(numerator)
@@ -379,8 +418,10 @@ def load_truth(warehouse: Path) -> dict:
                 truth[("starts", ptype, day, "ALL")] = float(numerator)
             elif code == "lac_ceased":
                 truth[("ceased", ptype, day, bvalue if btype != "all" else "ALL")] = float(numerator)
-        eoc = con.execute("select measure_code, period_type, period_end, breakdown_type, breakdown_value, numerator, "
-                          "denominator from edge_of_care.edge_of_care_measures").fetchall()
+        eoc = con.execute(
+            "select measure_code, period_type, period_end, breakdown_type, breakdown_value, numerator, "
+            "denominator from edge_of_care.edge_of_care_measures"
+        ).fetchall()
         for code, ptype, day, btype, bvalue, numerator, denominator in eoc:
             p = bvalue if btype != "all" else "ALL"
             if code == "edge_of_care_active":
@@ -388,14 +429,24 @@ def load_truth(warehouse: Path) -> dict:
             elif code == "edge_of_care_entered_care_12m_pct":
                 truth[("eoc_entered", ptype, day, p)] = float(numerator)
                 truth[("eoc_interventions", ptype, day, p)] = float(denominator)
-        kad = con.execute("select reporting_month_end, service_type, snapshot_placements, yearly_average_placements, "
-                          "budgeted_placements, variance_placements, projected_spend_gbp, weeks_funded, "
-                          "actual_weekly_cost_gbp, budget_weekly_cost_gbp, variance_weekly_cost_gbp "
-                          "from finance.finance_key_activity_data").fetchall()
+        kad = con.execute(
+            "select reporting_month_end, service_type, snapshot_placements, yearly_average_placements, "
+            "budgeted_placements, variance_placements, projected_spend_gbp, weeks_funded, "
+            "actual_weekly_cost_gbp, budget_weekly_cost_gbp, variance_weekly_cost_gbp "
+            "from finance.finance_key_activity_data"
+        ).fetchall()
         for day, line, snapshot, average, budgeted, variance, spend, weeks, actual, budget_wk, var_wk in kad:
-            for name, figure in (("kad_snapshot", snapshot), ("kad_avg", average), ("kad_budgeted", budgeted),
-                                 ("kad_var", variance), ("kad_spend", spend), ("kad_weeks", weeks),
-                                 ("kad_actual_wk", actual), ("kad_budget_wk", budget_wk), ("kad_var_wk", var_wk)):
+            for name, figure in (
+                ("kad_snapshot", snapshot),
+                ("kad_avg", average),
+                ("kad_budgeted", budgeted),
+                ("kad_var", variance),
+                ("kad_spend", spend),
+                ("kad_weeks", weeks),
+                ("kad_actual_wk", actual),
+                ("kad_budget_wk", budget_wk),
+                ("kad_var_wk", var_wk),
+            ):
                 if figure is not None:
                     truth[(name, day, line)] = float(figure)
     finally:
@@ -406,18 +457,17 @@ def load_truth(warehouse: Path) -> dict:
 # ---------------------------------------------------------------------------------------------------
 # What the figures mean: the sums MEASURES.md and DOMAIN.md define between them.
 
+
 def add_meaning(reader: Reader) -> None:
     """Add every sum that holds between the figures the reader has seen (and the unpublished parts)."""
     truth = reader.truth
     # Everything published, and the counts behind every published percentage or average.
-    published = set(reader.shown) | set(reader.where_hidden) | {
-        key for ratio in reader.ratios for key in ratio[2:4]}
+    published = set(reader.shown) | set(reader.where_hidden) | {key for ratio in reader.ratios for key in ratio[2:4]}
     by_name = defaultdict(list)
     for key in truth:
         by_name[key[0]].append(key)
 
-    weeks = {key[1] for key in published if key[0].startswith("camhs_") and isinstance(key[1], date)
-             and len(key) == 3}
+    weeks = {key[1] for key in published if key[0].startswith("camhs_") and isinstance(key[1], date) and len(key) == 3}
     for week in weeks:
         pathways = sorted({k[2] for k in by_name["camhs_list"] if k[1] == week and k[2] != "ALL"})
         for name in ("camhs_list", "camhs_over", "camhs_under"):
@@ -426,12 +476,18 @@ def add_meaning(reader: Reader) -> None:
             reader.add_sum(("camhs_list", week, p), [("camhs_over", week, p), ("camhs_under", week, p)])
             if ("camhs_planned", week, p) in truth and ("camhs_gap", week, p) in truth:
                 # gap = list - planned, so list = planned + gap (gap may be negative).
-                reader.sums.append(("=", ("camhs_list", week, p), (("camhs_planned", week, p),
-                                                                    ("camhs_gap", week, p))))
+                reader.sums.append(("=", ("camhs_list", week, p), (("camhs_planned", week, p), ("camhs_gap", week, p))))
 
     # Breakdowns of a flow add up to the flow's total: ('ceased', type, day, group) -> ALL.
-    for name in ("ceased", "ceased_days", "eoc_entered", "eoc_interventions", "camhs_first_contacts",
-                 "camhs_treated", "camhs_treated_18w"):
+    for name in (
+        "ceased",
+        "ceased_days",
+        "eoc_entered",
+        "eoc_interventions",
+        "camhs_first_contacts",
+        "camhs_treated",
+        "camhs_treated_18w",
+    ):
         for ptype, day in {key[1:3] for key in published if key[0] == name}:
             parts = [k for k in by_name[name] if k[1] == ptype and k[2] == day and k[3] != "ALL"]
             if (name, ptype, day, "ALL") in truth and parts:
@@ -444,8 +500,9 @@ def add_meaning(reader: Reader) -> None:
             within = ("camhs_treated_18w", ptype, day, "EATING_DISORDER")
             reader.truth.setdefault(within, 0.0)
             # Within 1 or 4 weeks is within 18 weeks: urgent_1w + routine_4w <= within.
-            reader.sums.append(("sum<=", within, (("ed_urgent_1w", ptype, day, "ALL"),
-                                                  ("ed_routine_4w", ptype, day, "ALL"))))
+            reader.sums.append(
+                ("sum<=", within, (("ed_urgent_1w", ptype, day, "ALL"), ("ed_routine_4w", ptype, day, "ALL")))
+            )
             for key in (("ed_urgent_1w", ptype, day, "ALL"), ("ed_routine_4w", ptype, day, "ALL")):
                 reader.truth.setdefault(key, 0.0)
     # Edge-of-care services: children, so only where they add up (see add_sum).
@@ -469,14 +526,17 @@ def add_meaning(reader: Reader) -> None:
                 reader.add_sum((name, day, group), [(name, day, line) for line in lines])
             reader.add_sum((name, day, "all"), [(name, day, group) for group in KAD_GROUPS])
         for line in [*(line for lines in KAD_GROUPS.values() for line in lines), *KAD_GROUPS, "all"]:
-            if (("kad_avg", day, line) in truth and ("kad_budgeted", day, line) in truth
-                    and ("kad_var", day, line) in truth):
+            if (
+                ("kad_avg", day, line) in truth
+                and ("kad_budgeted", day, line) in truth
+                and ("kad_var", day, line) in truth
+            ):
                 # variance = average - budgeted, so average = budgeted + variance.
-                reader.sums.append(("=", ("kad_avg", day, line), (("kad_budgeted", day, line),
-                                                                  ("kad_var", day, line))))
+                reader.sums.append(("=", ("kad_avg", day, line), (("kad_budgeted", day, line), ("kad_var", day, line))))
             if ("kad_actual_wk", day, line) in truth and ("kad_var_wk", day, line) in truth:
-                reader.sums.append(("=", ("kad_actual_wk", day, line), (("kad_budget_wk", day, line),
-                                                                        ("kad_var_wk", day, line))))
+                reader.sums.append(
+                    ("=", ("kad_actual_wk", day, line), (("kad_budget_wk", day, line), ("kad_var_wk", day, line)))
+                )
             # DOMAIN.md 4.7: a child's finance commitment decides its budget line, so where the month's
             # LAC count by budget line equals the line's KAD snapshot (as the shown lines do), a reader
             # takes the two as one figure.
@@ -488,6 +548,7 @@ def add_meaning(reader: Reader) -> None:
 # ---------------------------------------------------------------------------------------------------
 # Reading the publication.
 
+
 def read_csv(path: Path) -> list[dict]:
     with open(path, newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
@@ -495,12 +556,18 @@ def read_csv(path: Path) -> list[dict]:
 
 def read_scorecard(reader: Reader, rows: list[dict], where: str) -> None:
     for row in rows:
-        code, ptype, btype, bvalue = (row["indicator_code"], row["period_type"], row["breakdown_type"],
-                                      row["breakdown_value"])
+        code, ptype, btype, bvalue = (
+            row["indicator_code"],
+            row["period_type"],
+            row["breakdown_type"],
+            row["breakdown_value"],
+        )
         day = date.fromisoformat(row["period_end"])
         place = f"{where} {code} {bvalue}"
-        for period, value_column, counts in ((day, "value", True),
-                                             (previous_period_end(ptype, day), "previous_value", False)):
+        for period, value_column, counts in (
+            (day, "value", True),
+            (previous_period_end(ptype, day), "previous_value", False),
+        ):
             num, den, kind = scorecard_keys(code, ptype, period, btype, bvalue)
             text = row[value_column]
             if counts:
@@ -529,10 +596,18 @@ def read_camhs_csv(reader: Reader, rows: list[dict], where: str) -> None:
         reader.see(("camhs_list", week, pathway), row["waiting_list"], f"{place} waiting_list")
         reader.see(("camhs_over", week, pathway), row["waiting_over_18w"], f"{place} waiting_over_18w")
         if row["planned_waiting_list"]:
-            reader.see(("camhs_planned", week, pathway), row["planned_waiting_list"], f"{place} planned",
-                       _decimals(row["planned_waiting_list"]))
-            reader.see(("camhs_gap", week, pathway), row["trajectory_gap"], f"{place} trajectory_gap",
-                       _decimals(row["trajectory_gap"]))
+            reader.see(
+                ("camhs_planned", week, pathway),
+                row["planned_waiting_list"],
+                f"{place} planned",
+                _decimals(row["planned_waiting_list"]),
+            )
+            reader.see(
+                ("camhs_gap", week, pathway),
+                row["trajectory_gap"],
+                f"{place} trajectory_gap",
+                _decimals(row["trajectory_gap"]),
+            )
 
 
 def read_placements_csv(reader: Reader, rows: list[dict], where: str) -> None:
@@ -541,11 +616,17 @@ def read_placements_csv(reader: Reader, rows: list[dict], where: str) -> None:
         reader.see(key, row["children"], f"{where} {row['breakdown_value']}")
 
 
-KAD_CELLS = {"snapshot_placements": "kad_snapshot", "yearly_average_placements": "kad_avg",
-             "budgeted_placements": "kad_budgeted", "variance_placements": "kad_var",
-             "projected_spend_gbp": "kad_spend", "weeks_funded": "kad_weeks",
-             "actual_weekly_cost_gbp": "kad_actual_wk", "budget_weekly_cost_gbp": "kad_budget_wk",
-             "variance_weekly_cost_gbp": "kad_var_wk"}
+KAD_CELLS = {
+    "snapshot_placements": "kad_snapshot",
+    "yearly_average_placements": "kad_avg",
+    "budgeted_placements": "kad_budgeted",
+    "variance_placements": "kad_var",
+    "projected_spend_gbp": "kad_spend",
+    "weeks_funded": "kad_weeks",
+    "actual_weekly_cost_gbp": "kad_actual_wk",
+    "budget_weekly_cost_gbp": "kad_budget_wk",
+    "variance_weekly_cost_gbp": "kad_var_wk",
+}
 
 
 def read_kad_csv(reader: Reader, rows: list[dict], where: str, day: date) -> None:
@@ -562,8 +643,9 @@ def read_kad_csv(reader: Reader, rows: list[dict], where: str, day: date) -> Non
             # actual weekly cost = projected spend / (yearly average x weeks funded).
             tolerance = min(_decimals(row["actual_weekly_cost_gbp"]), 0.005)
             spend = ("kad_spend", day, line)
-            reader.ratios.append((max(actual - tolerance, 0) * weeks, (actual + tolerance) * weeks, spend,
-                                  ("kad_avg", day, line), 1.0))
+            reader.ratios.append(
+                (max(actual - tolerance, 0) * weeks, (actual + tolerance) * weeks, spend, ("kad_avg", day, line), 1.0)
+            )
 
 
 def read_charts(reader: Reader, chart_data: dict[str, pd.DataFrame]) -> None:
@@ -588,8 +670,11 @@ def read_charts(reader: Reader, chart_data: dict[str, pd.DataFrame]) -> None:
         reader.see((name, "month", day, "ALL"), cell(row["numerator"]), f"chart-flows {name} {day}")
     for _, row in chart_data["chart-placement-mix"].iterrows():
         day = _day(row["period_end"])
-        reader.see(("lac_line", day, "budget_line", row["budget_line"]), cell(row["numerator"]),
-                   f"chart-placement-mix {row['budget_line']} {day}")
+        reader.see(
+            ("lac_line", day, "budget_line", row["budget_line"]),
+            cell(row["numerator"]),
+            f"chart-placement-mix {row['budget_line']} {day}",
+        )
     for _, row in chart_data["chart-stability"].iterrows():
         day = _day(row["period_end"])
         num, den, kind = scorecard_keys(row["indicator_code"], "month", day, "all", "all")
@@ -630,8 +715,9 @@ def compare_html(reader: Reader, html: str, scorecard: list[dict], kad: list[dic
         for field_name, column in (("actual", "value"), ("previous", "previous_value")):
             in_report = "[c]" in shown.get(field_name, "")
             if in_report != (row[column] == "[c]"):
-                reader.problems.append(f"report: {code} {field_name} is '{shown.get(field_name)}' "
-                                       f"but the CSV has '{row[column]}'")
+                reader.problems.append(
+                    f"report: {code} {field_name} is '{shown.get(field_name)}' but the CSV has '{row[column]}'"
+                )
     kad_rows = re.findall(r'<tr class="(line|group|total)">(.*?)</tr>', html, re.S)
     if len(kad_rows) != len(kad):
         reader.problems.append(f"report: {len(kad_rows)} KAD rows, the CSV has {len(kad)}")
@@ -639,12 +725,14 @@ def compare_html(reader: Reader, html: str, scorecard: list[dict], kad: list[dic
         shown = dict(re.findall(r'data-field="(\w+)"[^>]*>(.*?)</td>', cells, re.S))
         for column in KAD_CELLS:
             if column in shown and (shown[column] == "[c]") != (row[column] == "[c]"):
-                reader.problems.append(f"report: KAD {row['service_type']} {column} is '{shown[column]}' "
-                                       f"but the CSV has '{row[column]}'")
+                reader.problems.append(
+                    f"report: KAD {row['service_type']} {column} is '{shown[column]}' but the CSV has '{row[column]}'"
+                )
 
 
-def read_publication(warehouse: Path, period_end: date, exports: dict[str, Path], html: Path,
-                     chart_data: dict[str, pd.DataFrame]) -> Reader:
+def read_publication(
+    warehouse: Path, period_end: date, exports: dict[str, Path], html: Path, chart_data: dict[str, pd.DataFrame]
+) -> Reader:
     """A reader who has everything the report published for `period_end`."""
     reader = Reader(truth=load_truth(warehouse))
     tables = {name: read_csv(path) for name, path in exports.items()}
@@ -655,7 +743,6 @@ def read_publication(warehouse: Path, period_end: date, exports: dict[str, Path]
     read_placements_csv(reader, tables["lac_by_placement"], "lac_by_placement.csv")
     read_kad_csv(reader, tables["key_activity_data"], "key_activity_data.csv", period_end)
     read_charts(reader, {**chart_data, "_period_end": period_end})
-    compare_html(reader, Path(html).read_text(encoding="utf-8"), tables["scorecard_month"],
-                 tables["key_activity_data"])
+    compare_html(reader, Path(html).read_text(encoding="utf-8"), tables["scorecard_month"], tables["key_activity_data"])
     add_meaning(reader)
     return reader

@@ -17,12 +17,23 @@ from dataclasses import replace
 import pytest
 from playwright.sync_api import sync_playwright
 
-from ingest.load import connect
-from ingest.report.committee import CHROMIUM_FLAGS, write_report
 from orchestration.cli import main as cscw
+from outputs.report.committee import CHROMIUM_FLAGS, write_report
+from warehouse.connection import connect_duckdb
 
-SECTIONS = ["summary", "indicators", "chart-lac", "chart-flows", "chart-placement-mix", "chart-stability",
-            "chart-edge-of-care", "chart-camhs", "kad", "returns", "notes"]
+SECTIONS = [
+    "summary",
+    "indicators",
+    "chart-lac",
+    "chart-flows",
+    "chart-placement-mix",
+    "chart-stability",
+    "chart-edge-of-care",
+    "chart-camhs",
+    "kad",
+    "returns",
+    "notes",
+]
 # Published CSV columns that hold counts of children (MEASURES.md "Suppression").
 COUNT_COLUMNS = {
     "lac_by_placement": ["children"],
@@ -43,7 +54,7 @@ def small(text) -> bool:
 
 @pytest.fixture(scope="module")
 def report(synthetic_warehouse, tmp_path_factory):
-    from ingest.settings import get_settings
+    from warehouse.settings import get_settings
 
     home = tmp_path_factory.mktemp("report_home")
     settings = replace(get_settings(), home=home)
@@ -55,16 +66,23 @@ def report(synthetic_warehouse, tmp_path_factory):
 @pytest.fixture(scope="module")
 def mart(report):
     settings, written = report
-    with connect(settings.warehouse, read_only=True) as con:
+    with connect_duckdb(settings.warehouse, read_only=True) as con:
         rows = con.execute(
             "select indicator_code, unit, numerator, denominator, value, previous_value, rag, previous_period_end "
             "from scorecard.scorecard_indicators where period_type = 'month' and breakdown_type = 'all' "
-            "and period_end = ?", [written.period_end]).fetchall()
-        previous = {(r[0]): r for r in con.execute(
-            "select indicator_code, numerator, denominator, value from scorecard.scorecard_indicators "
-            "where period_type = 'month' and breakdown_type = 'all' and period_end = "
-            "(select max(period_end) from scorecard.scorecard_indicators where period_type = 'month' "
-            "and period_end < ?)", [written.period_end]).fetchall()}
+            "and period_end = ?",
+            [written.period_end],
+        ).fetchall()
+        previous = {
+            (r[0]): r
+            for r in con.execute(
+                "select indicator_code, numerator, denominator, value from scorecard.scorecard_indicators "
+                "where period_type = 'month' and breakdown_type = 'all' and period_end = "
+                "(select max(period_end) from scorecard.scorecard_indicators where period_type = 'month' "
+                "and period_end < ?)",
+                [written.period_end],
+            ).fetchall()
+        }
     return {r[0]: r for r in rows}, previous
 
 
@@ -89,10 +107,15 @@ def page_text(report, tmp_path_factory):
         for section in SECTIONS:
             if section.startswith("chart-"):
                 svg = page.locator(f"section#{section} svg").first
-                charts[section] = (svg.is_visible(), svg.bounding_box(),
-                                   page.locator(f"section#{section} svg .mark-line path, section#{section} svg "
-                                                f".mark-rect path, section#{section} svg .mark-symbol path, "
-                                                f"section#{section} svg .mark-area path").count())
+                charts[section] = (
+                    svg.is_visible(),
+                    svg.bounding_box(),
+                    page.locator(
+                        f"section#{section} svg .mark-line path, section#{section} svg "
+                        f".mark-rect path, section#{section} svg .mark-symbol path, "
+                        f"section#{section} svg .mark-area path"
+                    ).count(),
+                )
         indicators = {
             row.get_attribute("data-indicator"): {
                 field: row.locator(f"td[data-field='{field}']").inner_text().strip()
@@ -105,8 +128,15 @@ def page_text(report, tmp_path_factory):
         page.screenshot(path=str(shots / "first_page.png"))
         page.screenshot(path=str(shots / "whole_report.png"), full_page=True)
         browser.close()
-    return {"sections": sections, "charts": charts, "indicators": indicators, "kad_snapshot": kad_snapshot,
-            "count_cells": count_cells, "blocked": blocked, "screenshot": shots / "first_page.png"}
+    return {
+        "sections": sections,
+        "charts": charts,
+        "indicators": indicators,
+        "kad_snapshot": kad_snapshot,
+        "count_cells": count_cells,
+        "blocked": blocked,
+        "screenshot": shots / "first_page.png",
+    }
 
 
 def test_report_writes_html_pdf_and_publication_files(report):
@@ -151,23 +181,33 @@ def test_indicator_values_in_the_report_equal_the_marts(page_text, mart):
             assert cells["rag"].lower() == (rag or "no target"), code
             checked += 1
         before = previous.get(code)
-        if before and not any(small(c) for c in (before[1], before[2]) + ((before[3],) if unit == "count" else ())
-                              if c is not None) and previous_value is not None:
+        if (
+            before
+            and not any(
+                small(c) for c in (before[1], before[2]) + ((before[3],) if unit == "count" else ()) if c is not None
+            )
+            and previous_value is not None
+        ):
             assert float(re.sub(r"[£,%]", "", cells["previous"])) == pytest.approx(
-                previous_value, abs=0.51 if unit in ("count", "days", "gbp") else 0.051), code
+                previous_value, abs=0.51 if unit in ("count", "days", "gbp") else 0.051
+            ), code
     assert checked >= 20
 
 
 def test_no_count_from_one_to_five_is_published(report, page_text):
     settings, written = report
     # The data has such counts, so the test can fail.
-    with connect(settings.warehouse, read_only=True) as con:
+    with connect_duckdb(settings.warehouse, read_only=True) as con:
         small_in_marts = con.execute(
             "select count(*) from scorecard.scorecard_indicators where period_end = ? and period_type = 'month' "
-            "and (numerator between 1 and 5 or denominator between 1 and 5)", [written.period_end]).fetchone()[0]
+            "and (numerator between 1 and 5 or denominator between 1 and 5)",
+            [written.period_end],
+        ).fetchone()[0]
         small_kad = con.execute(
             "select count(*) from finance.finance_key_activity_data where reporting_month_end = ? "
-            "and snapshot_placements between 1 and 5", [written.period_end]).fetchone()[0]
+            "and snapshot_placements between 1 and 5",
+            [written.period_end],
+        ).fetchone()[0]
     assert small_in_marts > 0 and small_kad > 0
 
     suppressed = 0
@@ -198,8 +238,12 @@ def test_no_count_from_one_to_five_is_published(report, page_text):
     assert "[c]" in page_text["kad_snapshot"]
 
     # Charts draw only suppressed data: no point at a count of 1 to 5.
-    for chart, column in (("chart-flows", "numerator"), ("chart-placement-mix", "numerator"),
-                          ("chart-camhs", "children"), ("chart-edge-of-care", "numerator")):
+    for chart, column in (
+        ("chart-flows", "numerator"),
+        ("chart-placement-mix", "numerator"),
+        ("chart-camhs", "children"),
+        ("chart-edge-of-care", "numerator"),
+    ):
         data = written.chart_data[chart]
         if chart == "chart-camhs":
             data = data[data["series"] != "Planned trajectory"]
@@ -216,7 +260,7 @@ def test_cli_writes_the_report_and_says_where(report, capsys, monkeypatch):
 
 def test_cli_report_without_a_built_warehouse_says_what_to_do(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("CSCW_HOME", str(tmp_path))
-    with connect(tmp_path / "warehouse.duckdb") as con:
+    with connect_duckdb(tmp_path / "warehouse.duckdb") as con:
         con.execute("create schema scorecard")
         con.execute("create table scorecard.scorecard_indicators (period_type varchar, period_end date)")
     assert cscw(["report"]) == 1

@@ -3,7 +3,7 @@
 For months of the default synthetic history, the report is written and everything it publishes (the
 CSV files for publication, the data drawn in its charts, its own tables) is handed to the reader of
 tests/report/disclosure.py, who knows what the figures mean and narrows every [c] by arithmetic. The
-reader is written from MEASURES.md, not from ingest.report.suppression.
+reader is written from MEASURES.md, not from outputs.report.suppression.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import date
 
 import pytest
 
-from ingest.report.committee import write_report
+from outputs.report.committee import write_report
 from tests.report.disclosure import read_publication
 
 # The latest month (what `cscw report` writes); a month whose eating-disorder starts bound the
@@ -25,7 +25,7 @@ MONTHS = [None, date(2025, 1, 31), date(2026, 3, 31)]
 
 @pytest.fixture(scope="module")
 def settings(synthetic_warehouse, tmp_path_factory):
-    from ingest.settings import get_settings
+    from warehouse.settings import get_settings
 
     settings = replace(get_settings(), home=tmp_path_factory.mktemp("disclosure_home"))
     settings.ensure_dirs()
@@ -41,8 +41,7 @@ def written(settings):
 @pytest.mark.parametrize("month", MONTHS, ids=lambda m: str(m or "latest"))
 def test_no_suppressed_count_can_be_worked_out_from_what_is_published(settings, written, month):
     report = written[month]
-    reader = read_publication(settings.warehouse, report.period_end, report.exports, report.html,
-                              report.chart_data)
+    reader = read_publication(settings.warehouse, report.period_end, report.exports, report.html, report.chart_data)
     # The month has suppressed counts under published totals, so the check can fail.
     assert len(reader.where_hidden) > 20 and reader.sums
     found = reader.disclosures()
@@ -56,8 +55,7 @@ def test_the_reader_finds_a_count_worked_out_from_the_camhs_total(settings, writ
     path = report.exports["camhs_waiting_list"]
     with open(path, newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    reader = read_publication(settings.warehouse, report.period_end, report.exports, report.html,
-                              report.chart_data)
+    reader = read_publication(settings.warehouse, report.period_end, report.exports, report.html, report.chart_data)
     week = date.fromisoformat(rows[0]["week_ending"])
     withheld = [r for r in rows if r["waiting_list"] == "[c]"]
     assert len(withheld) >= 2
@@ -73,8 +71,9 @@ def test_the_reader_finds_a_count_worked_out_from_the_camhs_total(settings, writ
         writer.writeheader()
         writer.writerows(rows)
     exports = {**report.exports, "camhs_waiting_list": tampered}
-    found = read_publication(settings.warehouse, report.period_end, exports, report.html,
-                             report.chart_data).disclosures()
+    found = read_publication(
+        settings.warehouse, report.period_end, exports, report.html, report.chart_data
+    ).disclosures()
     assert [f for f in found if f.startswith(f"('camhs_list', {week!r}, '{small[0]}')")], found
 
 

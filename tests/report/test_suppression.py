@@ -1,6 +1,6 @@
 """Secondary suppression on small hand-made tables, each expected answer worked by hand.
 
-The rule (ingest/report/suppression.py): a reader who sees a total and some of its parts bounds each
+The rule (outputs/report/suppression.py): a reader who sees a total and some of its parts bounds each
 withheld part by the total minus the shown parts minus 1 for every other withheld part (a [c] is
 never zero); no withheld count may be bounded by 5. So k withheld non-zero counts under a shown total
 must add up to at least k + 5.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ingest.report.suppression import (
+from outputs.report.suppression import (
     DisclosureError,
     any_small,
     key_activity_flags,
@@ -30,12 +30,14 @@ def test_the_issue_camhs_case_two_ones_under_the_total_get_a_third_cell():
     # Withholding the next smallest list (CORE, 161) makes the withheld lists 163 over three cells,
     # each at most 163 - 2 = 161. Over 18 weeks: CRISIS and ED have 0 (a zero the reader knows);
     # CORE's 20 is then the over-18-weeks total minus the shown ones, exact but not small.
-    frame = pd.DataFrame({
-        "week_ending": ["2026-10-25"] * 6,
-        "pathway": ["ADHD", "ASD", "CORE", "CRISIS", "EATING_DISORDER", "ALL"],
-        "waiting_list": [400, 250, 161, 1, 1, 813],
-        "waiting_over_18w": [100, 50, 20, 0, 0, 170],
-    })
+    frame = pd.DataFrame(
+        {
+            "week_ending": ["2026-10-25"] * 6,
+            "pathway": ["ADHD", "ASD", "CORE", "CRISIS", "EATING_DISORDER", "ALL"],
+            "waiting_list": [400, 250, 161, 1, 1, 813],
+            "waiting_over_18w": [100, 50, 20, 0, 0, 170],
+        }
+    )
     flags = waiting_list_flags(frame, ["week_ending"])
     assert flagged(frame, flags, "pathway") == ["CORE", "CRISIS", "EATING_DISORDER"]
 
@@ -44,31 +46,36 @@ def test_waiting_list_rows_are_withheld_whole_and_the_under_18_weeks_count_is_pr
     # CORE has 2 waiting under 18 weeks (40 - 38): the scorecard publishes that count as a
     # percentage, so CORE is withheld, and so is the next smallest list (ASD, 60): under 18 weeks
     # the withheld rows then have 2 + 40 = 42 between them.
-    frame = pd.DataFrame({
-        "week_ending": ["w"] * 3,
-        "pathway": ["ADHD", "ASD", "CORE"],
-        "waiting_list": [90, 60, 40],
-        "waiting_over_18w": [30, 20, 38],
-    })
+    frame = pd.DataFrame(
+        {
+            "week_ending": ["w"] * 3,
+            "pathway": ["ADHD", "ASD", "CORE"],
+            "waiting_list": [90, 60, 40],
+            "waiting_over_18w": [30, 20, 38],
+        }
+    )
     flags = waiting_list_flags(frame, ["week_ending"])
     assert flagged(frame, flags, "pathway") == ["ASD", "CORE"]
 
 
-@pytest.mark.parametrize(("parts", "expected"), [
-    # 3 and 2 add up to 5 over two cells: each at most 4. Add the next smallest, 9: 14 over three,
-    # each at most 12.
-    ([12, 9, 3, 2, 40], [False, True, True, True, False]),
-    # A lone [c] is the total minus the rest. Add 7: 8 over two, each at most 7.
-    ([7, 1, 14], [True, True, False]),
-    # The smallest non-zero part, not the zero (the reader knows zeros are 0).
-    ([0, 4, 30, 25], [False, True, False, True]),
-    # 3 and 4: 7 = 2 + 5 over two cells, each at most 6. Already safe.
-    ([3, 4, 50, 60], [True, True, False, False]),
-    # 2 and 4: 6 over two, each at most 5. Not safe: add 50.
-    ([2, 4, 50, 60], [True, True, True, False]),
-    # Nothing small, nothing withheld.
-    ([10, 20, 30], [False, False, False]),
-])
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        # 3 and 2 add up to 5 over two cells: each at most 4. Add the next smallest, 9: 14 over three,
+        # each at most 12.
+        ([12, 9, 3, 2, 40], [False, True, True, True, False]),
+        # A lone [c] is the total minus the rest. Add 7: 8 over two, each at most 7.
+        ([7, 1, 14], [True, True, False]),
+        # The smallest non-zero part, not the zero (the reader knows zeros are 0).
+        ([0, 4, 30, 25], [False, True, False, True]),
+        # 3 and 4: 7 = 2 + 5 over two cells, each at most 6. Already safe.
+        ([3, 4, 50, 60], [True, True, False, False]),
+        # 2 and 4: 6 over two, each at most 5. Not safe: add 50.
+        ([2, 4, 50, 60], [True, True, True, False]),
+        # Nothing small, nothing withheld.
+        ([10, 20, 30], [False, False, False]),
+    ],
+)
 def test_one_group_under_a_published_total(parts, expected):
     frame = pd.DataFrame({"group": "g", "count": parts})
     flags = with_secondary(frame, any_small(frame, ["count"]), ["group"], "count")
@@ -89,14 +96,16 @@ def test_a_group_that_cannot_be_protected_is_not_published():
 
 
 def kad_frame(rows) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["row_type", "service_type", "sums_into", "snapshot_placements",
-                                        "yearly_average_placements"])
+    frame = pd.DataFrame(
+        rows, columns=["row_type", "service_type", "sums_into", "snapshot_placements", "yearly_average_placements"]
+    )
     return frame
 
 
 def kad_primary(frame: pd.DataFrame) -> pd.Series:
     return any_small(frame, ["snapshot_placements"]) | frame["yearly_average_placements"].between(
-        0, 5, inclusive="right")
+        0, 5, inclusive="right"
+    )
 
 
 NO_LINES = pd.DataFrame(columns=["breakdown_type", "breakdown_value", "children"])
@@ -107,12 +116,20 @@ def test_key_activity_lines_groups_and_total():
     # between them (each at most 2). The smallest shown line of X is E (18): then 21 over A, C, E, each
     # at most 19; averages 1.5 + 0.2 + 2.3 + 18.2 = 22.2. Group Y: G 4 alone is Y minus F; withhold F.
     # The groups and the total stay.
-    frame = kad_frame([
-        ("line", "A", "X", 1, 1.5), ("line", "B", "X", 0, 0.2), ("line", "C", "X", 2, 2.3),
-        ("line", "D", "X", 30, 30.1), ("line", "E", "X", 18, 18.2), ("group", "X", "all", 51, 52.3),
-        ("line", "F", "Y", 100, 99.5), ("line", "G", "Y", 4, 3.9), ("group", "Y", "all", 104, 103.4),
-        ("total", "all", None, 155, 155.7),
-    ])
+    frame = kad_frame(
+        [
+            ("line", "A", "X", 1, 1.5),
+            ("line", "B", "X", 0, 0.2),
+            ("line", "C", "X", 2, 2.3),
+            ("line", "D", "X", 30, 30.1),
+            ("line", "E", "X", 18, 18.2),
+            ("group", "X", "all", 51, 52.3),
+            ("line", "F", "Y", 100, 99.5),
+            ("line", "G", "Y", 4, 3.9),
+            ("group", "Y", "all", 104, 103.4),
+            ("total", "all", None, 155, 155.7),
+        ]
+    )
     kad, _ = key_activity_flags(frame, kad_primary(frame), NO_LINES, pd.Series(dtype=bool))
     assert flagged(frame, kad, "service_type") == ["A", "B", "C", "E", "F", "G"]
 
@@ -121,13 +138,21 @@ def test_a_lone_small_line_opens_the_groups_above_it():
     # Group Z has one line, H = 3: Z is 3 too, and the total minus X and Y gives it back. Nothing is left
     # in Z, so the group above is opened: X (51) is the smallest shown group. Then X + Z = 54 and X is
     # at least 51 - 18 = 33 (its shown line D and at least 1 for A, C and E), so Z is at most 21.
-    frame = kad_frame([
-        ("line", "A", "X", 1, 1.5), ("line", "B", "X", 0, 0.2), ("line", "C", "X", 2, 2.3),
-        ("line", "D", "X", 30, 30.1), ("line", "E", "X", 18, 18.2), ("group", "X", "all", 51, 52.3),
-        ("line", "F", "Y", 104, 103.4), ("group", "Y", "all", 104, 103.4),
-        ("line", "H", "Z", 3, 3.1), ("group", "Z", "all", 3, 3.1),
-        ("total", "all", None, 158, 158.8),
-    ])
+    frame = kad_frame(
+        [
+            ("line", "A", "X", 1, 1.5),
+            ("line", "B", "X", 0, 0.2),
+            ("line", "C", "X", 2, 2.3),
+            ("line", "D", "X", 30, 30.1),
+            ("line", "E", "X", 18, 18.2),
+            ("group", "X", "all", 51, 52.3),
+            ("line", "F", "Y", 104, 103.4),
+            ("group", "Y", "all", 104, 103.4),
+            ("line", "H", "Z", 3, 3.1),
+            ("group", "Z", "all", 3, 3.1),
+            ("total", "all", None, 158, 158.8),
+        ]
+    )
     kad, _ = key_activity_flags(frame, kad_primary(frame), NO_LINES, pd.Series(dtype=bool))
     assert flagged(frame, kad, "service_type") == ["A", "B", "C", "E", "H", "X", "Z"]
 
@@ -137,12 +162,16 @@ def test_a_budget_line_in_both_tables_is_withheld_in_both():
     # KAD: P 20, Q 3, S 1 in one group (24): Q and S are 4 between them, so P goes in the KAD, and then
     # in the LAC table too. There P and Q are 63 - 40 = 23, and the KAD's 24 minus those 23 gives S = 1
     # back; so R goes too: the LAC's 63 over P, Q, R and the KAD's 24 over P, Q, S share no subset.
-    frame = kad_frame([
-        ("line", "P", "X", 20, 20.0), ("line", "Q", "X", 3, 3.0), ("line", "S", "X", 1, 1.0),
-        ("group", "X", "all", 24, 24.0), ("total", "all", None, 24, 24.0),
-    ])
-    lines = pd.DataFrame({"breakdown_type": "budget_line", "breakdown_value": ["P", "Q", "R"],
-                          "children": [20, 3, 40]})
+    frame = kad_frame(
+        [
+            ("line", "P", "X", 20, 20.0),
+            ("line", "Q", "X", 3, 3.0),
+            ("line", "S", "X", 1, 1.0),
+            ("group", "X", "all", 24, 24.0),
+            ("total", "all", None, 24, 24.0),
+        ]
+    )
+    lines = pd.DataFrame({"breakdown_type": "budget_line", "breakdown_value": ["P", "Q", "R"], "children": [20, 3, 40]})
     kad, lac = key_activity_flags(frame, kad_primary(frame), lines, any_small(lines, ["children"]))
     assert flagged(frame, kad, "service_type") == ["P", "Q", "S"]
     assert flagged(lines, lac, "breakdown_value") == ["P", "Q", "R"]
@@ -159,10 +188,13 @@ def test_scorecard_breakdowns_current_and_previous_and_shared_counts():
     rows = [("lac_ceased", "all", "all", 25, None, 24.0)]
     rows += [("lac_ceased", "rec_group", g, n, None, p) for g, n, p in zip(groups, ceased, before, strict=True)]
     rows += [("avg_days_in_care_ceased", "all", "all", 9000, 25, 24.0)]
-    rows += [("avg_days_in_care_ceased", "rec_group", g, 300 * n, n, p)
-             for g, n, p in zip(groups, ceased, before, strict=True)]
-    frame = pd.DataFrame(rows, columns=["indicator_code", "breakdown_type", "breakdown_value", "numerator",
-                                        "denominator", "before"])
+    rows += [
+        ("avg_days_in_care_ceased", "rec_group", g, 300 * n, n, p)
+        for g, n, p in zip(groups, ceased, before, strict=True)
+    ]
+    frame = pd.DataFrame(
+        rows, columns=["indicator_code", "breakdown_type", "breakdown_value", "numerator", "denominator", "before"]
+    )
     frame["period_end"] = "2026-10-31"
     frame["unit"] = frame["indicator_code"].map({"lac_ceased": "count", "avg_days_in_care_ceased": "days"})
     counted = frame["indicator_code"] == "lac_ceased"

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from ingest.load import connect
-from ingest.returns.ssda903 import VALIDATOR_PYTHON, export_and_validate, validate
-from ingest.returns.status import describe, latest_statuses, record_ssda903
 from orchestration.cli import main as cscw
+from outputs.returns.ssda903 import VALIDATOR_PYTHON, export_and_validate, validate
+from outputs.returns.status import describe, latest_statuses, record_ssda903
 from tests.conftest import SYNTHETIC_LA as LA
+from warehouse.connection import connect_duckdb
 
 pytestmark = pytest.mark.skipif(not VALIDATOR_PYTHON.exists(), reason="scripts/setup.sh makes .venv-validator")
 
@@ -27,7 +27,7 @@ def synthetic_return(synthetic_warehouse, tmp_path_factory):
     work = tmp_path_factory.mktemp("ssda903")
     warehouse = work / "warehouse.duckdb"
     shutil.copy(synthetic_warehouse, warehouse)
-    with connect(warehouse, read_only=True) as con:
+    with connect_duckdb(warehouse, read_only=True) as con:
         result = export_and_validate(con, work / "exports", LA)
     return warehouse, result
 
@@ -48,20 +48,34 @@ def test_latest_complete_year_has_zero_errors(synthetic_return):
     assert (result.folder / "READY").exists()
     with open(result.folder / "episodes.csv", encoding="utf-8") as f:
         header = next(csv.reader(f))
-    assert header == ["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
-                      "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"]
+    assert header == [
+        "CHILD",
+        "DECOM",
+        "RNE",
+        "LS",
+        "CIN",
+        "PLACE",
+        "PLACE_PROVIDER",
+        "DEC",
+        "REC",
+        "REASON_PLACE_CHANGE",
+        "HOME_POST",
+        "PL_POST",
+        "URN",
+    ]
 
 
 def test_a_clean_return_is_recorded_ready(synthetic_return, tmp_path):
     warehouse, result = synthetic_return
     copy = tmp_path / "warehouse.duckdb"
     shutil.copy(warehouse, copy)
-    with connect(copy) as con:
+    with connect_duckdb(copy) as con:
         record_ssda903(con, result)
         record_ssda903(con, result)  # a second night replaces the return's rows
         [status] = latest_statuses(con)
-        flags = con.execute("select count(*), count(*) filter (where severity = 'error') "
-                            "from data_quality.return_validation_flags").fetchone()
+        flags = con.execute(
+            "select count(*), count(*) filter (where severity = 'error') from data_quality.return_validation_flags"
+        ).fetchone()
     assert status["ready"] is True and status["error_rules"] == 0 and status["children_with_errors"] == 0
     assert flags == (result.report["summary"]["query_rows"], 0)
     assert describe(status).startswith("SSDA903 2025/26: READY to submit (")
@@ -120,8 +134,9 @@ def test_an_unchanged_return_is_not_validated_twice(synthetic_return, tmp_path, 
     shutil.copytree(result.folder, folder)
     runs = []
     real_run = subprocess.run
-    monkeypatch.setattr("ingest.returns.ssda903.subprocess.run",
-                        lambda *args, **kwargs: runs.append(args) or real_run(*args, **kwargs))
+    monkeypatch.setattr(
+        "outputs.returns.ssda903.subprocess.run", lambda *args, **kwargs: runs.append(args) or real_run(*args, **kwargs)
+    )
 
     assert validate(folder, result.year, LA) == result.report
     assert runs == []
@@ -145,17 +160,19 @@ def test_cli_other_year_and_what_stops_the_return(synthetic_return, cscw_home):
     assert (folder / "READY").exists()
 
     # A validation error: the files are written with their report, but the return is not ready.
-    with connect(cscw_home.build_warehouse) as con:
+    with connect_duckdb(cscw_home.build_warehouse) as con:
         # A placement postcode that is not in the ONS directory: no dbt test minds, the DfE's 392c does.
-        con.execute("update raw.placements__episodes set pl_post = 'ZZ99 9ZZ' where place = 'U6' "
-                    "and decom between date '2024-04-01' and date '2025-03-31'")
+        con.execute(
+            "update raw.placements__episodes set pl_post = 'ZZ99 9ZZ' where place = 'U6' "
+            "and decom between date '2024-04-01' and date '2025-03-31'"
+        )
     assert cscw(["return", "ssda903", "--year", "2025"]) == 1
     assert not (folder / "READY").exists()
     assert "392c" in _failures(json.loads((folder / "validation_report.json").read_text()))
 
     # A failing upstream dbt test (a duplicated episode) stops the build before anything is exported.
     (folder / "episodes.csv").unlink()
-    with connect(cscw_home.build_warehouse) as con:
+    with connect_duckdb(cscw_home.build_warehouse) as con:
         con.execute("insert into raw.placements__episodes select * from raw.placements__episodes limit 1")
     assert cscw(["return", "ssda903", "--year", "2025"]) == 1
     assert not (folder / "episodes.csv").exists()

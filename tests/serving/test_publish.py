@@ -9,13 +9,15 @@ import time
 
 import pytest
 
-from ingest.load import connect
-from ingest.permissions import owner_only_umask
-from ingest.serving import WarehouseBusy, publish, working_copy, writer_lock
 from tests.support.permissions import loose_modes
+from warehouse.connection import connect_duckdb
+from warehouse.permissions import owner_only_umask
+from warehouse.serving import WarehouseBusy, publish, working_copy, writer_lock
 
-COUNT = ("import duckdb, sys; "
-         "print(duckdb.connect(sys.argv[1], read_only=True).execute('select count(*) from t').fetchone()[0])")
+COUNT = (
+    "import duckdb, sys; "
+    "print(duckdb.connect(sys.argv[1], read_only=True).execute('select count(*) from t').fetchone()[0])"
+)
 HOLD_LOCK = textwrap.dedent("""
     import fcntl, os, sys, time
     fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
@@ -27,20 +29,21 @@ HOLD_LOCK = textwrap.dedent("""
 
 
 def _rows(settings, n):
-    with connect(working_copy(settings)) as con:
+    with connect_duckdb(working_copy(settings)) as con:
         con.execute("create or replace table t as select range as x from range(?)", [n])
 
 
 def _count_in_new_process(path) -> int:
     """A new analyst connection: another process, so DuckDB's per-process cache of open files is not in play."""
-    return int(subprocess.run([sys.executable, "-c", COUNT, str(path)], capture_output=True, text=True,
-                              check=True).stdout)
+    return int(
+        subprocess.run([sys.executable, "-c", COUNT, str(path)], capture_output=True, text=True, check=True).stdout
+    )
 
 
 def test_publish_swaps_the_file_while_an_open_reader_keeps_the_old_build(cscw_home):
     _rows(cscw_home, 3)
     publish(cscw_home)
-    reader = connect(cscw_home.warehouse, read_only=True)
+    reader = connect_duckdb(cscw_home.warehouse, read_only=True)
     assert reader.execute("select count(*) from t").fetchone()[0] == 3
 
     _rows(cscw_home, 5)
@@ -63,8 +66,13 @@ def test_published_file_is_owner_only_even_with_an_open_umask(cscw_home):
     finally:
         os.umask(previous)
     assert stat.S_IMODE(cscw_home.warehouse.stat().st_mode) == 0o600
-    folders = [cscw_home.home, cscw_home.build_warehouse.parent, cscw_home.quarantine, cscw_home.exports,
-               cscw_home.reports]
+    folders = [
+        cscw_home.home,
+        cscw_home.build_warehouse.parent,
+        cscw_home.quarantine,
+        cscw_home.exports,
+        cscw_home.reports,
+    ]
     assert [f"{f} {stat.S_IMODE(f.stat().st_mode):o}" for f in folders if f.stat().st_mode & 0o077] == []
 
 
@@ -84,16 +92,16 @@ def test_a_missing_working_copy_starts_from_the_published_file(cscw_home):
     publish(cscw_home)
     cscw_home.build_warehouse.unlink()
     assert working_copy(cscw_home) == cscw_home.build_warehouse
-    with connect(cscw_home.build_warehouse, read_only=True) as con:
+    with connect_duckdb(cscw_home.build_warehouse, read_only=True) as con:
         assert con.execute("select count(*) from t").fetchone()[0] == 4
 
 
 def test_a_working_copy_started_from_a_file_written_in_place_keeps_its_write_ahead_log(cscw_home):
-    with connect(cscw_home.warehouse) as con:
+    with connect_duckdb(cscw_home.warehouse) as con:
         con.execute("pragma disable_checkpoint_on_shutdown")
         con.execute("create table t as select range as x from range(6)")
     assert (cscw_home.home / "warehouse.duckdb.wal").exists(), "the old layout's file must have a WAL here"
-    with connect(working_copy(cscw_home), read_only=True) as con:
+    with connect_duckdb(working_copy(cscw_home), read_only=True) as con:
         assert con.execute("select count(*) from t").fetchone()[0] == 6
 
 
@@ -113,8 +121,9 @@ def test_a_failed_copy_never_replaces_the_published_file(cscw_home, monkeypatch)
 
 
 def _stand_in_writer(settings, seconds: float) -> subprocess.Popen:
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(settings.writer_lock), str(seconds)],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(settings.writer_lock), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
     assert holder.stdout.readline().strip() == "held"
     return holder
 

@@ -1,5 +1,5 @@
 """A damaged working copy or published file, a killed writer's temporary files, readers of a damaged file
-(ingest/serving.py), dbt's per-run target folders (orchestration/defs/dbt/assets.py). No dbt, no Dagster run."""
+(warehouse/serving.py), dbt's per-run target folders (orchestration/defs/dbt/assets.py). No dbt, no Dagster run."""
 
 import logging
 import os
@@ -10,20 +10,21 @@ import sys
 import duckdb
 import pytest
 
-from ingest.load import connect, load_source
-from ingest.permissions import owner_only_umask
-from ingest.serving import WarehouseBusy, damage, publish, start_working_copy, working_copy, writer_lock
+from ingest.load import load_source
 from orchestration.cli import main as cscw
 from tests.conftest import FIXTURE_DATE, FIXTURE_LANDING
 from tests.support.fingerprint import raw_state
 from tests.support.permissions import loose_modes
+from warehouse.connection import connect_duckdb
+from warehouse.permissions import owner_only_umask
+from warehouse.serving import WarehouseBusy, damage, publish, start_working_copy, working_copy, writer_lock
 
 HOLD_OPEN = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('open', flush=True); time.sleep(60)"
 
 
 def _night(settings, n):
     """A night's writes: a table big enough to span many blocks, so a cut file loses some of them."""
-    with connect(working_copy(settings)) as con:
+    with connect_duckdb(working_copy(settings)) as con:
         con.execute("create or replace table t as select range as x, md5(range::varchar) as s from range(?)", [n])
 
 
@@ -33,7 +34,7 @@ def _cut(path):
 
 
 def _count(path) -> int:
-    with connect(path, read_only=True) as con:
+    with connect_duckdb(path, read_only=True) as con:
         return con.execute("select count(*) from t").fetchone()[0]
 
 
@@ -43,7 +44,7 @@ def _aside(folder, name="warehouse.duckdb"):
 
 @pytest.fixture
 def serving_log() -> list[str]:
-    """What ingest.serving logs (caplog misses it once an in-process `cscw` has stopped cscw.* propagating)."""
+    """What warehouse.serving logs (caplog misses it once an in-process `cscw` has stopped cscw.* propagating)."""
     messages: list[str] = []
     handler = logging.Handler(logging.INFO)
     handler.emit = lambda record: messages.append(record.getMessage())
@@ -76,7 +77,7 @@ def test_a_cut_file_is_what_stops_every_night_and_damage_says_why(cscw_home):
 def test_a_file_cut_past_its_catalog_opens_but_is_caught(cscw_home):
     # The catalog of a file checkpointed more than once can sit before the cut: it opens, and fails later.
     path = cscw_home.home / "several.duckdb"
-    with connect(path) as con:
+    with connect_duckdb(path) as con:
         con.execute("create table small as select 1 as x")
         con.execute("checkpoint")
         con.execute("create table big as select range as x, md5(range::varchar) as s from range(300000)")
@@ -84,7 +85,7 @@ def test_a_file_cut_past_its_catalog_opens_but_is_caught(cscw_home):
         con.execute("drop table small")
         con.execute("create table small2 as select 1 as x")
     os.truncate(path, int(path.stat().st_size * 0.9))
-    with connect(path, read_only=True) as con:
+    with connect_duckdb(path, read_only=True) as con:
         con.execute("select count(*) from duckdb_tables()").fetchone()
     assert damage(path)
 
@@ -107,7 +108,7 @@ def test_a_damaged_working_copy_is_set_aside_and_the_night_starts_from_the_publi
 def test_a_damaged_working_copy_takes_its_write_ahead_log_aside_with_it(cscw_home):
     _night(cscw_home, 1000)
     publish(cscw_home)
-    with connect(cscw_home.build_warehouse) as con:
+    with connect_duckdb(cscw_home.build_warehouse) as con:
         con.execute("pragma disable_checkpoint_on_shutdown")
         con.execute("create table u as select range as y from range(300000)")
         con.execute("insert into t select range, 'later' from range(10)")
@@ -130,7 +131,7 @@ def test_both_damaged_start_empty_and_reloading_landing_gives_the_same_raw_table
         shutil.copytree(FIXTURE_LANDING / "placements" / FIXTURE_DATE, landing / day)
         if edit:
             edit(landing / day)
-        with connect(working_copy(cscw_home)) as con:
+        with connect_duckdb(working_copy(cscw_home)) as con:
             for source in ("case", "placements"):
                 load_source(con, cscw_home.landing, source, raise_on_refusal=False)
         publish(cscw_home)
@@ -151,10 +152,11 @@ def test_both_damaged_start_empty_and_reloading_landing_gives_the_same_raw_table
     night("2024-04-02", break_a_date)
     night("2024-04-03", drop_a_file)
     night("2024-04-04", break_a_date)  # a resend of 04-02: loads nothing
-    with connect(cscw_home.warehouse, read_only=True) as con:
+    with connect_duckdb(cscw_home.warehouse, read_only=True) as con:
         before = raw_state(con)
         assert con.execute("select string_agg(distinct status, ',' order by status) from raw._ledger").fetchone() == (
-            "loaded,refused,unchanged",)
+            "loaded,refused,unchanged",
+        )
         assert con.execute("select count(*) from raw._problems where kind = 'row'").fetchone()[0] == 1
     _cut(cscw_home.build_warehouse)
     _cut(cscw_home.warehouse)
@@ -163,7 +165,7 @@ def test_both_damaged_start_empty_and_reloading_landing_gives_the_same_raw_table
     assert not cscw_home.build_warehouse.exists() and not cscw_home.warehouse.exists()
     assert len(_aside(cscw_home.home)) == 1 and len(_aside(cscw_home.build_warehouse.parent)) == 1
     assert "starting from an empty one" in "\n".join(serving_log)
-    with connect(working_copy(cscw_home)) as con:
+    with connect_duckdb(working_copy(cscw_home)) as con:
         for source in ("case", "placements"):
             load_source(con, cscw_home.landing, source, raise_on_refusal=False)
         assert raw_state(con) == before
@@ -191,8 +193,9 @@ def test_only_the_newest_damaged_copy_is_kept(cscw_home):
 def test_a_working_copy_another_process_holds_open_is_not_set_aside(cscw_home):
     # A dbt left running by a night that was killed on its own holds DuckDB's lock on the working copy.
     _night(cscw_home, 10)
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_OPEN, str(cscw_home.build_warehouse)],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_OPEN, str(cscw_home.build_warehouse)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "open"
         with pytest.raises(WarehouseBusy, match=rf"is open in another process .*PID {holder.pid}"):
@@ -207,7 +210,7 @@ def test_a_working_copy_another_process_holds_open_is_not_set_aside(cscw_home):
 def test_the_working_copy_is_proved_once_per_writer(cscw_home, monkeypatch):
     _night(cscw_home, 10)
     proved = []
-    monkeypatch.setattr("ingest.serving.damage", lambda path: proved.append(path))
+    monkeypatch.setattr("warehouse.serving.damage", lambda path: proved.append(path))
     with writer_lock(cscw_home):
         start_working_copy(cscw_home)
         start_working_copy(cscw_home)  # the run's resource, after the CLI did it
@@ -218,8 +221,10 @@ def test_the_working_copy_is_proved_once_per_writer(cscw_home, monkeypatch):
 def test_a_killed_writers_temporary_files_are_removed_at_the_next_start_and_publish(cscw_home, serving_log):
     _night(cscw_home, 10)
     publish(cscw_home)
-    stale = [cscw_home.home / ".warehouse.duckdb.4242.publishing",
-             cscw_home.build_warehouse.parent / ".warehouse.duckdb.4243.copying"]
+    stale = [
+        cscw_home.home / ".warehouse.duckdb.4242.publishing",
+        cscw_home.build_warehouse.parent / ".warehouse.duckdb.4243.copying",
+    ]
     for path in stale:
         path.write_bytes(b"\0" * 2**20)
     _start(cscw_home)

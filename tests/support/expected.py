@@ -6,7 +6,7 @@ import csv
 import math
 from pathlib import Path
 
-from ingest.load import connect
+from warehouse.connection import connect_duckdb
 
 
 def read_expected(path: Path, key: tuple[str, ...]) -> dict[tuple, dict]:
@@ -34,13 +34,20 @@ def _same(got, want: str, approx: bool, tolerance: float) -> bool:
     return _text(got) == want
 
 
-def assert_matches(warehouse: Path, sql: str, expected: dict[tuple, dict], key: tuple[str, ...],
-                   exact: tuple[str, ...], approx: tuple[str, ...] = (), tolerance: float = 1e-3) -> None:
+def assert_matches(
+    warehouse: Path,
+    sql: str,
+    expected: dict[tuple, dict],
+    key: tuple[str, ...],
+    exact: tuple[str, ...],
+    approx: tuple[str, ...] = (),
+    tolerance: float = 1e-3,
+) -> None:
     """The rows `sql` returns for the keys' scope equal the expected rows: same keys, same values.
 
     `approx` columns may differ by `tolerance` (the hand-worked figures are rounded: 4 dp, or pence).
     """
-    with connect(warehouse, read_only=True) as con:
+    with connect_duckdb(warehouse, read_only=True) as con:
         cur = con.execute(sql)
         names = [d[0] for d in cur.description]
         rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]

@@ -12,9 +12,15 @@ def raw_state(con) -> dict[str, tuple[int, int]]:
     state = {}
     tables = con.execute("select table_name from duckdb_tables() where schema_name = 'raw' order by 1").fetchall()
     for (table,) in tables:
-        columns = ", ".join(f'"{name}"' for (name,) in con.execute(
-            "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ? "
-            "order by ordinal_position", [table]).fetchall() if name not in WALL_CLOCK)
+        columns = ", ".join(
+            f'"{name}"'
+            for (name,) in con.execute(
+                "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ? "
+                "order by ordinal_position",
+                [table],
+            ).fetchall()
+            if name not in WALL_CLOCK
+        )
         rows = f"(select distinct {columns} from raw.{table})" if table == "_ledger" else f"raw.{table}"
         state[table] = con.execute(f"select count(*), sum(hash({columns})::hugeint) from {rows} as t").fetchone()
     return state

@@ -1,4 +1,4 @@
-"""Assert that what a run wrote under CSCW_HOME is owner-only (ingest/permissions.py)."""
+"""Assert that what a run wrote under CSCW_HOME is owner-only (warehouse/permissions.py)."""
 
 from __future__ import annotations
 

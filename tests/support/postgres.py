@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ingest.settings import DBT_PROJECT_DIR, REPO_ROOT
+from warehouse.settings import DBT_PROJECT_DIR, REPO_ROOT
 
 SCRIPT = REPO_ROOT / "scripts" / "postgres.sh"
 
@@ -40,8 +40,11 @@ def running_server() -> Iterator[dict[str, str]]:
 def published_models(manifest: Path = DBT_PROJECT_DIR / "target" / "manifest.json") -> list[tuple[str, str]]:
     """(schema, table) of every mart and return model, from the manifest, so a new mart is compared too."""
     nodes = json.loads(manifest.read_text())["nodes"].values()
-    return sorted((n["schema"], n["alias"]) for n in nodes if n["resource_type"] == "model"
-                  and n["original_file_path"].startswith(("models/marts/", "models/returns/")))
+    return sorted(
+        (n["schema"], n["alias"])
+        for n in nodes
+        if n["resource_type"] == "model" and n["original_file_path"].startswith(("models/marts/", "models/returns/"))
+    )
 
 
 def _plain(value):
@@ -75,8 +78,9 @@ def _same(a, b, tolerance: float) -> bool:
     return a == b
 
 
-def differences(left: tuple[list[str], list[tuple]], right: tuple[list[str], list[tuple]],
-                tolerance: float = 1e-9, limit: int = 3) -> list[str]:
+def differences(
+    left: tuple[list[str], list[tuple]], right: tuple[list[str], list[tuple]], tolerance: float = 1e-9, limit: int = 3
+) -> list[str]:
     """What differs between two sorted tables: columns, row count, then the first differing rows."""
     (left_names, left_rows), (right_names, right_rows) = left, right
     if left_names != right_names:
@@ -94,7 +98,7 @@ def differences(left: tuple[list[str], list[tuple]], right: tuple[list[str], lis
 @contextmanager
 def fresh_database(server: dict[str, str], name: str) -> Iterator[dict[str, str]]:
     """A new empty database on `server`, owned by the loader; yields the server's settings pointing at it."""
-    from ingest.warehouse import PostgresConnection, postgres_settings
+    from warehouse.connection import PostgresConnection, postgres_settings
 
     with PostgresConnection(**postgres_settings(server)) as admin:
         admin.execute(f'drop database if exists "{name}"')

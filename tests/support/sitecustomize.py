@@ -25,6 +25,7 @@ def install() -> None:
                 _record(f"connect {address!r}")
                 raise OSError("network access refused by the test")
             return method(self, address)
+
         return connect
 
     def getaddrinfo(host, *args, **kwargs):

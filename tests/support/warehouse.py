@@ -14,31 +14,33 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
 
-from ingest.load import connect, load_source
+from ingest.load import load_source
 from ingest.reference_data import load_reference_packages
-from ingest.settings import DBT_PROJECT_DIR, SOURCES
+from warehouse.connection import connect_duckdb
+from warehouse.settings import DBT_PROJECT_DIR, SOURCES
 
 DBT = Path(sys.executable).parent / "dbt"
 
 
 def make_reference_warehouse(path: Path) -> Path:
     """A warehouse holding only the packaged reference tables (slow to load, so made once and copied)."""
-    with connect(path) as con:
+    with connect_duckdb(path) as con:
         load_reference_packages(con)
     return path
 
 
 def load_landing(warehouse: Path, landing: Path, gate: Callable | None = None, sources=SOURCES, con=None) -> None:
-    """Into the DuckDB file `warehouse`, or through `con` (any ingest.warehouse connection) when given."""
-    with (connect(warehouse) if con is None else nullcontext(con)) as con:
+    """Into the DuckDB file `warehouse`, or through `con` (any warehouse.connection connection) when given."""
+    with connect_duckdb(warehouse) if con is None else nullcontext(con) as con:
         for source in sources:
             kwargs = {"gate": gate} if gate else {}
             outcome = load_source(con, landing, source, raise_on_refusal=True, **kwargs)
             assert outcome.published_date, f"nothing loaded for {source} from {landing}"
 
 
-def dbt_build(warehouse: Path, select: str, work_dir: Path, command: str = "build",
-              env: dict[str, str] | None = None) -> None:
+def dbt_build(
+    warehouse: Path, select: str, work_dir: Path, command: str = "build", env: dict[str, str] | None = None
+) -> None:
     """dbt build (or run) into `warehouse`, with its own target path so parallel builds do not collide.
 
     Tests on unselected models are left out (indirect selection "buildable"). `env` adds to the
@@ -47,15 +49,33 @@ def dbt_build(warehouse: Path, select: str, work_dir: Path, command: str = "buil
     target = work_dir / "dbt_target"
     if not target.exists():
         shutil.copytree(DBT_PROJECT_DIR / "target", target, ignore=shutil.ignore_patterns("run", "compiled"))
-    run_env = {**os.environ, "CSCW_WAREHOUSE": str(warehouse), "DBT_TARGET_PATH": str(target),
-               "DBT_LOG_PATH": str(work_dir / "dbt_logs"), **(env or {})}
+    run_env = {
+        **os.environ,
+        "CSCW_WAREHOUSE": str(warehouse),
+        "DBT_TARGET_PATH": str(target),
+        "DBT_LOG_PATH": str(work_dir / "dbt_logs"),
+        **(env or {}),
+    }
     # `run` leaves out data tests, and seeds with them: load those first.
-    for step in (["seed", command] if command == "run" else [command]):
+    for step in ["seed", command] if command == "run" else [command]:
         result = subprocess.run(
-            [str(DBT), step, "--select", select, "--indirect-selection", "buildable",
-             "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
-            env=run_env, capture_output=True, text=True,
+            [
+                str(DBT),
+                step,
+                "--select",
+                select,
+                "--indirect-selection",
+                "buildable",
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+            ],
+            env=run_env,
+            capture_output=True,
+            text=True,
         )
         if result.returncode:
             raise AssertionError(
-                f"dbt {step} --select {select} failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
+                f"dbt {step} --select {select} failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}"
+            )

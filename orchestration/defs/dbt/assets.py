@@ -7,12 +7,12 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from ingest.permissions import FILE_MODE
-from ingest.serving import working_copy
-from ingest.settings import DBT_PROJECT_DIR, Settings
 from orchestration.defs.dbt.project import dbt_project
 from orchestration.defs.dbt.translator import CscwTranslator
 from orchestration.lib.resources import WarehouseResource
+from warehouse.permissions import FILE_MODE
+from warehouse.serving import working_copy
+from warehouse.settings import DBT_PROJECT_DIR, Settings
 
 log = logging.getLogger("cscw.dbt")
 

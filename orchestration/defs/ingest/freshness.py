@@ -1,6 +1,6 @@
 """Freshness: a WARN check per source when raw._ledger's latest load is older than expected.
 
-The expected intervals live in ingest/settings.py (EXPECTED_LOAD_INTERVAL_DAYS). A grace period is
+The expected intervals live in warehouse/settings.py (EXPECTED_LOAD_INTERVAL_DAYS). A grace period is
 added so that a night running a little later than the one before does not warn.
 """
 
@@ -10,9 +10,9 @@ import dagster as dg
 
 from ingest.contracts import entities_for
 from ingest.load import last_loaded_at
-from ingest.settings import EXPECTED_LOAD_INTERVAL_DAYS, SOURCES
 from orchestration.lib.ingest_assets import raw_asset_key
 from orchestration.lib.resources import WarehouseResource
+from warehouse.settings import EXPECTED_LOAD_INTERVAL_DAYS, SOURCES
 
 GRACE = timedelta(hours=6)
 
@@ -23,19 +23,28 @@ def freshness_verdict(source: str, loaded_at: datetime | None, now: datetime) ->
     return dg.AssetCheckResult(
         passed=age is not None and age <= expected + GRACE,
         severity=dg.AssetCheckSeverity.WARN,
-        description=(f"{source}: never loaded" if age is None else
-                     f"{source} last loaded {age.total_seconds() / 3600:.1f} hours ago "
-                     f"(expected every {EXPECTED_LOAD_INTERVAL_DAYS[source]} day(s), {GRACE} grace)"),
-        metadata={"last_loaded_at_utc": str(loaded_at), "expected_interval_days": EXPECTED_LOAD_INTERVAL_DAYS[source],
-                  "age_hours": None if age is None else round(age.total_seconds() / 3600, 1)},
+        description=(
+            f"{source}: never loaded"
+            if age is None
+            else f"{source} last loaded {age.total_seconds() / 3600:.1f} hours ago "
+            f"(expected every {EXPECTED_LOAD_INTERVAL_DAYS[source]} day(s), {GRACE} grace)"
+        ),
+        metadata={
+            "last_loaded_at_utc": str(loaded_at),
+            "expected_interval_days": EXPECTED_LOAD_INTERVAL_DAYS[source],
+            "age_hours": None if age is None else round(age.total_seconds() / 3600, 1),
+        },
     )
 
 
 def build_freshness_check(source: str) -> dg.AssetChecksDefinition:
     # On the source's first table: the ledger speaks for the whole snapshot, so one check per source.
-    @dg.asset_check(asset=raw_asset_key(entities_for(source)[0]), name=f"{source}_freshness", blocking=False,
-                    description=f"{source} loaded within {EXPECTED_LOAD_INTERVAL_DAYS[source]} day(s) "
-                                f"(raw._ledger), else WARN")
+    @dg.asset_check(
+        asset=raw_asset_key(entities_for(source)[0]),
+        name=f"{source}_freshness",
+        blocking=False,
+        description=f"{source} loaded within {EXPECTED_LOAD_INTERVAL_DAYS[source]} day(s) (raw._ledger), else WARN",
+    )
     def _freshness(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         with warehouse.connect(read_only=True) as con:
             loaded_at = last_loaded_at(con, source)

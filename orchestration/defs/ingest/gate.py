@@ -17,12 +17,20 @@ PROBLEMS_KEY, LEDGER_KEY = dg.AssetKey(["raw", "gate__problems"]), dg.AssetKey([
 @dg.multi_asset(
     name="raw_gate",
     specs=[
-        dg.AssetSpec(PROBLEMS_KEY, group_name="ingest_gate", kinds={"duckdb"},
-                     deps=[raw_asset_key(e) for e in all_entities()],
-                     description="raw._problems: every quarantined row, flag and refusal the gate found, keys only"),
-        dg.AssetSpec(LEDGER_KEY, group_name="ingest_gate", kinds={"duckdb"},
-                     deps=[raw_asset_key(e) for e in all_entities()],
-                     description="raw._ledger: each landing file of each snapshot, with what the loader decided"),
+        dg.AssetSpec(
+            PROBLEMS_KEY,
+            group_name="ingest_gate",
+            kinds={"duckdb"},
+            deps=[raw_asset_key(e) for e in all_entities()],
+            description="raw._problems: every quarantined row, flag and refusal the gate found, keys only",
+        ),
+        dg.AssetSpec(
+            LEDGER_KEY,
+            group_name="ingest_gate",
+            kinds={"duckdb"},
+            deps=[raw_asset_key(e) for e in all_entities()],
+            description="raw._ledger: each landing file of each snapshot, with what the loader decided",
+        ),
     ],
 )
 def raw_gate(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
@@ -32,10 +40,16 @@ def raw_gate(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
             "select p.source, p.kind, count(*) from raw._problems as p inner join "
             "(select source, max(extract_date) as extract_date from raw._ledger where status = 'loaded' "
             "group by source) as l on l.source = p.source and l.extract_date = p.extract_date "
-            "group by p.source, p.kind order by 1, 2").fetchall()
-        statuses = con.execute("select status, count(distinct source || cast(extract_date as varchar)) "
-                               "from raw._ledger group by status order by 1").fetchall()
-    yield dg.MaterializeResult(asset_key=PROBLEMS_KEY, metadata={
-        "problems_in_latest_snapshots": {f"{source} {kind}": n for source, kind, n in latest}})
-    yield dg.MaterializeResult(asset_key=LEDGER_KEY, metadata={
-        "snapshots_by_status": {status: n for status, n in statuses}})
+            "group by p.source, p.kind order by 1, 2"
+        ).fetchall()
+        statuses = con.execute(
+            "select status, count(distinct source || cast(extract_date as varchar)) "
+            "from raw._ledger group by status order by 1"
+        ).fetchall()
+    yield dg.MaterializeResult(
+        asset_key=PROBLEMS_KEY,
+        metadata={"problems_in_latest_snapshots": {f"{source} {kind}": n for source, kind, n in latest}},
+    )
+    yield dg.MaterializeResult(
+        asset_key=LEDGER_KEY, metadata={"snapshots_by_status": {status: n for status, n in statuses}}
+    )

@@ -1,4 +1,4 @@
-"""The last step of a night: publish the working copy as the warehouse analysts read (ingest/serving.py).
+"""The last step of a night: publish the working copy as the warehouse analysts read (warehouse/serving.py).
 
 It runs after every dbt model and test and after the SSDA903 return, so a night that fails anywhere
 publishes nothing and analysts keep the last complete build. The return's DfE check is a WARN and
@@ -10,11 +10,11 @@ either completes or is not seen.
 
 import dagster as dg
 
-from ingest.serving import publish
-from ingest.warehouse import target
 from orchestration.defs.dbt.assets import dbt_models
 from orchestration.defs.returns.ssda903 import RETURN_KEY
 from orchestration.lib.resources import WarehouseResource
+from warehouse.connection import target
+from warehouse.serving import publish
 
 PUBLISHED_KEY = dg.AssetKey(["serving", "published_warehouse"])
 
@@ -31,8 +31,10 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
         # No file to swap: PostgreSQL serves readers while dbt replaces each table in its own transaction.
         return dg.MaterializeResult(metadata={"target": "postgres: nothing to publish"})
     published = publish(warehouse.settings)
-    return dg.MaterializeResult(metadata={
-        "path": dg.MetadataValue.path(str(published.path)),
-        "size_mb": round(published.size_bytes / 2**20, 1),
-        "publish_seconds": round(published.seconds, 2),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(published.path)),
+            "size_mb": round(published.size_bytes / 2**20, 1),
+            "publish_seconds": round(published.seconds, 2),
+        }
+    )

@@ -340,8 +340,11 @@ class CareSimulator:
             # A move to a new carer must differ from the last placement (rule 435): redraw a repeat.
             last = timeline[-1][1] if timeline else None
             for _ in range(10):
-                if same or last is None or (pl.place, pl.pr, pl.urn, pl.pl_post) != (
-                        last.place, last.pr, last.urn, last.pl_post):
+                if (
+                    same
+                    or last is None
+                    or (pl.place, pl.pr, pl.urn, pl.pl_post) != (last.place, last.pr, last.urn, last.pl_post)
+                ):
                     break
                 pl = self.placement(kind, d, a, home, uasc)
             if same and prev is not None:

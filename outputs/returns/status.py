@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from ingest.returns.ssda903 import ReturnResult
-from ingest.warehouse import Connection, stage_frame, table_exists, unstage_frame
+from outputs.returns.ssda903 import ReturnResult
+from warehouse.connection import Connection, stage_frame, table_exists, unstage_frame
 
 SCHEMA = "data_quality"
 SSDA903 = "SSDA903"
@@ -48,23 +48,52 @@ create table if not exists {SCHEMA}.return_validation_flags (
     row_number integer                 -- 1-based data row of the file as sent, when the validator gives one
 );
 """
-STATUS_COLUMNS = ["return_name", "collection_year", "exported_at", "ready", "error_rules", "error_rows",
-                  "query_rules", "skipped_rules", "crashed_rules", "children_with_errors", "folder"]
-FLAG_COLUMNS = {"return_name": "varchar", "collection_year": "integer", "rule_code": "varchar",
-                "rule_description": "varchar", "severity": "varchar", "child_id": "varchar",
-                "table_name": "varchar", "fields": "varchar", "row_number": "integer"}
+STATUS_COLUMNS = [
+    "return_name",
+    "collection_year",
+    "exported_at",
+    "ready",
+    "error_rules",
+    "error_rows",
+    "query_rules",
+    "skipped_rules",
+    "crashed_rules",
+    "children_with_errors",
+    "folder",
+]
+FLAG_COLUMNS = {
+    "return_name": "varchar",
+    "collection_year": "integer",
+    "rule_code": "varchar",
+    "rule_description": "varchar",
+    "severity": "varchar",
+    "child_id": "varchar",
+    "table_name": "varchar",
+    "fields": "varchar",
+    "row_number": "integer",
+}
 
 
 def ssda903_flags(result: ReturnResult) -> list[dict]:
     """Every location of every failing rule, errors and queries (the validator's known false positives left out)."""
     if result.report is None:
         return []
-    return [{"return_name": SSDA903, "collection_year": result.year, "rule_code": rule["code"],
-             "rule_description": rule.get("description"), "severity": rule["severity"],
-             "child_id": location.get("child"), "table_name": location["table"],
-             "fields": ", ".join(location.get("fields") or []) or None, "row_number": location.get("row")}
-            for rule in result.report["rules"] if rule["status"] == "failed"
-            for location in rule["locations"]]
+    return [
+        {
+            "return_name": SSDA903,
+            "collection_year": result.year,
+            "rule_code": rule["code"],
+            "rule_description": rule.get("description"),
+            "severity": rule["severity"],
+            "child_id": location.get("child"),
+            "table_name": location["table"],
+            "fields": ", ".join(location.get("fields") or []) or None,
+            "row_number": location.get("row"),
+        }
+        for rule in result.report["rules"]
+        if rule["status"] == "failed"
+        for location in rule["locations"]
+    ]
 
 
 def ssda903_status(result: ReturnResult | None, flags: list[dict]) -> dict:
@@ -76,11 +105,16 @@ def ssda903_status(result: ReturnResult | None, flags: list[dict]) -> dict:
     status.update(collection_year=result.year, ready=result.ready, folder=str(result.folder))
     if result.report is not None:
         summary = result.report["summary"]
-        status.update(error_rules=summary["failed_error"], error_rows=summary["error_rows"],
-                      query_rules=summary["failed_query"], skipped_rules=summary["skipped"],
-                      crashed_rules=summary["crashed"],
-                      children_with_errors=len({f["child_id"] for f in flags
-                                                if f["severity"] == "error" and f["child_id"] is not None}))
+        status.update(
+            error_rules=summary["failed_error"],
+            error_rows=summary["error_rows"],
+            query_rules=summary["failed_query"],
+            skipped_rules=summary["skipped"],
+            crashed_rules=summary["crashed"],
+            children_with_errors=len(
+                {f["child_id"] for f in flags if f["severity"] == "error" and f["child_id"] is not None}
+            ),
+        )
     return status
 
 
@@ -97,19 +131,28 @@ def record(con: Connection, status: dict, flags: list[dict]) -> None:
     con.execute(DDL)
     key = [status["return_name"], status["collection_year"]]
     frame = pd.DataFrame(flags, columns=list(FLAG_COLUMNS)).astype(
-        {name: ("Int64" if kind == "integer" else "string") for name, kind in FLAG_COLUMNS.items()})
+        {name: ("Int64" if kind == "integer" else "string") for name, kind in FLAG_COLUMNS.items()}
+    )
     con.execute("begin transaction")
     try:
         for table in ("return_status", "return_validation_flags"):
-            con.execute(f"delete from {SCHEMA}.{table} where return_name = ? "
-                        "and collection_year is not distinct from cast(? as integer)", key)
-        con.execute(f"insert into {SCHEMA}.return_status ({', '.join(STATUS_COLUMNS)}) "
-                    f"values ({', '.join('?' for _ in STATUS_COLUMNS)})", [status[c] for c in STATUS_COLUMNS])
+            con.execute(
+                f"delete from {SCHEMA}.{table} where return_name = ? "
+                "and collection_year is not distinct from cast(? as integer)",
+                key,
+            )
+        con.execute(
+            f"insert into {SCHEMA}.return_status ({', '.join(STATUS_COLUMNS)}) "
+            f"values ({', '.join('?' for _ in STATUS_COLUMNS)})",
+            [status[c] for c in STATUS_COLUMNS],
+        )
         if flags:
             stage_frame(con, "_incoming_return_flags", frame)
-            con.execute(f"insert into {SCHEMA}.return_validation_flags ({', '.join(FLAG_COLUMNS)}) select "
-                        + ", ".join(f"cast({name} as {kind})" for name, kind in FLAG_COLUMNS.items())
-                        + " from _incoming_return_flags")
+            con.execute(
+                f"insert into {SCHEMA}.return_validation_flags ({', '.join(FLAG_COLUMNS)}) select "
+                + ", ".join(f"cast({name} as {kind})" for name, kind in FLAG_COLUMNS.items())
+                + " from _incoming_return_flags"
+            )
             unstage_frame(con, "_incoming_return_flags")
         con.execute("commit")
     except BaseException:
@@ -122,7 +165,7 @@ def latest_statuses(con: Connection) -> list[dict]:
     if not table_exists(con, SCHEMA, "return_status"):
         return []
     cursor = con.execute(f"""
-        select {', '.join(STATUS_COLUMNS)} from {SCHEMA}.return_status as status
+        select {", ".join(STATUS_COLUMNS)} from {SCHEMA}.return_status as status
         where exported_at = (select max(exported_at) from {SCHEMA}.return_status as later
                              where later.return_name = status.return_name)
         order by return_name""")
@@ -153,7 +196,10 @@ def describe(status: dict) -> str:
         return f"{name}: READY to submit ({_queries(queries)}); files in {folder}"
     if status["error_rules"] is None:
         return f"{name}: NOT READY: the DfE validator could not run; see {folder}/validation_report.md"
-    reasons = (f"{_count(status['error_rules'], 'rule')} with errors on "
-               f"{_count(status['children_with_errors'], 'child', 'children')}" if status["error_rules"]
-               else "no rule ran")
+    reasons = (
+        f"{_count(status['error_rules'], 'rule')} with errors on "
+        f"{_count(status['children_with_errors'], 'child', 'children')}"
+        if status["error_rules"]
+        else "no rule ran"
+    )
     return f"{name}: NOT READY: {reasons}, {_queries(queries)}; report {folder}/validation_report.md"

@@ -50,7 +50,7 @@ MALFORMED_UPN_SHARE = 0.02
 UNKNOWN_CODE_SHARE = 0.001
 # Rows of a file given a row fault, per targeted column (an unparseable date in a non-key date column, a
 # blank required value): 0.2%, so a file with two targets loses 0.4% to quarantine, far below the gate's
-# 5% refusal share (ingest/settings.py GATE_QUARANTINE_MAX_SHARE). At least one row per target.
+# 5% refusal share (warehouse/settings.py GATE_QUARANTINE_MAX_SHARE). At least one row per target.
 ROW_FAULT_SHARE = 0.002
 # Commitments on the latest night for children the case system does not hold yet: 4 per county (scale 1),
 # never fewer than 3 (the "3-5"), as finance keys a day's new placements before case has the child.
@@ -96,8 +96,12 @@ class Plan:
     counts: dict[str, int] = field(default_factory=dict)
 
     def files(self) -> set[tuple[str, str]]:
-        return set(self.cells) | set(self.duplicates) | set(self.latest_rows) | (
-            {("placements", "episodes")} if self.reopen else set())
+        return (
+            set(self.cells)
+            | set(self.duplicates)
+            | set(self.latest_rows)
+            | ({("placements", "episodes")} if self.reopen else set())
+        )
 
     def summary(self) -> str:
         return ", ".join(f"{n} {what}" for what, n in self.counts.items())
@@ -163,8 +167,14 @@ def plan_faults(latest: Extract, world: dict, *, night: date, seed: int, scale: 
     key = _keys(ep, KEYS[("placements", "episodes")])
     decom = pd.to_datetime(ep["DECOM"]).to_numpy().astype("datetime64[D]").astype("int64")
     dec = pd.to_datetime(ep["DEC"].where(ep["DEC"] != "")).to_numpy().astype("datetime64[D]")
-    frame = pd.DataFrame({"child": ep["CHILD"].to_numpy(), "key": key.to_numpy(), "decom": decom,
-                          "dec": np.where(np.isnat(dec), np.nan, dec.astype("int64")).astype(float)})
+    frame = pd.DataFrame(
+        {
+            "child": ep["CHILD"].to_numpy(),
+            "key": key.to_numpy(),
+            "decom": decom,
+            "dec": np.where(np.isnat(dec), np.nan, dec.astype("int64")).astype(float),
+        }
+    )
     frame = frame.sort_values(["child", "decom"], kind="stable").reset_index(drop=True)
     frame["prev_key"] = frame.groupby("child")["key"].shift()
     frame["prev_decom"] = frame.groupby("child")["decom"].shift()
@@ -175,12 +185,14 @@ def plan_faults(latest: Extract, world: dict, *, night: date, seed: int, scale: 
     cand["draw"] = _draws(cand["key"].to_numpy(), seed, "overlap:episode")
     chosen = cand.sort_values(["child", "draw"], kind="stable").groupby("child").head(1)
     early: dict[str, str] = {}
-    for row, style in zip(chosen.itertuples(index=False),
-                          _variant(chosen["key"], ("early", "open"), seed, "overlap:kind"), strict=True):
+    for row, style in zip(
+        chosen.itertuples(index=False), _variant(chosen["key"], ("early", "open"), seed, "overlap:kind"), strict=True
+    ):
         room = row.prev_dec - row.prev_decom - 1  # days j may start inside j-1, after its DECOM
         if style == "early" and room >= 1:
-            back = 1 + int(_draws(np.array([row.key], dtype=object), seed, "overlap:days")[0]
-                           % min(OVERLAP_MAX_DAYS, int(room)))
+            back = 1 + int(
+                _draws(np.array([row.key], dtype=object), seed, "overlap:days")[0] % min(OVERLAP_MAX_DAYS, int(room))
+            )
             early[row.key] = str(np.datetime64(int(row.prev_dec) - back, "D"))
         else:
             p.reopen[row.prev_key] = row.key
@@ -203,9 +215,13 @@ def plan_faults(latest: Extract, world: dict, *, night: date, seed: int, scale: 
     true_upn = world["placements"]["children"].set_index("child_id")["upn"]
     sent = hd.set_index("CHILD")["UPN"]
     upns = {}
-    for child, style, digit, letter in zip(bad, _variant(bad, ("short", "long", "letter", "un6"), seed, "upn:kind"),
-                                           _variant(bad, "0123456789", seed, "upn:digit"),
-                                           _variant(bad, "IOS", seed, "upn:letter"), strict=True):
+    for child, style, digit, letter in zip(
+        bad,
+        _variant(bad, ("short", "long", "letter", "un6"), seed, "upn:kind"),
+        _variant(bad, "0123456789", seed, "upn:digit"),
+        _variant(bad, "IOS", seed, "upn:letter"),
+        strict=True,
+    ):
         real = true_upn[child]
         if style == "un6" or sent[child].startswith("UN"):
             upns[child] = "UN6"  # an unknown-UPN code the DfE never issued (only UN1-UN5)
@@ -227,8 +243,7 @@ def plan_faults(latest: Extract, world: dict, *, night: date, seed: int, scale: 
             # away from the overlaps, and never on a temporary placement (its structure rules stay intact)
             ok &= ~df["CHILD"].isin(overlap_children) & ~df["PLACE"].isin(TEMPORARY)
         rows = _choose(k[ok], _share(UNKNOWN_CODE_SHARE, len(df), at_least=1), seed, f"code:{name}:{column}")
-        add(source, name, column, "set", dict(zip(rows, _variant(rows, options, seed, f"code:{column}"),
-                                                  strict=True)))
+        add(source, name, column, "set", dict(zip(rows, _variant(rows, options, seed, f"code:{column}"), strict=True)))
         p.counts[f"unknown {column} codes"] = len(rows)
 
     # Row faults: unparseable dates and blank required values.
@@ -266,16 +281,18 @@ def _finance_ahead(latest: Extract, world: dict, *, night: date, seed: int, scal
         same = np.sort(com.loc[com["service_type"] == line, "provider_id"].unique())
         providers.append(str(rng.choice(same)) if len(same) else str(com["provider_id"].iat[0]))
     last = int(world["finance"]["commitments"]["commitment_id"].str[2:].astype(int).max())
-    return pd.DataFrame({
-        "commitment_id": [f"FC{last + i:07d}" for i in range(1, n + 1)],
-        "child_id": ids,
-        "provider_id": providers,
-        "service_type": list(lines),
-        "weekly_cost": [f"{c:.2f}" for c in cost],
-        "start_date": night.isoformat(),  # placed today: finance has keyed it, the case system has not
-        "end_date": "",
-        "end_date_is_planned": "N",
-    })
+    return pd.DataFrame(
+        {
+            "commitment_id": [f"FC{last + i:07d}" for i in range(1, n + 1)],
+            "child_id": ids,
+            "provider_id": providers,
+            "service_type": list(lines),
+            "weekly_cost": [f"{c:.2f}" for c in cost],
+            "start_date": night.isoformat(),  # placed today: finance has keyed it, the case system has not
+            "end_date": "",
+            "end_date_is_planned": "N",
+        }
+    )
 
 
 # ---------------------------------------------------------------- planting
@@ -296,8 +313,9 @@ def plant_faults(snap: Extract, p: Plan, *, latest: bool) -> Extract:
             elif kind == "blank":
                 df.loc[hit, column] = ""
             else:
-                df.loc[hit, column] = [bad_date(v, values[k]) for v, k in zip(df.loc[hit, column], key[hit],
-                                                                                strict=True)]
+                df.loc[hit, column] = [
+                    bad_date(v, values[k]) for v, k in zip(df.loc[hit, column], key[hit], strict=True)
+                ]
         twice = p.duplicates.get((source, name))
         if twice:
             df = df.loc[df.index.repeat(np.where(key.isin(twice), 2, 1))]

@@ -8,7 +8,7 @@ Reads the warehouse read-only and writes, for the latest complete month (or the 
     reports/committee/<YYYY-MM>/committee_report.pdf    the same page printed by headless Chromium
     exports/publication/<YYYY-MM>/*.csv                 the scorecard and headline tables for publication
 
-Every figure goes through ingest.report.suppression first, so the HTML, the PDF, the charts and the
+Every figure goes through outputs.report.suppression first, so the HTML, the PDF, the charts and the
 CSV files carry the same [c], [z] and [x]. Charts are Vega-Lite specifications (altair) rendered to
 static SVG by vl-convert, in process and offline.
 """
@@ -30,7 +30,7 @@ import jinja2
 import pandas as pd
 import vl_convert
 
-from ingest.report.suppression import (
+from outputs.report.suppression import (
     NOT_APPLICABLE,
     NOT_AVAILABLE,
     SUPPRESSED,
@@ -42,9 +42,9 @@ from ingest.report.suppression import (
     waiting_list_flags,
     with_secondary,
 )
-from ingest.returns.status import describe, latest_statuses, year_label
-from ingest.settings import Settings
-from ingest.warehouse import connect
+from outputs.returns.status import describe, latest_statuses, year_label
+from warehouse.connection import connect
+from warehouse.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -53,12 +53,25 @@ TREND_MONTHS = 24
 CAMHS_WEEKS = 52
 RAG_ORDER = ("red", "amber", "green")
 # Chromium as the environment notes require it offline: no background services, no sandbox as root.
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 # Columns of the KAD table that describe the children placed (suppressed with the snapshot count);
 # budgets and spend are money and stay.
-KAD_PEOPLE = ["snapshot_placements", "yearly_average_placements", "actual_weekly_cost_gbp",
-              "variance_placements", "variance_weekly_cost_gbp"]
+KAD_PEOPLE = [
+    "snapshot_placements",
+    "yearly_average_placements",
+    "actual_weekly_cost_gbp",
+    "variance_placements",
+    "variance_weekly_cost_gbp",
+]
 
 
 class ReportError(RuntimeError):
@@ -80,6 +93,7 @@ class Report:
 
 # ---------------------------------------------------------------------------------------------
 # Formatting: one place for how each unit reads in the report.
+
 
 def query_frame(con, sql: str, params: list) -> pd.DataFrame:
     """A query's rows as a DataFrame, on any connection with DuckDB's execute/description/fetchall shape."""
@@ -103,6 +117,7 @@ def format_value(value, unit: str) -> str:
 
 def format_target(target_min, target_max, unit: str) -> str:
     """Targets as the council set them (9.15% stays 9.15%: RAG is judged against it)."""
+
     def exact(value) -> str:
         text = f"{value:,.2f}".rstrip("0").rstrip(".")
         return {"percent": f"{text}%", "gbp": f"£{text}"}.get(unit, text)
@@ -160,33 +175,49 @@ def scorecard_rows(con, period_end: date, period_type: str = "month") -> tuple[p
     for index, row in frame.iterrows():
         hidden, hidden_before = bool(current[index]), bool(previous[index])
         has_target = not (pd.isna(row.target_min) and pd.isna(row.target_max))
-        shown.append({
-            "indicator_code": row.indicator_code,
-            "area": row.area,
-            "indicator_name": row.indicator_name,
-            "directorate": row.directorate,
-            "breakdown_type": row.breakdown_type,
-            "breakdown_value": row.breakdown_value,
-            "period_end": row.period_end.date() if hasattr(row.period_end, "date") else row.period_end,
-            "unit": row.unit,
-            "previous": SUPPRESSED if hidden_before else format_value(row.previous_value, row.unit),
-            "actual": SUPPRESSED if hidden else format_value(row.value, row.unit),
-            "target": format_target(row.target_min, row.target_max, row.unit),
-            # Direction and RAG would bound a suppressed figure, so they go with it.
-            "direction": SUPPRESSED if hidden or hidden_before else (row.direction_of_travel or NOT_AVAILABLE),
-            "rag": SUPPRESSED if hidden else (row.rag or ("none" if not has_target else NOT_AVAILABLE)),
-            "numerator": SUPPRESSED if hidden else _number(row.numerator),
-            "denominator": SUPPRESSED if hidden else _number(row.denominator),
-            "value": SUPPRESSED if hidden else _number(row.value),
-            "previous_value": SUPPRESSED if hidden_before else _number(row.previous_value),
-            "target_min": _number(row.target_min, NOT_APPLICABLE),
-            "target_max": _number(row.target_max, NOT_APPLICABLE),
-        })
+        shown.append(
+            {
+                "indicator_code": row.indicator_code,
+                "area": row.area,
+                "indicator_name": row.indicator_name,
+                "directorate": row.directorate,
+                "breakdown_type": row.breakdown_type,
+                "breakdown_value": row.breakdown_value,
+                "period_end": row.period_end.date() if hasattr(row.period_end, "date") else row.period_end,
+                "unit": row.unit,
+                "previous": SUPPRESSED if hidden_before else format_value(row.previous_value, row.unit),
+                "actual": SUPPRESSED if hidden else format_value(row.value, row.unit),
+                "target": format_target(row.target_min, row.target_max, row.unit),
+                # Direction and RAG would bound a suppressed figure, so they go with it.
+                "direction": SUPPRESSED if hidden or hidden_before else (row.direction_of_travel or NOT_AVAILABLE),
+                "rag": SUPPRESSED if hidden else (row.rag or ("none" if not has_target else NOT_AVAILABLE)),
+                "numerator": SUPPRESSED if hidden else _number(row.numerator),
+                "denominator": SUPPRESSED if hidden else _number(row.denominator),
+                "value": SUPPRESSED if hidden else _number(row.value),
+                "previous_value": SUPPRESSED if hidden_before else _number(row.previous_value),
+                "target_min": _number(row.target_min, NOT_APPLICABLE),
+                "target_max": _number(row.target_max, NOT_APPLICABLE),
+            }
+        )
     rows = pd.DataFrame(shown)
     publication = rows.assign(period_type=period_type, direction_of_travel=rows["direction"])[
-        ["indicator_code", "indicator_name", "period_type", "period_end", "breakdown_type", "breakdown_value",
-         "numerator", "denominator", "value", "previous_value", "direction_of_travel", "target_min", "target_max",
-         "rag"]]
+        [
+            "indicator_code",
+            "indicator_name",
+            "period_type",
+            "period_end",
+            "breakdown_type",
+            "breakdown_value",
+            "numerator",
+            "denominator",
+            "value",
+            "previous_value",
+            "direction_of_travel",
+            "target_min",
+            "target_max",
+            "rag",
+        ]
+    ]
     return rows, publication
 
 
@@ -200,10 +231,11 @@ def _number(value, missing: str = NOT_AVAILABLE) -> str:
 # ---------------------------------------------------------------------------------------------
 # Charts: suppressed frames in, static SVG out.
 
+
 def _svg(chart: alt.TopLevelMixin) -> str:
     svg = vl_convert.vegalite_to_svg(chart.to_json())
     # The SVG is inlined in HTML: drop the XML prolog if there is one.
-    return svg[svg.index("<svg"):]
+    return svg[svg.index("<svg") :]
 
 
 def _months(con, sql: str, period_end: date, params: list | None = None) -> pd.DataFrame:
@@ -223,14 +255,20 @@ def _masked(frame: pd.DataFrame, flags: pd.Series, columns: list[str]) -> pd.Dat
 
 def _indicator_trend(con, period_end: date, codes: list[str]) -> pd.DataFrame:
     """Scorecard totals of `codes` for the months of the trend, suppressed."""
-    frame = _months(con, f"""
+    frame = _months(
+        con,
+        f"""
         select indicator_code, indicator_name, period_end, numerator, denominator, value, target_min, target_max, unit
         from scorecard.scorecard_indicators
         where period_type = 'month' and breakdown_type = 'all' and period_end > ? and period_end <= ?
             and indicator_code in ({", ".join("?" for _ in codes)})
-        order by period_end""", period_end, codes)
+        order by period_end""",
+        period_end,
+        codes,
+    )
     flags = _small_rows(frame, "numerator", "denominator", "value") | _withheld_totals(
-        con, period_end, frame["indicator_code"], frame["period_end"])
+        con, period_end, frame["indicator_code"], frame["period_end"]
+    )
     return _masked(frame, flags, ["value", "numerator", "denominator"])
 
 
@@ -242,13 +280,25 @@ def _withheld_totals(con, period_end: date, codes: pd.Series, months: pd.Series)
     frame[counts] = frame[counts].astype(float)
     _, current, previous = suppress_scorecard(frame)
     totals = frame["breakdown_type"] == "all"
-    withheld = {(code, pd.Timestamp(day)) for code, day in zip(
-        frame.loc[totals & current, "indicator_code"], frame.loc[totals & current, "period_end"], strict=True)}
-    withheld |= {(code, pd.Timestamp(day)) for code, day in zip(
-        frame.loc[totals & previous, "indicator_code"], frame.loc[totals & previous, "previous_period_end"],
-        strict=True)}
-    return pd.Series([(code, pd.Timestamp(day)) in withheld for code, day in zip(codes, months, strict=True)],
-                     index=codes.index, dtype=bool)
+    withheld = {
+        (code, pd.Timestamp(day))
+        for code, day in zip(
+            frame.loc[totals & current, "indicator_code"], frame.loc[totals & current, "period_end"], strict=True
+        )
+    }
+    withheld |= {
+        (code, pd.Timestamp(day))
+        for code, day in zip(
+            frame.loc[totals & previous, "indicator_code"],
+            frame.loc[totals & previous, "previous_period_end"],
+            strict=True,
+        )
+    }
+    return pd.Series(
+        [(code, pd.Timestamp(day)) in withheld for code, day in zip(codes, months, strict=True)],
+        index=codes.index,
+        dtype=bool,
+    )
 
 
 def chart_lac(con, period_end: date) -> tuple[str, pd.DataFrame]:
@@ -262,8 +312,9 @@ def chart_lac(con, period_end: date) -> tuple[str, pd.DataFrame]:
         data=count,
     ).properties(title="Number looked after (dashed: target at most)", width=330, height=200)
     per_10k = alt.layer(
-        base.mark_area(opacity=0.25, color="#00703c").encode(y=alt.Y("target_min:Q", title="Per 10,000 aged 0-17"),
-                                                              y2="target_max:Q"),
+        base.mark_area(opacity=0.25, color="#00703c").encode(
+            y=alt.Y("target_min:Q", title="Per 10,000 aged 0-17"), y2="target_max:Q"
+        ),
         base.mark_line(point=True, color="#1d70b8").encode(y="value:Q"),
         data=rate,
     ).properties(title="Rate per 10,000 (shaded: target band)", width=330, height=200)
@@ -271,45 +322,66 @@ def chart_lac(con, period_end: date) -> tuple[str, pd.DataFrame]:
 
 
 def chart_flows(con, period_end: date) -> tuple[str, pd.DataFrame]:
-    frame = _months(con, """
+    frame = _months(
+        con,
+        """
         select measure_code, period_end, numerator
         from lac.lac_measures
         where period_type = 'month' and breakdown_type = 'all' and period_end > ? and period_end <= ?
             and measure_code in ('lac_starts', 'lac_ceased')
-        order by period_end""", period_end)
-    flags = any_small(frame, ["numerator"]) | _withheld_totals(con, period_end, frame["measure_code"],
-                                                               frame["period_end"])
+        order by period_end""",
+        period_end,
+    )
+    flags = any_small(frame, ["numerator"]) | _withheld_totals(
+        con, period_end, frame["measure_code"], frame["period_end"]
+    )
     frame = _masked(frame, flags, ["numerator"])
-    frame["flow"] = frame["measure_code"].map({"lac_starts": "Started to be looked after",
-                                               "lac_ceased": "Ceased to be looked after"})
-    chart = alt.Chart(frame).mark_line(point=True).encode(
-        x=alt.X("period_end:T", title=None, axis=alt.Axis(format="%b %y")),
-        y=alt.Y("numerator:Q", title="Children in the month"),
-        color=alt.Color("flow:N", title=None, legend=alt.Legend(orient="bottom")),
-    ).properties(width=700, height=220)
+    frame["flow"] = frame["measure_code"].map(
+        {"lac_starts": "Started to be looked after", "lac_ceased": "Ceased to be looked after"}
+    )
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period_end:T", title=None, axis=alt.Axis(format="%b %y")),
+            y=alt.Y("numerator:Q", title="Children in the month"),
+            color=alt.Color("flow:N", title=None, legend=alt.Legend(orient="bottom")),
+        )
+        .properties(width=700, height=220)
+    )
     return _svg(chart), frame
 
 
 def chart_placement_mix(con, period_end: date) -> tuple[str, pd.DataFrame]:
-    frame = _months(con, """
+    frame = _months(
+        con,
+        """
         select period_end, breakdown_value as budget_line, numerator
         from lac.lac_measures
         where period_type = 'month' and measure_code = 'lac_by_placement_type' and breakdown_type = 'budget_line'
             and period_end > ? and period_end <= ?
-        order by period_end, budget_line""", period_end)
+        order by period_end, budget_line""",
+        period_end,
+    )
     # The lines add up to the number looked after, which the report shows; this month's as in lac_by_placement.
     flags = with_secondary(frame, any_small(frame, ["numerator"]), ["period_end"], "numerator")
     latest = frame["period_end"] == pd.Timestamp(period_end)
     if latest.any():
-        lines = frame.loc[latest].assign(breakdown_type="budget_line", breakdown_value=frame["budget_line"],
-                                         children=frame["numerator"])
+        lines = frame.loc[latest].assign(
+            breakdown_type="budget_line", breakdown_value=frame["budget_line"], children=frame["numerator"]
+        )
         flags.loc[latest] = _placement_flags(con, period_end, lines)
     frame = _masked(frame, flags, ["numerator"])
-    chart = alt.Chart(frame).mark_bar().encode(
-        x=alt.X("yearmonth(period_end):O", title=None, axis=alt.Axis(format="%b %y", labelAngle=-45)),
-        y=alt.Y("numerator:Q", title="Children looked after at month end", stack="zero"),
-        color=alt.Color("budget_line:N", title="Budget line", legend=alt.Legend(columns=1)),
-    ).properties(width=600, height=260)
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("yearmonth(period_end):O", title=None, axis=alt.Axis(format="%b %y", labelAngle=-45)),
+            y=alt.Y("numerator:Q", title="Children looked after at month end", stack="zero"),
+            color=alt.Color("budget_line:N", title="Budget line", legend=alt.Legend(columns=1)),
+        )
+        .properties(width=600, height=260)
+    )
     return _svg(chart), frame
 
 
@@ -319,7 +391,8 @@ def chart_stability(con, period_end: date) -> tuple[str, pd.DataFrame]:
     chart = alt.layer(
         base.mark_line(point=True).encode(
             y=alt.Y("value:Q", title="% of children looked after (year to date)"),
-            color=alt.Color("indicator_name:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=400))),
+            color=alt.Color("indicator_name:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=400)),
+        ),
         base.mark_line(strokeDash=[6, 4], color="#d4351c").encode(y="target_max:Q"),
     ).properties(width=700, height=220, title="Dashed: target for three or more placements (at most)")
     return _svg(chart), frame
@@ -333,44 +406,82 @@ def chart_edge_of_care(con, period_end: date) -> tuple[str, pd.DataFrame]:
     frame[counts] = frame[counts].astype(float)
     _, current, _ = suppress_scorecard(frame)
     frame = _masked(frame, current, ["value", "numerator", "denominator"])
-    frame = frame[frame["breakdown_type"] == "service"].rename(
-        columns={"indicator_code": "measure_code", "breakdown_value": "service"}).sort_values("service")[
-        ["measure_code", "service", "numerator", "denominator", "value"]]
-    active = alt.Chart(frame[frame.measure_code == "edge_of_care_active"]).mark_bar(color="#1d70b8").encode(
-        y=alt.Y("service:N", title="Service"), x=alt.X("numerator:Q", title="Children in an intervention"),
-    ).properties(width=300, height=180, title="Active at month end")
-    outcome = alt.Chart(frame[frame.measure_code == "edge_of_care_entered_care_12m_pct"]).mark_bar(
-        color="#d4351c").encode(
-        y=alt.Y("service:N", title=None), x=alt.X("value:Q", title="% entering care within 12 months"),
-    ).properties(width=300, height=180, title="Entered care within 12 months (interventions 12-24 months ago)")
+    frame = (
+        frame[frame["breakdown_type"] == "service"]
+        .rename(columns={"indicator_code": "measure_code", "breakdown_value": "service"})
+        .sort_values("service")[["measure_code", "service", "numerator", "denominator", "value"]]
+    )
+    active = (
+        alt.Chart(frame[frame.measure_code == "edge_of_care_active"])
+        .mark_bar(color="#1d70b8")
+        .encode(
+            y=alt.Y("service:N", title="Service"),
+            x=alt.X("numerator:Q", title="Children in an intervention"),
+        )
+        .properties(width=300, height=180, title="Active at month end")
+    )
+    outcome = (
+        alt.Chart(frame[frame.measure_code == "edge_of_care_entered_care_12m_pct"])
+        .mark_bar(color="#d4351c")
+        .encode(
+            y=alt.Y("service:N", title=None),
+            x=alt.X("value:Q", title="% entering care within 12 months"),
+        )
+        .properties(width=300, height=180, title="Entered care within 12 months (interventions 12-24 months ago)")
+    )
     return _svg(alt.hconcat(active, outcome)), frame
 
 
 def chart_camhs(con, period_end: date) -> tuple[str, pd.DataFrame]:
     start = (pd.Timestamp(period_end) - pd.Timedelta(weeks=CAMHS_WEEKS)).date()
-    wide = query_frame(con, """
+    wide = query_frame(
+        con,
+        """
         select week_ending, pathway, waiting_list, waiting_over_18w, planned_waiting_list
         from camhs.camhs_weekly_waiting_list
         where priority = 'ALL' and looked_after = 'ALL' and pathway <> 'ALL' and week_ending > ? and week_ending <= ?
-        order by pathway, week_ending""", [start, period_end])
+        order by pathway, week_ending""",
+        [start, period_end],
+    )
     wide["week_ending"] = pd.to_datetime(wide["week_ending"])
     # Each week as the CSV and the indicator table would show it (the total is published there).
     wide = _masked(wide, waiting_list_flags(wide, ["week_ending"]), ["waiting_list", "waiting_over_18w"])
     frame = wide.melt(id_vars=["week_ending", "pathway"], var_name="series", value_name="children")
-    frame["series"] = frame["series"].map({"waiting_list": "Waiting list", "waiting_over_18w": "Waiting over 18 weeks",
-                                           "planned_waiting_list": "Planned trajectory"})
-    chart = alt.Chart(frame).mark_line().encode(
-        x=alt.X("week_ending:T", title=None, axis=alt.Axis(format="%b %y")),
-        y=alt.Y("children:Q", title="Children waiting"),
-        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"),
-                        scale=alt.Scale(domain=["Waiting list", "Planned trajectory", "Waiting over 18 weeks"],
-                                        range=["#1d70b8", "#505a5f", "#d4351c"])),
-        strokeDash=alt.StrokeDash("series:N", legend=None,
-                                  scale=alt.Scale(domain=["Waiting list", "Planned trajectory",
-                                                          "Waiting over 18 weeks"],
-                                                  range=[[1, 0], [6, 4], [1, 0]])),
-    ).properties(width=220, height=150).facet(facet=alt.Facet("pathway:N", title=None), columns=3).resolve_scale(
-        y="independent")
+    frame["series"] = frame["series"].map(
+        {
+            "waiting_list": "Waiting list",
+            "waiting_over_18w": "Waiting over 18 weeks",
+            "planned_waiting_list": "Planned trajectory",
+        }
+    )
+    chart = (
+        alt.Chart(frame)
+        .mark_line()
+        .encode(
+            x=alt.X("week_ending:T", title=None, axis=alt.Axis(format="%b %y")),
+            y=alt.Y("children:Q", title="Children waiting"),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                legend=alt.Legend(orient="bottom"),
+                scale=alt.Scale(
+                    domain=["Waiting list", "Planned trajectory", "Waiting over 18 weeks"],
+                    range=["#1d70b8", "#505a5f", "#d4351c"],
+                ),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                legend=None,
+                scale=alt.Scale(
+                    domain=["Waiting list", "Planned trajectory", "Waiting over 18 weeks"],
+                    range=[[1, 0], [6, 4], [1, 0]],
+                ),
+            ),
+        )
+        .properties(width=220, height=150)
+        .facet(facet=alt.Facet("pathway:N", title=None), columns=3)
+        .resolve_scale(y="independent")
+    )
     return _svg(chart), frame
 
 
@@ -406,12 +517,16 @@ KAD_COLUMNS = {
 
 def _kad_frame(con, period_end: date) -> tuple[pd.DataFrame, pd.Series]:
     """The month's key activity data, each row with the row it adds up to, and its rows of 1 to 5 children."""
-    frame = query_frame(con, """
+    frame = query_frame(
+        con,
+        """
         select kad.row_order, kad.row_type, {columns}, lines.description
         from finance.finance_key_activity_data as kad
         left join reference.finance_service_type as lines on lines.code = kad.service_type
         where kad.reporting_month_end = ? order by kad.row_order
-        """.format(columns=", ".join(f"kad.{c}" for c in KAD_COLUMNS)), [period_end])
+        """.format(columns=", ".join(f"kad.{c}" for c in KAD_COLUMNS)),
+        [period_end],
+    )
     if frame.empty:
         return frame, pd.Series(dtype=bool)
     # Lines add up to the group row after them, groups to the total.
@@ -425,7 +540,8 @@ def _kad_frame(con, period_end: date) -> tuple[pd.DataFrame, pd.Series]:
             sums_into[index] = current
     frame["sums_into"] = pd.Series(sums_into).reindex(frame.index)
     small = any_small(frame, ["snapshot_placements"]) | frame["yearly_average_placements"].between(
-        0, 5, inclusive="right")
+        0, 5, inclusive="right"
+    )
     return frame, small
 
 
@@ -436,13 +552,15 @@ def kad_rows(con, period_end: date) -> pd.DataFrame:
         return frame
     lines = _placement_frame(con, period_end)
     small, _ = key_activity_flags(frame, small, lines, any_small(lines, ["children"]))
-    frame = frame.round({c: 2 for c in KAD_COLUMNS if c.endswith("_gbp")} | {
-        "yearly_average_placements": 2, "variance_placements": 2})
+    frame = frame.round(
+        {c: 2 for c in KAD_COLUMNS if c.endswith("_gbp")} | {"yearly_average_placements": 2, "variance_placements": 2}
+    )
     return publish_cells(frame.drop(columns=["sums_into"]), small, KAD_PEOPLE)
 
 
 def kad_display(frame: pd.DataFrame) -> list[dict]:
     """The same table as the committee reads it: money in pounds, placements to 1 dp."""
+
     def show(column: str, value) -> str:
         if value == SUPPRESSED:
             return value
@@ -460,9 +578,12 @@ def kad_display(frame: pd.DataFrame) -> list[dict]:
     for record in frame.to_dict("records"):
         shown = {c: show(c, record[c]) for c in KAD_COLUMNS if c != "service_type"}
         label = record["description"] if isinstance(record["description"], str) else None
-        shown["service_type"] = label or {"external": "External placements", "in_house": "In-house placements",
-                                          "adoption": "Adoption and special guardianship",
-                                          "all": "Total"}.get(record["service_type"], record["service_type"])
+        shown["service_type"] = label or {
+            "external": "External placements",
+            "in_house": "In-house placements",
+            "adoption": "Adoption and special guardianship",
+            "all": "Total",
+        }.get(record["service_type"], record["service_type"])
         rows.append({"row_type": record["row_type"], **shown})
     return rows
 
@@ -470,24 +591,33 @@ def kad_display(frame: pd.DataFrame) -> list[dict]:
 # ---------------------------------------------------------------------------------------------
 # Headline tables for publication.
 
+
 def camhs_latest_rows(con, period_end: date) -> pd.DataFrame:
-    frame = query_frame(con, """
+    frame = query_frame(
+        con,
+        """
         select week_ending, pathway, waiting_list, waiting_over_18w, planned_waiting_list, trajectory_gap,
             is_list_closed
         from camhs.camhs_weekly_waiting_list
         where priority = 'ALL' and looked_after = 'ALL'
             and week_ending = (select max(week_ending) from camhs.camhs_weekly_waiting_list where week_ending <= ?)
-        order by pathway = 'ALL', pathway""", [period_end])
+        order by pathway = 'ALL', pathway""",
+        [period_end],
+    )
     flags = waiting_list_flags(frame, ["week_ending"])
     return publish_cells(frame, flags, ["waiting_list", "waiting_over_18w", "trajectory_gap"])
 
 
 def _placement_frame(con, period_end: date) -> pd.DataFrame:
-    return query_frame(con, """
+    return query_frame(
+        con,
+        """
         select period_end, breakdown_type, breakdown_value, numerator as children
         from lac.lac_measures
         where period_type = 'month' and period_end = ? and measure_code = 'lac_by_placement_type'
-        order by breakdown_type, breakdown_value""", [period_end])
+        order by breakdown_type, breakdown_value""",
+        [period_end],
+    )
 
 
 def _placement_flags(con, period_end: date, lines: pd.DataFrame) -> pd.Series:
@@ -509,6 +639,7 @@ def placement_rows(con, period_end: date) -> pd.DataFrame:
 # counts of children and of their rows with errors are suppressed at 1-5 like any other count (no total
 # shown relates them); the rule count is not a count of people. Which children: data_quality only.
 
+
 def _people_count(count):
     return SUPPRESSED if is_small(count) else count
 
@@ -517,26 +648,30 @@ def return_rows(con) -> list[dict]:
     rows = []
     for status in latest_statuses(con):
         validated = status["error_rules"] is not None
-        rows.append({
-            "return_name": status["return_name"],
-            "collection_year": year_label(status["collection_year"]) or NOT_AVAILABLE,
-            "ready": bool(status["ready"]),
-            "state": "Ready to submit" if status["ready"] else "Not ready",
-            "error_rules": status["error_rules"] if validated else NOT_AVAILABLE,
-            "error_rows": _people_count(status["error_rows"]) if validated else NOT_AVAILABLE,
-            "children_with_errors": _people_count(status["children_with_errors"]) if validated else NOT_AVAILABLE,
-            "query_rules": status["query_rules"] if validated else NOT_AVAILABLE,
-            "exported_at": f"{status['exported_at']:%d %B %Y %H:%M} UTC",
-            "summary": describe(status),
-        })
+        rows.append(
+            {
+                "return_name": status["return_name"],
+                "collection_year": year_label(status["collection_year"]) or NOT_AVAILABLE,
+                "ready": bool(status["ready"]),
+                "state": "Ready to submit" if status["ready"] else "Not ready",
+                "error_rules": status["error_rules"] if validated else NOT_AVAILABLE,
+                "error_rows": _people_count(status["error_rows"]) if validated else NOT_AVAILABLE,
+                "children_with_errors": _people_count(status["children_with_errors"]) if validated else NOT_AVAILABLE,
+                "query_rules": status["query_rules"] if validated else NOT_AVAILABLE,
+                "exported_at": f"{status['exported_at']:%d %B %Y %H:%M} UTC",
+                "summary": describe(status),
+            }
+        )
     return rows
 
 
 # ---------------------------------------------------------------------------------------------
 
+
 def latest_month(con) -> date:
-    row = con.execute("select max(period_end) from scorecard.scorecard_indicators "
-                      "where period_type = 'month'").fetchone()
+    row = con.execute(
+        "select max(period_end) from scorecard.scorecard_indicators where period_type = 'month'"
+    ).fetchone()
     if row is None or row[0] is None:
         raise ReportError("the scorecard is empty: run `cscw nightly` first")
     return row[0]
@@ -545,13 +680,22 @@ def latest_month(con) -> date:
 def render_pdf(html: Path, pdf: Path) -> Path:
     chromium = os.environ.get("CSCW_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:
-        raise ReportError("no chromium to print the PDF: run scripts/setup.sh (it installs Debian's chromium) "
-                          "or set CSCW_CHROMIUM")
+        raise ReportError(
+            "no chromium to print the PDF: run scripts/setup.sh (it installs Debian's chromium) or set CSCW_CHROMIUM"
+        )
     with tempfile.TemporaryDirectory(prefix="cscw-chromium-") as profile:
         result = subprocess.run(
-            [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--no-pdf-header-footer",
-             f"--print-to-pdf={pdf}", html.resolve().as_uri()],
-            capture_output=True, text=True, timeout=120,
+            [
+                chromium,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={profile}",
+                "--no-pdf-header-footer",
+                f"--print-to-pdf={pdf}",
+                html.resolve().as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
     if result.returncode or not pdf.exists():
         raise ReportError(f"chromium could not print {html}: {result.stderr[-1500:]}")
@@ -579,8 +723,11 @@ def write_report(settings: Settings, month: date | None = None, pdf: bool = True
         year_csv = scorecard_rows(con, *latest_year)[1] if latest_year else None
         camhs = camhs_latest_rows(con, period_end)
         placements = placement_rows(con, period_end)
-        data_dates = dict(con.execute(
-            "select source, max(extract_date) from raw._ledger where status = 'loaded' group by source").fetchall())
+        data_dates = dict(
+            con.execute(
+                "select source, max(extract_date) from raw._ledger where status = 'loaded' group by source"
+            ).fetchall()
+        )
         returns = return_rows(con)
 
     stem = f"{period_end:%Y-%m}"
@@ -588,12 +735,23 @@ def write_report(settings: Settings, month: date | None = None, pdf: bool = True
     out.mkdir(parents=True, exist_ok=True)
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE.parent), autoescape=True)
     html = out / "committee_report.html"
-    html.write_text(environment.get_template(TEMPLATE.name).render(
-        council=settings.la_name, period_end=period_end, indicators=headline.to_dict("records"),
-        rag_counts=rag_counts, charts=charts, kad=kad_display(kad) if not kad.empty else [], kad_columns=KAD_COLUMNS,
-        data_dates=data_dates, returns=returns, suppressed=SUPPRESSED, not_applicable=NOT_APPLICABLE,
-        not_available=NOT_AVAILABLE,
-    ), encoding="utf-8")
+    html.write_text(
+        environment.get_template(TEMPLATE.name).render(
+            council=settings.la_name,
+            period_end=period_end,
+            indicators=headline.to_dict("records"),
+            rag_counts=rag_counts,
+            charts=charts,
+            kad=kad_display(kad) if not kad.empty else [],
+            kad_columns=KAD_COLUMNS,
+            data_dates=data_dates,
+            returns=returns,
+            suppressed=SUPPRESSED,
+            not_applicable=NOT_APPLICABLE,
+            not_available=NOT_AVAILABLE,
+        ),
+        encoding="utf-8",
+    )
 
     exports_dir = settings.exports / "publication" / stem
     exports_dir.mkdir(parents=True, exist_ok=True)
@@ -617,6 +775,9 @@ def write_report(settings: Settings, month: date | None = None, pdf: bool = True
 
 
 def _latest_year(con, period_end: date) -> tuple[date, str] | None:
-    row = con.execute("select max(period_end) from scorecard.scorecard_indicators "
-                      "where period_type = 'financial_year' and period_end <= ?", [period_end]).fetchone()
+    row = con.execute(
+        "select max(period_end) from scorecard.scorecard_indicators "
+        "where period_type = 'financial_year' and period_end <= ?",
+        [period_end],
+    ).fetchone()
     return (row[0], "financial_year") if row and row[0] else None

@@ -96,6 +96,7 @@ def publish_cells(frame: pd.DataFrame, flags: pd.Series, columns: list[str]) -> 
 # ---------------------------------------------------------------------------------------------
 # The reader's arithmetic and the search for secondary cells.
 
+
 @dataclass
 class Sums:
     """Figures that add up, as one published table (or several showing the same figures) shows them.
@@ -176,8 +177,9 @@ class Sums:
                         continue
                     others_lo = lows - lo[part]
                     others_hi = _without(highs, hi[part], [hi[p] for p in parts if p != part])
-                    changed |= self._narrow(part, lo[total] - others_hi if exact else -math.inf,
-                                            hi[total] - others_lo, lo, hi)
+                    changed |= self._narrow(
+                        part, lo[total] - others_hi if exact else -math.inf, hi[total] - others_lo, lo, hi
+                    )
             if not changed:
                 break
         return lo, hi
@@ -193,8 +195,12 @@ class Sums:
         queue = []
         for total, parts in exact:
             if total not in unknown:
-                queue.append(({p for p in parts if p in unknown},
-                              self.values[total] - sum(self.values[p] for p in parts if p not in unknown)))
+                queue.append(
+                    (
+                        {p for p in parts if p in unknown},
+                        self.values[total] - sum(self.values[p] for p in parts if p not in unknown),
+                    )
+                )
         while queue and len(found) < limit:
             cells, rest = queue.pop()
             cells = frozenset(cells)
@@ -203,8 +209,12 @@ class Sums:
             found[cells] = rest
             for cell in cells & parts_of.keys():  # a withheld subtotal: use its parts instead
                 parts = parts_of[cell]
-                queue.append(((cells - {cell}) | {p for p in parts if p in unknown},
-                              rest - sum(self.values[p] for p in parts if p not in unknown)))
+                queue.append(
+                    (
+                        (cells - {cell}) | {p for p in parts if p in unknown},
+                        rest - sum(self.values[p] for p in parts if p not in unknown),
+                    )
+                )
             for other, other_rest in list(found.items()):
                 if other < cells:
                     queue.append((cells - other, rest - other_rest))
@@ -227,8 +237,9 @@ class Sums:
         """Withheld non-zero protected cells the reader can bound by 5, in a fixed order."""
         hidden = self.hidden_keys(hidden_bundles)
         _, hi = self.bounds(hidden)
-        return sorted((key for key in hidden & self.protected if self.values[key] > 0 and hi[key] <= LARGEST + _EPS),
-                      key=repr)
+        return sorted(
+            (key for key in hidden & self.protected if self.values[key] > 0 and hi[key] <= LARGEST + _EPS), key=repr
+        )
 
     def protect(self, primary: Iterable) -> set:
         """The bundles to withhold: `primary` and as few more as the rule needs (see the module docstring)."""
@@ -271,8 +282,9 @@ class Sums:
                     continue
                 used.add(number)
                 total, parts, _ = self.sums[number]
-                shown = sorted((p for p in parts if self._can_withhold(p, hidden)),
-                               key=lambda p: (self.values[p], repr(p)))
+                shown = sorted(
+                    (p for p in parts if self._can_withhold(p, hidden)), key=lambda p: (self.values[p], repr(p))
+                )
                 if self._can_withhold(total, hidden):
                     shown.append(total)
                 candidates += [self.bundles[p] for p in shown if self.bundles[p] not in candidates]
@@ -300,6 +312,7 @@ def _without(total: float, value: float, others: list[float]) -> float:
 
 # ---------------------------------------------------------------------------------------------
 # The published tables' shapes.
+
 
 def with_secondary(frame: pd.DataFrame, primary: pd.Series, groups: list[str], size: str | list[str]) -> pd.Series:
     """Flags for rows to withhold, where the rows of each group add up to a total published elsewhere.
@@ -331,8 +344,9 @@ def with_secondary(frame: pd.DataFrame, primary: pd.Series, groups: list[str], s
     return flags
 
 
-def key_activity_flags(kad: pd.DataFrame, kad_primary: pd.Series, lines: pd.DataFrame,
-                       lines_primary: pd.Series) -> tuple[pd.Series, pd.Series]:
+def key_activity_flags(
+    kad: pd.DataFrame, kad_primary: pd.Series, lines: pd.DataFrame, lines_primary: pd.Series
+) -> tuple[pd.Series, pd.Series]:
     """(KAD flags, LAC flags) for the month's key activity data and children looked after by placement.
 
     `kad` has one row per line, group and total (row_type, service_type, snapshot_placements,
@@ -357,8 +371,11 @@ def key_activity_flags(kad: pd.DataFrame, kad_primary: pd.Series, lines: pd.Data
     children = pd.to_numeric(lines["children"], errors="coerce").fillna(0.0)
     for index, row in lines.iterrows():
         line = row["breakdown_value"]
-        if (row["breakdown_type"] == "budget_line" and line in kad_lines
-                and sums.values[("kad", line, "snapshot_placements")] == children[index]):
+        if (
+            row["breakdown_type"] == "budget_line"
+            and line in kad_lines
+            and sums.values[("kad", line, "snapshot_placements")] == children[index]
+        ):
             lac_key[index] = ("kad", line, "snapshot_placements")
         else:
             lac_key[index] = ("lac", row["breakdown_type"], line)
@@ -378,13 +395,20 @@ def key_activity_flags(kad: pd.DataFrame, kad_primary: pd.Series, lines: pd.Data
         primary.add("looked after")
     withheld = sums.protect(primary)
     kad_flags = pd.Series([("kad", label[index]) in withheld for index in kad.index], index=kad.index, dtype=bool)
-    lac_flags = pd.Series([sums.bundles[lac_key[index]] in withheld for index in lines.index], index=lines.index,
-                          dtype=bool)
+    lac_flags = pd.Series(
+        [sums.bundles[lac_key[index]] in withheld for index in lines.index], index=lines.index, dtype=bool
+    )
     return kad_flags | kad_primary, lac_flags | lines_primary
 
 
-def waiting_list_flags(frame: pd.DataFrame, by: list[str], pathway: str = "pathway", total: str = "ALL",
-                       waiting: str = "waiting_list", over: str = "waiting_over_18w") -> pd.Series:
+def waiting_list_flags(
+    frame: pd.DataFrame,
+    by: list[str],
+    pathway: str = "pathway",
+    total: str = "ALL",
+    waiting: str = "waiting_list",
+    over: str = "waiting_over_18w",
+) -> pd.Series:
     """Flags for rows of a waiting list by pathway, each with its list and its over-18-weeks count.
 
     Per `by` group (a week): pathways add up to the `total` row (which need not be in the frame: it is
@@ -395,7 +419,8 @@ def waiting_list_flags(frame: pd.DataFrame, by: list[str], pathway: str = "pathw
     flags = pd.Series(False, index=frame.index)
     for _, members in frame.groupby(by, sort=False):
         hidden = camhs_hidden_pathways(
-            {row[pathway]: (row[waiting], row[over]) for _, row in members.iterrows()}, total)
+            {row[pathway]: (row[waiting], row[over]) for _, row in members.iterrows()}, total
+        )
         flags.loc[members.index] = members[pathway].isin(hidden).to_numpy()
     return flags
 
@@ -416,8 +441,9 @@ def camhs_hidden_pathways(lists: dict, total: str = "ALL") -> set:
         sums.add_sum((name, total), [(name, p) for p in pathways])
     for p in [*pathways, total]:
         sums.add_sum(("list", p), [("over", p), ("under", p)])
-    primary = {p for p in [*pathways, total]
-               if any(is_small(sums.values[(name, p)]) for name in ("list", "over", "under"))}
+    primary = {
+        p for p in [*pathways, total] if any(is_small(sums.values[(name, p)]) for name in ("list", "over", "under"))
+    }
     return sums.protect(primary)
 
 
@@ -528,8 +554,12 @@ def _other_rows(rows: pd.DataFrame, primary: pd.Series, numerator: str, denomina
     primary_bundles = {sums.bundles[key] for key in sums.values if is_small(sums.values[key])}
     primary_bundles |= {bundle_of[keys[0]] for index, keys in row_keys.items() if keys and primary[index]}
     withheld = sums.protect(primary_bundles)
-    return pd.Series({index: bool(keys) and bundle_of[keys[0]] in withheld for index, keys in row_keys.items()},
-                     dtype=bool).reindex(rows.index, fill_value=False) | primary.loc[rows.index]
+    return (
+        pd.Series(
+            {index: bool(keys) and bundle_of[keys[0]] in withheld for index, keys in row_keys.items()}, dtype=bool
+        ).reindex(rows.index, fill_value=False)
+        | primary.loc[rows.index]
+    )
 
 
 def _union_bundles(row_keys: dict) -> dict:

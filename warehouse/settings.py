@@ -58,7 +58,7 @@ class Settings:
 
     @property
     def build_warehouse(self) -> Path:
-        """The working copy every writer (ingest, dbt, the exports) uses; see ingest/serving.py."""
+        """The working copy every writer (ingest, dbt, the exports) uses; see warehouse/serving.py."""
         return self.home / "build" / "warehouse.duckdb"
 
     @property
@@ -82,10 +82,16 @@ class Settings:
         return self.home / "dagster"
 
     def ensure_dirs(self) -> None:
-        for path in (self.landing, self.quarantine, self.exports, self.reports, self.dagster_home,
-                     self.build_warehouse.parent):
+        for path in (
+            self.landing,
+            self.quarantine,
+            self.exports,
+            self.reports,
+            self.dagster_home,
+            self.build_warehouse.parent,
+        ):
             path.mkdir(parents=True, exist_ok=True)
-        # Owner-only folders (ingest/permissions.py); landing and logs are inside home, so covered too.
+        # Owner-only folders (warehouse/permissions.py); landing and logs are inside home, so covered too.
         for path in (self.home, self.build_warehouse.parent, self.quarantine, self.exports, self.reports):
             path.chmod(0o700)
         dagster_yaml = self.dagster_home / "dagster.yaml"

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.settings import REPO_ROOT
 from ingest.spreadsheet import safe_row
+from warehouse.settings import REPO_ROOT
 
 TABLES = ("header", "episodes", "uasc", "reviews", "missing")
 VALIDATOR_PYTHON = REPO_ROOT / ".venv-validator" / "bin" / "python"
@@ -57,8 +57,9 @@ class ReturnResult:
 def collection_year(con: duckdb.DuckDBPyConnection) -> int:
     """The year the return models were built for (the DfE names a year by its end)."""
     # DD/MM/YYYY reordered as text, so the same SQL runs on DuckDB and PostgreSQL.
-    latest = con.execute("select max(substr(\"DECOM\", 7, 4) || substr(\"DECOM\", 4, 2)) "
-                         "from returns.ssda903_return_episodes").fetchone()[0]
+    latest = con.execute(
+        'select max(substr("DECOM", 7, 4) || substr("DECOM", 4, 2)) from returns.ssda903_return_episodes'
+    ).fetchone()[0]
     if latest is None:
         raise NothingToReturn("returns.ssda903_return_episodes is empty: nothing to return")
     year, month = int(latest[:4]), int(latest[4:])
@@ -114,8 +115,18 @@ def validate(folder: Path, year: int, la_ons: str) -> dict:
         raise ValidatorFailed(f"{VALIDATOR_PYTHON} is missing: run scripts/setup.sh to create the validator's venv")
     report_path = folder / "validation_report.json"
     previous = folder / "previous_year"
-    command = [str(VALIDATOR_PYTHON), str(VALIDATOR_SCRIPT), "--year", str(year), "--la", la_ons,
-               "--this-year", str(folder), "--output", str(report_path)]
+    command = [
+        str(VALIDATOR_PYTHON),
+        str(VALIDATOR_SCRIPT),
+        "--year",
+        str(year),
+        "--la",
+        la_ons,
+        "--this-year",
+        str(folder),
+        "--output",
+        str(report_path),
+    ]
     if any(previous.glob("*.csv")):
         command += ["--prev-year", str(previous)]
     if year < OLDEST_RULE_PACK:
@@ -138,10 +149,14 @@ def validate(folder: Path, year: int, la_ons: str) -> dict:
 
 def write_markdown(report: dict, path: Path) -> None:
     s = report["summary"]
-    lines = [f"# SSDA903 {report['collection_year']} validation ({report['la']})", "",
-             f"{s['rules']} rules: {s['passed']} passed, {s['failed_error']} failed as errors "
-             f"({s['error_rows']} locations), {s['failed_query']} as queries ({s['query_rows']}), "
-             f"{s['skipped']} skipped (table not in the extract), {s['crashed']} crashed inside the validator.", ""]
+    lines = [
+        f"# SSDA903 {report['collection_year']} validation ({report['la']})",
+        "",
+        f"{s['rules']} rules: {s['passed']} passed, {s['failed_error']} failed as errors "
+        f"({s['error_rows']} locations), {s['failed_query']} as queries ({s['query_rows']}), "
+        f"{s['skipped']} skipped (table not in the extract), {s['crashed']} crashed inside the validator.",
+        "",
+    ]
     for status, title in (("error", "Errors"), ("query", "Queries")):
         failed = [r for r in report["rules"] if r["status"] == "failed" and r["severity"] == status]
         lines += [f"## {title}", ""] + (["None."] if not failed else [])
@@ -149,8 +164,10 @@ def write_markdown(report: dict, path: Path) -> None:
             lines.append(f"### {r['code']}: {r.get('description', '')}")
             lines.append("| table | row | child | fields |")
             lines.append("|---|---|---|---|")
-            lines += [f"| {loc['table']} | {loc['row']} | {loc['child']} | {', '.join(loc.get('fields') or [])} |"
-                      for loc in r["locations"]]
+            lines += [
+                f"| {loc['table']} | {loc['row']} | {loc['child']} | {', '.join(loc.get('fields') or [])} |"
+                for loc in r["locations"]
+            ]
             lines.append("")
         lines.append("")
     for status, title in (("crashed", "Crashed (not run)"), ("skipped", "Skipped")):
@@ -175,7 +192,8 @@ def export_and_validate(con: duckdb.DuckDBPyConnection, exports: Path, la_ons: s
     except ValidatorFailed as failed:
         (folder / "validation_report.json").unlink(missing_ok=True)  # an earlier report is not about these files
         (folder / "validation_report.md").write_text(
-            f"# SSDA903 {year} validation ({la_ons})\n\nNot validated: {failed}\n", encoding="utf-8")
+            f"# SSDA903 {year} validation ({la_ons})\n\nNot validated: {failed}\n", encoding="utf-8"
+        )
         return ReturnResult(year, folder, rows, None, failure=str(failed))
     if result.ready:
         ready_marker.write_text(f"SSDA903 {year}: no validation errors\n", encoding="utf-8")

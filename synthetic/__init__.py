@@ -5,7 +5,7 @@ beyond it where the contract has them, e.g. finance planned end dates), then cut
 extract date: events after the extract date are unknown, so rows starting later are dropped and end
 dates after it are blanked. Same arguments, same bytes. Only pseudonymous IDs, no names.
 
-    from ingest.synthetic import generate
+    from synthetic import generate
     generate(Path("data/landing"), end_date=date(2026, 3, 31), nights=3)
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ingest.contracts import entities_for
-from ingest.settings import SOURCES
+from warehouse.settings import SOURCES
 
 from . import camhs, case, finance, placements, reference
 from .common import days, sub_rng
@@ -94,7 +94,7 @@ def generate(
     the project configuration; no landing file carries the DfE number (population uses the ONS code).
 
     `faults`: "none" (the default) writes clean extracts. "realistic" plants, at the rates named in
-    ingest/synthetic/faults.py and fixed by the seed, the data-quality faults councils' extracts carry:
+    synthetic/faults.py and fixed by the seed, the data-quality faults councils' extracts carry:
     overlapping episodes (1% of children with episodes), review rows repeated verbatim (0.5%), malformed
     UPNs (2%), unknown codes in non-key code columns (0.1%), unparseable dates and blank required values
     (0.2% of a file per targeted column), and on the latest night a few commitments for children the case

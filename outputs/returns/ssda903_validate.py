@@ -58,6 +58,7 @@ arguments or unreadable input (nothing written), 1 on an unexpected failure of t
 Nothing child-level other than CHILD ids is printed or written; crash texts have quoted
 literals that are not column/table names redacted.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -115,34 +116,36 @@ class InputError(Exception):
 # --------------------------------------------------------------------------- arguments
 def parse_args(argv):
     p = argparse.ArgumentParser(
-        description="Run csc-validator-be-903 (lac_validator) on an SSDA903 return "
-        "and write a JSON report."
+        description="Run csc-validator-be-903 (lac_validator) on an SSDA903 return and write a JSON report."
     )
-    p.add_argument("--year", required=True,
-                   help='collection END year, e.g. "2025" for 2024/25')
-    p.add_argument("--la", required=True,
-                   help="ONS upper-tier local authority code, e.g. E10000003")
-    p.add_argument("--this-year", required=True, metavar="DIR",
-                   help="folder with this year's header/episodes/uasc/reviews/missing.csv")
-    p.add_argument("--prev-year", metavar="DIR",
-                   help="folder with last year's return as sent (loaded as 'Prev year')")
+    p.add_argument("--year", required=True, help='collection END year, e.g. "2025" for 2024/25')
+    p.add_argument("--la", required=True, help="ONS upper-tier local authority code, e.g. E10000003")
+    p.add_argument(
+        "--this-year",
+        required=True,
+        metavar="DIR",
+        help="folder with this year's header/episodes/uasc/reviews/missing.csv",
+    )
+    p.add_argument("--prev-year", metavar="DIR", help="folder with last year's return as sent (loaded as 'Prev year')")
     p.add_argument("--output", required=True, metavar="FILE", help="report.json to write")
-    p.add_argument("--ch-lookup", metavar="XLSX",
-                   help="Ofsted children's homes list (or combined SCP/CH list)")
-    p.add_argument("--scp-lookup", metavar="XLSX",
-                   help="Ofsted social care providers list")
-    p.add_argument("--rule-pack", metavar="YEAR",
-                   help="run this collection year's rule pack instead of --year's "
-                   "(metadata collectionYear stays --year); for years the validator has "
-                   "no pack for")
-    p.add_argument("--queries", default="",
-                   help="comma-separated extra rule codes to treat as queries")
-    p.add_argument("--frontend-copies", action="store_true",
-                   help="give rules the validator's shallow copies of the data, as its web "
-                   "front end does, so a rule that writes into a table (365 fills blank DEC) "
-                   "changes what later rules see; default is a fresh deep copy per rule")
-    p.add_argument("--verbose", action="store_true",
-                   help="let the validator log (INFO) and warnings through to stderr")
+    p.add_argument("--ch-lookup", metavar="XLSX", help="Ofsted children's homes list (or combined SCP/CH list)")
+    p.add_argument("--scp-lookup", metavar="XLSX", help="Ofsted social care providers list")
+    p.add_argument(
+        "--rule-pack",
+        metavar="YEAR",
+        help="run this collection year's rule pack instead of --year's "
+        "(metadata collectionYear stays --year); for years the validator has "
+        "no pack for",
+    )
+    p.add_argument("--queries", default="", help="comma-separated extra rule codes to treat as queries")
+    p.add_argument(
+        "--frontend-copies",
+        action="store_true",
+        help="give rules the validator's shallow copies of the data, as its web "
+        "front end does, so a rule that writes into a table (365 fills blank DEC) "
+        "changes what later rules see; default is a fresh deep copy per rule",
+    )
+    p.add_argument("--verbose", action="store_true", help="let the validator log (INFO) and warnings through to stderr")
     a = p.parse_args(argv)
 
     if not re.fullmatch(r"20\d\d", a.year):
@@ -186,21 +189,23 @@ def contract_files(folder, column_names):
         except OSError as e:
             raise InputError(f"{path}: cannot read ({e.strerror})") from None
         if raw.startswith(b"\xef\xbb\xbf"):
-            raise InputError(f"{path}: starts with a UTF-8 byte-order mark; the validator "
-                             "would not recognise its first column. Write UTF-8 without BOM.")
+            raise InputError(
+                f"{path}: starts with a UTF-8 byte-order mark; the validator "
+                "would not recognise its first column. Write UTF-8 without BOM."
+            )
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as e:
-            raise InputError(f"{path}: not UTF-8 (byte offset {e.start}); the validator "
-                             "rejects non-UTF-8 files") from None
+            raise InputError(
+                f"{path}: not UTF-8 (byte offset {e.start}); the validator rejects non-UTF-8 files"
+            ) from None
         first = text.splitlines()[0] if text.strip() else ""
         cols = [c.strip().strip('"') for c in first.split(",")] if first else []
         expected = column_names[table]
         if set(cols) != set(expected):
             missing = [c for c in expected if c not in cols]
             extra = [c for c in cols if c not in expected]
-            raise InputError(f"{path}: header is not the {table} column set "
-                             f"(missing {missing}, unexpected {extra})")
+            raise InputError(f"{path}: header is not the {table} column set (missing {missing}, unexpected {extra})")
         found[table] = path
     return found
 
@@ -276,8 +281,10 @@ def isolated_copy(store):
     out = {}
     for k, v in store.items():
         if k == "metadata":
-            out[k] = {mk: (mv.copy(deep=True) if hasattr(mv, "copy") and hasattr(mv, "columns")
-                           else mv) for mk, mv in v.items()}
+            out[k] = {
+                mk: (mv.copy(deep=True) if hasattr(mv, "copy") and hasattr(mv, "columns") else mv)
+                for mk, mv in v.items()
+            }
         else:
             out[k] = v.copy(deep=True)
     return out
@@ -303,8 +310,11 @@ def run(a):
     notes = []
 
     # Keep the validator's INFO logging and pandas warnings off the console by default.
-    logging.basicConfig(level=logging.INFO if a.verbose else logging.ERROR,
-                        stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if a.verbose else logging.ERROR,
+        stream=sys.stderr,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     if not a.verbose:
         warnings.simplefilter("ignore")
 
@@ -329,15 +339,20 @@ def run(a):
         registry = importlib.import_module(pack_module).registry
     except ModuleNotFoundError:
         import lac_validator.rules as rules_pkg
-        packs = sorted(str(int(n[3:7]) + 1)
-                       for d in rules_pkg.__path__ for n in os.listdir(d)
-                       if re.fullmatch(r"lac\d{4}_\d\d", n))
-        raise InputError(f"validator {validator_version} has no rule pack for collection "
-                         f"year {pack_year}; packs exist for end years {', '.join(packs)} "
-                         "(use --rule-pack to run one of them)") from None
+
+        packs = sorted(
+            str(int(n[3:7]) + 1) for d in rules_pkg.__path__ for n in os.listdir(d) if re.fullmatch(r"lac\d{4}_\d\d", n)
+        )
+        raise InputError(
+            f"validator {validator_version} has no rule pack for collection "
+            f"year {pack_year}; packs exist for end years {', '.join(packs)} "
+            "(use --rule-pack to run one of them)"
+        ) from None
     if a.rule_pack and a.rule_pack != a.year:
-        notes.append(f"rule pack for {a.rule_pack} run on collection year {a.year} "
-                     "(--rule-pack); collection_start/end come from --year")
+        notes.append(
+            f"rule pack for {a.rule_pack} run on collection year {a.year} "
+            "(--rule-pack); collection_start/end come from --year"
+        )
 
     # ---- files
     this_files = contract_files(a.this_year, column_names)
@@ -372,8 +387,9 @@ def run(a):
         with contextlib.redirect_stdout(sink):
             store = create_datastore(dfs, metadata)
     except Exception as e:
-        raise InputError("validator could not build its data store "
-                         f"(postcode derivation): {type(e).__name__}") from None
+        raise InputError(
+            f"validator could not build its data store (postcode derivation): {type(e).__name__}"
+        ) from None
     t_load = time.perf_counter() - t0
 
     # table name -> which file it came from
@@ -385,11 +401,12 @@ def run(a):
 
     # ---- notes on known pitfalls (codes only, never child values)
     if a.la not in set(la_df["UTLA21CD"]):
-        notes.append(f"{a.la} is not an upper-tier code in the validator's 2021 authority "
-                     "lookup; PL_LA/PL_LOCATION-based rules may misfire")
+        notes.append(
+            f"{a.la} is not an upper-tier code in the validator's 2021 authority "
+            "lookup; PL_LA/PL_LOCATION-based rules may misfire"
+        )
     if "provider_info" not in metadata:
-        notes.append("no Ofsted CH/SCP lookups loaded: URN rules (219, 221, 224, 227, 228, "
-                     "229, 1008) skip")
+        notes.append("no Ofsted CH/SCP lookups loaded: URN rules (219, 221, 224, 227, 228, 229, 1008) skip")
     if not prev_files:
         notes.append("no previous-year files: rules reading *_last tables skip")
     new_sex = int(pack_year) >= 2025
@@ -398,13 +415,14 @@ def run(a):
         if not codes:
             continue
         if new_sex and codes & {"1", "2"}:
-            extra = (" - rule 202 compares it as text with this year's M/F, recode it "
-                     "before loading" if tname == "Header_last" else "")
-            notes.append(f"{label} Header SEX uses 1/2 coding but the {pack_year} pack "
-                         f"expects M/F/U{extra}")
+            extra = (
+                " - rule 202 compares it as text with this year's M/F, recode it before loading"
+                if tname == "Header_last"
+                else ""
+            )
+            notes.append(f"{label} Header SEX uses 1/2 coding but the {pack_year} pack expects M/F/U{extra}")
         if not new_sex and codes & {"M", "F", "U"}:
-            notes.append(f"{label} Header SEX uses M/F/U coding but the {pack_year} pack "
-                         "expects 1/2")
+            notes.append(f"{label} Header SEX uses M/F/U coding but the {pack_year} pack expects 1/2")
     for t in ("Episodes", "Header", "Reviews", "Missing", "UASC"):
         if t not in store:
             notes.append(f"{t} not supplied")
@@ -416,9 +434,21 @@ def run(a):
             allowed_names.update(map(str, df.columns))
     for cols in column_names.values():
         allowed_names.update(cols)
-    allowed_names.update({"UASC_STATUS", "PL_LA", "PL_LOCATION", "PL_DISTANCE", "index",
-                          "collection_start", "collection_end", "collectionYear",
-                          "localAuthority", "provider_info", "metadata"})
+    allowed_names.update(
+        {
+            "UASC_STATUS",
+            "PL_LA",
+            "PL_LOCATION",
+            "PL_DISTANCE",
+            "index",
+            "collection_start",
+            "collection_end",
+            "collectionYear",
+            "localAuthority",
+            "provider_info",
+            "metadata",
+        }
+    )
 
     query_codes = set(QUERY_RULES) | a.extra_queries
     tables_present = {t for t in store if t != "metadata"}
@@ -503,10 +533,15 @@ def run(a):
                     if "CHILD" in tcols:
                         child = df["CHILD"].iat[pos]
                         loc["child"] = None if is_missing(child) else str(child)
-                    if (code == "146" and pack_year == "2025" and table == "Episodes"
-                            and str(df["PLACE"].iat[pos]) == "K3"):
-                        loc["note"] = ("K3 rejected by the validator's 2024/25 list "
-                                       "('k3'): known false positive (DOMAIN.md 2.3)")
+                    if (
+                        code == "146"
+                        and pack_year == "2025"
+                        and table == "Episodes"
+                        and str(df["PLACE"].iat[pos]) == "K3"
+                    ):
+                        loc["note"] = (
+                            "K3 rejected by the validator's 2024/25 list ('k3'): known false positive (DOMAIN.md 2.3)"
+                        )
                         false_positives.append(loc)
                         continue
                 else:
@@ -520,8 +555,7 @@ def run(a):
                 locations.append(loc)
         if nan_count:
             entry["nan_locations_dropped"] = nan_count
-        locations.sort(key=lambda loc: (loc["table"], loc["row"] is None, loc["row"] or 0,
-                                      str(loc.get("index"))))
+        locations.sort(key=lambda loc: (loc["table"], loc["row"] is None, loc["row"] or 0, str(loc.get("index"))))
         entry["locations"] = locations
         if false_positives:
             # Reported, never counted: the rule is wrong there, not the return.
@@ -530,18 +564,25 @@ def run(a):
         rules_out.append(entry)
     t_rules = time.perf_counter() - t_rules0
 
-    rules_out.sort(key=lambda r: (0 if r["code"].isdigit() else 1,
-                                  int(r["code"]) if r["code"].isdigit() else 0, r["code"]))
+    rules_out.sort(
+        key=lambda r: (0 if r["code"].isdigit() else 1, int(r["code"]) if r["code"].isdigit() else 0, r["code"])
+    )
 
     def count(pred):
         return sum(1 for r in rules_out if pred(r))
 
-    err_locs = [(r["code"], loc["table"], loc["row"], loc.get("index"))
-                for r in rules_out if r["status"] == "failed" and r["severity"] == "error"
-                for loc in r["locations"]]
-    qry_locs = [(r["code"], loc["table"], loc["row"], loc.get("index"))
-                for r in rules_out if r["status"] == "failed" and r["severity"] == "query"
-                for loc in r["locations"]]
+    err_locs = [
+        (r["code"], loc["table"], loc["row"], loc.get("index"))
+        for r in rules_out
+        if r["status"] == "failed" and r["severity"] == "error"
+        for loc in r["locations"]
+    ]
+    qry_locs = [
+        (r["code"], loc["table"], loc["row"], loc.get("index"))
+        for r in rules_out
+        if r["status"] == "failed" and r["severity"] == "query"
+        for loc in r["locations"]
+    ]
     summary = {
         "rules": len(rules_out),
         "passed": count(lambda r: r["status"] == "passed"),
@@ -563,8 +604,9 @@ def run(a):
         "validator_version": validator_version,
         "rule_pack": f"{int(pack_year) - 1}/{pack_year[2:]}",
         "script_version": SCRIPT_VERSION,
-        "rule_isolation": ("shallow copies shared between rules (validator front end)"
-                           if a.frontend_copies else "deep copy per rule"),
+        "rule_isolation": (
+            "shallow copies shared between rules (validator front end)" if a.frontend_copies else "deep copy per rule"
+        ),
         "files": {
             "this_year": {t: os.path.basename(p) for t, p in this_files.items()},
             "prev_year": {t: os.path.basename(p) for t, p in prev_files.items()},
@@ -573,8 +615,7 @@ def run(a):
         },
         "severity_source": {
             "queries": {c: QUERY_RULES.get(c, "--queries") for c in sorted(query_codes)},
-            "rule": "validator and rules TSV carry no severity; listed codes are queries, "
-                    "all others errors",
+            "rule": "validator and rules TSV carry no severity; listed codes are queries, all others errors",
         },
         "summary": summary,
         "timing": {
@@ -587,11 +628,13 @@ def run(a):
     }
     write_json_atomic(a.output, report)
     s = summary
-    print(f"SSDA903 {a.year} {a.la}: {s['rules']} rules - {s['passed']} passed, "
-          f"{s['failed_error']} failed (error, {s['error_rows']} locations), "
-          f"{s['failed_query']} failed (query, {s['query_rows']} locations), "
-          f"{s['skipped']} skipped, {s['crashed']} crashed; "
-          f"{report['timing']['total_seconds']}s -> {a.output}")
+    print(
+        f"SSDA903 {a.year} {a.la}: {s['rules']} rules - {s['passed']} passed, "
+        f"{s['failed_error']} failed (error, {s['error_rows']} locations), "
+        f"{s['failed_query']} failed (query, {s['query_rows']} locations), "
+        f"{s['skipped']} skipped, {s['crashed']} crashed; "
+        f"{report['timing']['total_seconds']}s -> {a.output}"
+    )
     return 0
 
 

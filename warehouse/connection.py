@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from ingest.settings import DUCKDB_MEMORY_LIMIT
+from warehouse.settings import DUCKDB_MEMORY_LIMIT
 
 TARGETS = ("duckdb", "postgres")
 
@@ -35,9 +35,13 @@ def target() -> str:
 
 def postgres_settings(environ: dict[str, str] | None = None) -> dict[str, Any]:
     env = os.environ if environ is None else environ
-    return {"host": env.get("CSCW_PG_HOST", "127.0.0.1"), "port": int(env.get("CSCW_PG_PORT", "5432")),
-            "user": env.get("CSCW_PG_USER", "cscw"), "password": env.get("CSCW_PG_PASSWORD", ""),
-            "dbname": env.get("CSCW_PG_DATABASE", "cscw")}
+    return {
+        "host": env.get("CSCW_PG_HOST", "127.0.0.1"),
+        "port": int(env.get("CSCW_PG_PORT", "5432")),
+        "user": env.get("CSCW_PG_USER", "cscw"),
+        "password": env.get("CSCW_PG_PASSWORD", ""),
+        "dbname": env.get("CSCW_PG_DATABASE", "cscw"),
+    }
 
 
 class PostgresConnection:
@@ -96,9 +100,15 @@ Connection = duckdb.DuckDBPyConnection | PostgresConnection
 def connect_duckdb(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     path.parent.mkdir(parents=True, exist_ok=True)
     # Never fetch a DuckDB extension from the internet at run time.
-    return duckdb.connect(str(path), read_only=read_only,
-                          config={"autoinstall_known_extensions": False, "autoload_known_extensions": False,
-                                  "memory_limit": DUCKDB_MEMORY_LIMIT})
+    return duckdb.connect(
+        str(path),
+        read_only=read_only,
+        config={
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            "memory_limit": DUCKDB_MEMORY_LIMIT,
+        },
+    )
 
 
 def connect(duckdb_path: Path, read_only: bool = False) -> Connection:
@@ -141,5 +151,9 @@ def unstage_frame(con: Connection, name: str) -> None:
 
 
 def table_exists(con: Connection, schema: str, table: str) -> bool:
-    return con.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-                       [schema, table]).fetchone()[0] > 0
+    return (
+        con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
+        ).fetchone()[0]
+        > 0
+    )

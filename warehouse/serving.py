@@ -48,12 +48,11 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.load import connect
-from ingest.permissions import FILE_MODE
-from ingest.settings import Settings
-from ingest.warehouse import Connection, quote
-from ingest.warehouse import connect as connect_target
-from ingest.warehouse import target as warehouse_target
+from warehouse.connection import Connection, connect_duckdb, quote
+from warehouse.connection import connect as connect_target
+from warehouse.connection import target as warehouse_target
+from warehouse.permissions import FILE_MODE
+from warehouse.settings import Settings
 
 log = logging.getLogger("cscw.serving")
 
@@ -93,8 +92,9 @@ _held_guard = threading.Lock()
 
 
 @contextmanager
-def writer_lock(settings: Settings, timeout: float | None = None,
-                on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+def writer_lock(
+    settings: Settings, timeout: float | None = None, on_wait: Callable[[str], None] | None = None
+) -> Iterator[None]:
     """Hold CSCW_HOME's writer lock; re-entrant within a process.
 
     Waits up to `timeout` seconds (default CSCW_LOCK_TIMEOUT, else 4 hours) for another writer,
@@ -137,8 +137,9 @@ def writer_lock(settings: Settings, timeout: float | None = None,
                 waited = True
                 time.sleep(0.2)
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} ({' '.join(sys.argv[:2]) or 'python'}) since {datetime.now():%H:%M:%S}"
-                  .encode(), 0)
+        os.pwrite(
+            fd, f"pid {os.getpid()} ({' '.join(sys.argv[:2]) or 'python'}) since {datetime.now():%H:%M:%S}".encode(), 0
+        )
         with _held_guard:
             _held[path] = [fd, 0, False]  # descriptor, nested holds, working copy started in this hold
         try:
@@ -187,18 +188,25 @@ def damage(path: Path) -> str | None:
     No data is scanned. A file another process holds open raises WarehouseBusy.
     """
     try:
-        with connect(path, read_only=True) as con:
+        with connect_duckdb(path, read_only=True) as con:
             used = [con.execute("select max(block_id) from pragma_metadata_info()").fetchone()[0]]
-            tables = con.execute("select schema_name, table_name from duckdb_tables() "
-                                 "where database_name = current_database()").fetchall()
-            used += [con.execute("select max(block_id) from pragma_storage_info(?)",
-                                 [f"{quote(schema)}.{quote(table)}"]).fetchone()[0] for schema, table in tables]
+            tables = con.execute(
+                "select schema_name, table_name from duckdb_tables() where database_name = current_database()"
+            ).fetchall()
+            used += [
+                con.execute(
+                    "select max(block_id) from pragma_storage_info(?)", [f"{quote(schema)}.{quote(table)}"]
+                ).fetchone()[0]
+                for schema, table in tables
+            ]
             block_size = con.execute("select block_size from pragma_database_size()").fetchone()[0]
     except duckdb.Error as error:
         detail = str(error).splitlines()[0]
         if "Could not set lock" in detail:
-            raise WarehouseBusy(f"{path} is open in another process ({detail}); "
-                                "let it finish, or end it, and run again. Nothing was changed.") from None
+            raise WarehouseBusy(
+                f"{path} is open in another process ({detail}); "
+                "let it finish, or end it, and run again. Nothing was changed."
+            ) from None
         return detail
     last = max((block for block in used if block is not None), default=-1)
     expected, actual = HEADER_BYTES + (last + 1) * block_size, path.stat().st_size
@@ -223,8 +231,10 @@ def _set_aside(path: Path, problem: str) -> Path:
 def _remove_stale_temporaries(settings: Settings) -> None:
     """The partial copies of a publish or a working-copy start that was killed half way. Only a writer
     makes them and the caller holds the writer lock, so none of them is in use."""
-    for folder, pattern in ((settings.warehouse.parent, f".{settings.warehouse.name}.*.publishing"),
-                            (settings.build_warehouse.parent, f".{settings.build_warehouse.name}.*.copying")):
+    for folder, pattern in (
+        (settings.warehouse.parent, f".{settings.warehouse.name}.*.publishing"),
+        (settings.build_warehouse.parent, f".{settings.build_warehouse.name}.*.copying"),
+    ):
         for path in folder.glob(pattern):
             size = path.stat().st_size
             path.unlink(missing_ok=True)
@@ -259,9 +269,12 @@ def start_working_copy(settings: Settings) -> Path:
             else:
                 log.info("starting the working copy again from the published %s", published)
         if set_aside and not build.exists() and not published.exists():
-            log.warning("no readable warehouse left: starting from an empty one, which this night fills by "
-                        "reloading every folder in %s, oldest first (snapshots accepted with `cscw accept` "
-                        "are held back again until re-accepted)", settings.landing)
+            log.warning(
+                "no readable warehouse left: starting from an empty one, which this night fills by "
+                "reloading every folder in %s, oldest first (snapshots accepted with `cscw accept` "
+                "are held back again until re-accepted)",
+                settings.landing,
+            )
         working_copy(settings)
         held[2] = True
         return build
@@ -288,7 +301,8 @@ def read_published(settings: Settings) -> Iterator[Connection]:
     def unreadable(problem: str) -> PublishedUnreadable:
         return PublishedUnreadable(
             f"the published warehouse {path} cannot be read, it is damaged ({problem}). Run `cscw nightly`: it sets "
-            "the damaged file aside and publishes a new build (from the working copy, or from the landing folders)")
+            "the damaged file aside and publishes a new build (from the working copy, or from the landing folders)"
+        )
 
     try:
         problem = damage(path)  # before any output: a file cut past its catalog opens, then fails half way
@@ -296,7 +310,7 @@ def read_published(settings: Settings) -> Iterator[Connection]:
         raise PublishedUnreadable(str(busy)) from None
     if problem:
         raise unreadable(problem)
-    con = connect(path, read_only=True)
+    con = connect_duckdb(path, read_only=True)
     try:
         yield con
     except duckdb.Error as error:
@@ -315,7 +329,7 @@ def working_copy(settings: Settings) -> Path:
     if not build.exists() and settings.warehouse.exists():
         if _wal(settings.warehouse).exists():
             # Left by a warehouse written in place (before this layout): fold it in, or the copy lacks it.
-            with connect(settings.warehouse) as con:
+            with connect_duckdb(settings.warehouse) as con:
                 con.execute("checkpoint")
         build.parent.mkdir(parents=True, exist_ok=True)
         partial = build.with_name(f".{build.name}.{os.getpid()}.copying")
@@ -337,7 +351,7 @@ def publish(settings: Settings) -> Published:
     build, target = settings.build_warehouse, settings.warehouse
     if not build.exists():
         raise FileNotFoundError(f"no working copy at {build} to publish")
-    with connect(build) as con:
+    with connect_duckdb(build) as con:
         con.execute("checkpoint")
     if _wal(build).exists() and _wal(build).stat().st_size:
         raise RuntimeError(f"{_wal(build)} still holds changes after CHECKPOINT: is another connection open?")

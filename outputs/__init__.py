@@ -1,0 +1,1 @@
+"""What the warehouse publishes: statutory returns (`returns/`), the committee report (`report/`)."""
