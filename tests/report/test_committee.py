@@ -18,7 +18,8 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from orchestration.cli import main as cscw
-from outputs.report.committee import CHROMIUM_FLAGS, write_report
+from outputs.report.committee import write_report
+from outputs.report.render import CHROMIUM_FLAGS
 from warehouse.connection import connect_duckdb
 
 SECTIONS = [
