@@ -6,11 +6,13 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.defs.dbt.project import dbt_project
+from orchestration.defs.reports.committee import REPORT_GROUP
 from orchestration.lib.resources import OfflineDbtCliResource, WarehouseResource
 
 nightly_job = dg.define_asset_job(
     "nightly",
-    selection=dg.AssetSelection.all(),
+    # The committee report reads the published warehouse, so it has a job of its own after the night.
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(REPORT_GROUP),
     description="Load every waiting landing snapshot in date order, build and test the dbt project, export "
     "the SSDA903 return, then publish the warehouse analysts read.",
     # DuckDB allows one writing process per file: steps run one after another in the run's process,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +31,7 @@ from outputs.report.tables import KAD_COLUMNS, camhs_latest_rows, kad_display, k
 from warehouse.connection import connect
 from warehouse.settings import Settings
 
-__all__ = ["Report", "ReportError", "latest_month", "write_report"]
+__all__ = ["Report", "ReportError", "latest_month", "month_end", "write_report"]
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,15 @@ class Report:
     chart_data: dict[str, pd.DataFrame] = field(default_factory=dict)
     # The statutory returns block: each return's latest state from data_quality.return_status.
     returns: list[dict] = field(default_factory=list)
+
+
+def month_end(month: str) -> date:
+    """The last day of a month given as YYYY-MM."""
+    try:
+        first = date.fromisoformat(f"{month}-01")
+    except ValueError:
+        raise ReportError(f"month {month!r} is not YYYY-MM (for example 2026-10)") from None
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
 def latest_month(con) -> date:

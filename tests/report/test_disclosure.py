@@ -2,7 +2,7 @@
 
 For months of the default synthetic history, the report is written and everything it publishes (the
 CSV files for publication, the data drawn in its charts, its own tables) is handed to the reader of
-tests/report/disclosure.py, who knows what the figures mean and narrows every [c] by arithmetic. The
+tests/report/disclosure/, who knows what the figures mean and narrows every [c] by arithmetic. The
 reader is written from MEASURES.md, not from outputs.report.suppression.
 """
 
