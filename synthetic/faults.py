@@ -11,7 +11,7 @@ there on every later night. The one fault that is by nature one night only is fi
 of case: those commitments exist on the latest night only, and the case system would hold the children by
 the next one.
 
-The rates are the constants below, each with why; tests/ingest/test_synthetic.py counts them back from the
+The rates are the constants below, each with why; tests/synthetic/test_faults.py counts them back from the
 written files.
 """
 
