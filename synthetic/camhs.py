@@ -43,96 +43,135 @@ def simulate(rng: np.random.Generator, case: dict, lac: dict, *, end_date: date,
     c_from = days(date(end_date.year - 4, 7, 1))
     c_to = days(date(end_date.year - 4, 12, 15))
     closures = pd.DataFrame({"pathway": ["ADHD", "ASD"], "closed_from": [c_from, c_from], "closed_to": [c_to, c_to]})
-
-    frames = []
-    for pathway, (per_year, acc, median, urgent) in PATHWAYS.items():
-        n = rng.poisson(per_year * scale * (end - start) / 365.25)
-        # demand grew over the decade
-        rec = np.sort(
-            start
-            + ((end - start) * np.sqrt(rng.random(n) * 0.55 + 0.45) - (end - start) * np.sqrt(0.45))
-            / (1 - np.sqrt(0.45))
-        ).astype(int)
-        if pathway in ("ADHD", "ASD"):
-            rec = rec[(rec < c_from) | (rec > c_to)]
-        n = len(rec)
-        accepted = rng.random(n) < acc
-        urg = rng.random(n) < urgent
-        t = (rec - start) / 365.25
-        drift = 1 + 0.35 * np.sin(2 * np.pi * t / 4.5 + (1.3 if pathway == "ASD" else 0.0))
-        if pathway in ("ADHD", "ASD"):
-            drift = drift * (1 + 0.5 * np.exp(-(((rec - c_from) / 200.0) ** 2)))
-        if pathway == "CRISIS":
-            wait = rng.integers(0, 2, n)
-        elif pathway == "EATING_DISORDER":
-            wait = np.where(urg, rng.integers(1, 7, n), rng.integers(5, 32, n))
-        else:
-            w = rng.lognormal(np.log(median), 0.55, n) * drift
-            wait = np.where(urg, rng.integers(1, 10, n), np.clip(w, 7, 900)).astype(int)
-        first = rec + wait
-        gap = {"CORE": (14, 70), "ADHD": (30, 140), "ASD": (30, 120), "EATING_DISORDER": (0, 7), "CRISIS": (1, 14)}[
-            pathway
-        ]
-        treat = first + rng.integers(*gap, n)
-        if pathway == "EATING_DISORDER":
-            # NICE standard: treatment starts within 1 week (urgent) / 4 weeks (routine) for most.
-            treat = np.where(urg, rec + rng.integers(1, 9, n), rec + rng.integers(7, 33, n))
-            first = np.minimum(first, treat - 1)
-            first = np.maximum(first, rec)
-        one_contact = rng.random(n) < (0.7 if pathway == "CRISIS" else 0.24)
-        treat = np.where(one_contact, np.nan, treat)
-        # Some leave the list before being seen (moved, recovered, declined).
-        drop = accepted & (rng.random(n) < (0.06 if pathway in ("CORE", "ADHD", "ASD") else 0.01))
-        drop_at = rec + (wait * rng.uniform(0.1, 0.95, n)).astype(int)
-        discharge = np.where(
-            one_contact, first + rng.integers(0, 30, n), treat + rng.lognormal(np.log(150), 0.7, n).astype(int)
-        )
-        reason = np.where(
-            one_contact,
-            pick(rng, {"ASSESSED_NO_TREATMENT": 60, "SIGNPOSTED": 40}, size=n),
-            pick(
-                rng,
-                {"TREATMENT_COMPLETED": 75, "DID_NOT_ATTEND": 10, "DECLINED": 5, "TRANSFERRED": 5, "MOVED_AWAY": 5},
-                size=n,
-            ),
-        )
-        first = np.where(drop, np.nan, first)
-        treat = np.where(drop, np.nan, treat)
-        discharge = np.where(drop, drop_at.astype(float), discharge)
-        reason = np.where(
-            drop, pick(rng, {"MOVED_AWAY": 30, "NO_LONGER_REQUIRED": 45, "DID_NOT_ATTEND": 25}, size=n), reason
-        )
-        first = np.where(accepted, first, np.nan)
-        treat = np.where(accepted, treat, np.nan)
-        discharge = np.where(accepted, discharge, np.nan)
-        reason = np.where(accepted, reason, "")
-        age_lo, age_hi = {"ADHD": (5, 17), "ASD": (2, 17), "EATING_DISORDER": (10, 17), "CRISIS": (11, 17)}.get(
-            pathway, (4, 17)
-        )
-        frames.append(
-            pd.DataFrame(
-                {
-                    "pathway": pathway,
-                    "referral_received_date": rec,
-                    "priority": np.where(urg, "URGENT", "ROUTINE"),
-                    "accepted": np.where(accepted, "Y", "N"),
-                    "first_contact_date": first,
-                    "treatment_start_date": treat,
-                    "discharge_date": discharge,
-                    "discharge_reason": reason,
-                    "age_lo": age_lo,
-                    "age_hi": age_hi,
-                }
-            )
-        )
+    frames = [_pathway(rng, pathway, start, end, scale, (c_from, c_to)) for pathway in PATHWAYS]
     refs = pd.concat(frames, ignore_index=True)
     refs = refs.sort_values(["referral_received_date", "pathway"], kind="stable").reset_index(drop=True)
     n = len(refs)
     refs["referral_source"] = pick(rng, SOURCES, size=n)
     refs.loc[refs["pathway"] == "CRISIS", "referral_source"] = "A_AND_E"
+    _link_patients(rng, refs, case["children"])
+    rdate = refs["referral_received_date"].to_numpy()
+    refs["looked_after"] = np.where(_looked_after(lac["episodes"], refs["patient_id"].to_numpy(), rdate), "Y", "N")
+    refs.insert(0, "referral_id", [f"CR{i:07d}" for i in range(1, n + 1)])
+    trajectory = _trajectory(rng, refs, start, end)
+    return {"referrals": refs.drop(columns=["age_lo", "age_hi"]), "list_closures": closures, "trajectory": trajectory}
 
-    # Link about a quarter to children known to social care, looked-after children over-represented.
-    children = case["children"]
+
+def _pathway(
+    rng: np.random.Generator, pathway: str, start: int, end: int, scale: float, closed: tuple[int, int]
+) -> pd.DataFrame:
+    """One pathway's referrals with their contacts and discharges (epoch days, NaN when none)."""
+    per_year, acc, median, urgent = PATHWAYS[pathway]
+    c_from, c_to = closed
+    n = rng.poisson(per_year * scale * (end - start) / 365.25)
+    # demand grew over the decade
+    rec = np.sort(
+        start
+        + ((end - start) * np.sqrt(rng.random(n) * 0.55 + 0.45) - (end - start) * np.sqrt(0.45)) / (1 - np.sqrt(0.45))
+    ).astype(int)
+    if pathway in ("ADHD", "ASD"):
+        rec = rec[(rec < c_from) | (rec > c_to)]
+    n = len(rec)
+    accepted = rng.random(n) < acc
+    urg = rng.random(n) < urgent
+    wait, first, treat = _contacts(rng, pathway, median, rec, urg, start, c_from)
+    first, treat, discharge, reason = _discharges(rng, pathway, accepted, rec, wait, first, treat)
+    age_lo, age_hi = {"ADHD": (5, 17), "ASD": (2, 17), "EATING_DISORDER": (10, 17), "CRISIS": (11, 17)}.get(
+        pathway, (4, 17)
+    )
+    return pd.DataFrame(
+        {
+            "pathway": pathway,
+            "referral_received_date": rec,
+            "priority": np.where(urg, "URGENT", "ROUTINE"),
+            "accepted": np.where(accepted, "Y", "N"),
+            "first_contact_date": first,
+            "treatment_start_date": treat,
+            "discharge_date": discharge,
+            "discharge_reason": reason,
+            "age_lo": age_lo,
+            "age_hi": age_hi,
+        }
+    )
+
+
+def _contacts(
+    rng: np.random.Generator,
+    pathway: str,
+    median: float,
+    rec: np.ndarray,
+    urg: np.ndarray,
+    start: int,
+    c_from: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Wait to first contact, first contact and treatment start of every referral, accepted or not."""
+    n = len(rec)
+    t = (rec - start) / 365.25
+    drift = 1 + 0.35 * np.sin(2 * np.pi * t / 4.5 + (1.3 if pathway == "ASD" else 0.0))
+    if pathway in ("ADHD", "ASD"):
+        drift = drift * (1 + 0.5 * np.exp(-(((rec - c_from) / 200.0) ** 2)))
+    if pathway == "CRISIS":
+        wait = rng.integers(0, 2, n)
+    elif pathway == "EATING_DISORDER":
+        wait = np.where(urg, rng.integers(1, 7, n), rng.integers(5, 32, n))
+    else:
+        w = rng.lognormal(np.log(median), 0.55, n) * drift
+        wait = np.where(urg, rng.integers(1, 10, n), np.clip(w, 7, 900)).astype(int)
+    first = rec + wait
+    gap = {"CORE": (14, 70), "ADHD": (30, 140), "ASD": (30, 120), "EATING_DISORDER": (0, 7), "CRISIS": (1, 14)}[pathway]
+    treat = first + rng.integers(*gap, n)
+    if pathway == "EATING_DISORDER":
+        # NICE standard: treatment starts within 1 week (urgent) / 4 weeks (routine) for most.
+        treat = np.where(urg, rec + rng.integers(1, 9, n), rec + rng.integers(7, 33, n))
+        first = np.minimum(first, treat - 1)
+        first = np.maximum(first, rec)
+    return wait, first, treat
+
+
+def _discharges(
+    rng: np.random.Generator,
+    pathway: str,
+    accepted: np.ndarray,
+    rec: np.ndarray,
+    wait: np.ndarray,
+    first: np.ndarray,
+    treat: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """First contact, treatment, discharge and its reason once one-contact cases and drop-outs are known."""
+    n = len(rec)
+    one_contact = rng.random(n) < (0.7 if pathway == "CRISIS" else 0.24)
+    treat = np.where(one_contact, np.nan, treat)
+    # Some leave the list before being seen (moved, recovered, declined).
+    drop = accepted & (rng.random(n) < (0.06 if pathway in ("CORE", "ADHD", "ASD") else 0.01))
+    drop_at = rec + (wait * rng.uniform(0.1, 0.95, n)).astype(int)
+    discharge = np.where(
+        one_contact, first + rng.integers(0, 30, n), treat + rng.lognormal(np.log(150), 0.7, n).astype(int)
+    )
+    reason = np.where(
+        one_contact,
+        pick(rng, {"ASSESSED_NO_TREATMENT": 60, "SIGNPOSTED": 40}, size=n),
+        pick(
+            rng,
+            {"TREATMENT_COMPLETED": 75, "DID_NOT_ATTEND": 10, "DECLINED": 5, "TRANSFERRED": 5, "MOVED_AWAY": 5},
+            size=n,
+        ),
+    )
+    first = np.where(drop, np.nan, first)
+    treat = np.where(drop, np.nan, treat)
+    discharge = np.where(drop, drop_at.astype(float), discharge)
+    reason = np.where(
+        drop, pick(rng, {"MOVED_AWAY": 30, "NO_LONGER_REQUIRED": 45, "DID_NOT_ATTEND": 25}, size=n), reason
+    )
+    first = np.where(accepted, first, np.nan)
+    treat = np.where(accepted, treat, np.nan)
+    discharge = np.where(accepted, discharge, np.nan)
+    reason = np.where(accepted, reason, "")
+    return first, treat, discharge, reason
+
+
+def _link_patients(rng: np.random.Generator, refs: pd.DataFrame, children: pd.DataFrame) -> None:
+    """patient_id, dob and sex: about a quarter children known to social care, looked-after children favoured."""
+    n = len(refs)
     linked = rng.random(n) < 0.25
     age = rng.integers(refs["age_lo"], refs["age_hi"] + 1)
     refs["patient_id"] = ""
@@ -173,10 +212,6 @@ def simulate(rng: np.random.Generator, case: dict, lac: dict, *, end_date: date,
         1,
         2,
     )
-    refs["looked_after"] = np.where(_looked_after(lac["episodes"], refs["patient_id"].to_numpy(), rdate), "Y", "N")
-    refs.insert(0, "referral_id", [f"CR{i:07d}" for i in range(1, n + 1)])
-    trajectory = _trajectory(rng, refs, start, end)
-    return {"referrals": refs.drop(columns=["age_lo", "age_hi"]), "list_closures": closures, "trajectory": trajectory}
 
 
 def _looked_after(episodes: pd.DataFrame, ids: np.ndarray, on: np.ndarray) -> np.ndarray:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .common import ages_on, days, fmt_dates, make_ids, pick
+from .edge_of_care import edge_of_care
 from .people import ethnicities, no_leap_day
 
 SOURCES = {
@@ -42,14 +43,6 @@ SOURCES = {
 }
 NEEDS = {"N1": 52, "N2": 5, "N3": 6, "N4": 9, "N5": 13, "N6": 5, "N7": 1, "N8": 3, "N9": 4, "N0": 2}
 CP_CATEGORY = {"NEG": 48, "EMO": 36, "PHY": 8, "SAB": 4, "MUL": 4}
-SERVICES = {  # starts a year at scale 1, ages at start, share ending with the child entering care
-    "ATC": (60, 11, 17, 0.40),
-    "MST": (35, 11, 17, 0.22),
-    "FGC": (70, 0, 17, 0.18),
-    "SFSS": (45, 0, 17, 0.18),
-    "FIP": (45, 0, 17, 0.12),
-    "SPACE": (35, 0, 0, 0.30),
-}
 REFERRAL_COLUMNS = [
     "referral_id",
     "child_id",
@@ -133,14 +126,69 @@ def _referral_chain(rng, n0: int, start: int, end: int):
     return refs, dob
 
 
+# A looked-after child's referral as _care_referrals builds it, plan dates before the codes are drawn.
+_LAC_REFERRAL_COLUMNS = [
+    "child_id",
+    "referral_date",
+    "nfa",
+    "assessment_start_date",
+    "assessment_authorised_date",
+    "closure_date",
+    "closure_reason",
+    "cin_start",
+    "cin_end",
+    "cp_start",
+    "cp_end",
+]
+# Closure reason of the referral before a period of care, by the period's REC.
+_CLOSURE_OF_REC = {
+    "E11": "RC1",
+    "E12": "RC1",
+    "E2": "RC2",
+    "E41": "RC3",
+    "E45": "RC4",
+    "E46": "RC4",
+    "E47": "RC4",
+    "E48": "RC4",
+    "E3": "RC5",
+    "E7": "RC6",
+}
+
+
 def simulate(rng: np.random.Generator, lac: dict, *, end_date: date, scale: float) -> dict:
     end = days(end_date)
     window_start = days(end_date.replace(year=end_date.year - 10))
     lac_children = lac["children"]
-    periods = lac["periods"]
     ep = lac["episodes"]
+    refs, others = _never_looked_after(rng, lac_children, window_start, end, scale)
+    first_start = max(window_start, days(end_date.replace(year=end_date.year - 8)))
+    lac_uasc = set(lac_children.loc[lac_children["uasc"], "child_id"])
+    eoc = edge_of_care(rng, lac, refs, others, first_start, end, scale)
+    entry_by_int = dict(zip(zip(eoc["child_id"], eoc["end_date"], strict=False), eoc["referral_date"], strict=False))
+    nonsb = ep[~ep["LS"].isin(["V3", "V4"])]
+    rows = _care_referrals(rng, nonsb, lac["periods"], entry_by_int, lac_uasc)
+    # Short-break children: a disability referral and a CIN plan that runs through the series.
+    sb = ep[ep["LS"].isin(["V3", "V4"])].groupby("CHILD").agg(s=("DECOM", "min"), e=("DEC", "max"))
+    for child, s, e in sb.itertuples():
+        rdate = int(s) - int(rng.integers(60, 400))
+        a_a = rdate + int(rng.integers(20, 45))
+        rows.append((child, rdate, "N", rdate + 3, a_a, e + 60, "RC7", a_a + 5, e + 30, np.nan, np.nan))
+    lac_refs = pd.DataFrame(rows, columns=_LAC_REFERRAL_COLUMNS)
+    all_refs = pd.concat([refs.drop(columns=["child"]), lac_refs], ignore_index=True)
+    all_refs = _coded(rng, all_refs, dict(zip(nonsb["CHILD"], nonsb["CIN"], strict=False)), set(sb.index))
 
-    # ---- children never looked after
+    children = pd.concat([lac_children.drop(columns=["upn", "upn_unknown"]), others], ignore_index=True)
+    first_ref = all_refs.groupby("child_id")["referral_date"].min()
+    first_care = ep.groupby("CHILD")["DECOM"].min()
+    known = pd.concat([first_ref, first_care]).groupby(level=0).min()
+    children["known_from"] = children["child_id"].map(known).to_numpy()
+    return {"children": children, "referrals": all_refs, "edge_of_care": eoc}
+
+
+def _never_looked_after(
+    rng: np.random.Generator, lac_children: pd.DataFrame, window_start: int, end: int, scale: float
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Referral chains of children never looked after, and those children."""
     refs, dob = _referral_chain(rng, int(round(4700 * scale * 10.4)), window_start, end)
     used = np.unique(refs["child"])
     ids = make_ids(rng, len(used), "C", exclude=set(lac_children["child_id"]))
@@ -158,60 +206,14 @@ def simulate(rng: np.random.Generator, lac: dict, *, end_date: date, scale: floa
     )
     others["ethnicity"] = ethnicities(rng, np.zeros(n, bool))
     others["lac"] = False
+    return refs, others
 
-    # ---- edge of care: interventions that ended with the child entering care
-    first_start = max(window_start, days(end_date.replace(year=end_date.year - 8)))
-    lac_dob = dict(zip(lac_children["child_id"], lac_children["dob"], strict=False))
-    lac_uasc = set(lac_children.loc[lac_children["uasc"], "child_id"])
-    care = periods[(periods["start"] >= first_start + 150) & ~periods["child_id"].isin(lac_uasc)].copy()
-    care["age"] = ages_on(care["child_id"].map(lac_dob).to_numpy(), care["start"].to_numpy())
-    care = care.sample(frac=1.0, random_state=int(rng.integers(2**31))).reset_index(drop=True)
-    taken = np.zeros(len(care), bool)
-    interventions = []
-    years = (end - first_start) / 365.25
-    for service, (per_year, lo, hi, entered) in SERVICES.items():
-        total = rng.poisson(per_year * scale * years)
-        k_in = int(round(total * entered))
-        ok = np.flatnonzero(~taken & (care["age"].between(lo, hi)).to_numpy())[:k_in]
-        taken[ok] = True
-        for i in ok:
-            p = care.iloc[i]
-            s = int(p["start"]) - int(rng.integers(14, 150))
-            interventions.append(
-                (service, p["child_id"], s - int(rng.integers(0, 21)), s, int(p["start"]), "ENTERED_CARE")
-            )
-        # the rest work with children on a CIN or CP plan who never come into care
-        k_out = total - len(ok)
-        plan_start = refs["cp_start"].fillna(refs["cin_start"])
-        rdob = others.set_index("child_id").loc[refs["child_id"], "dob"].to_numpy()
-        cand = refs[plan_start.notna() & (plan_start >= first_start)]
-        cand_age = ages_on(rdob[cand.index], plan_start[cand.index].to_numpy().astype(int))
-        cand = cand[(cand_age >= lo) & (cand_age <= hi)]
-        pickx = rng.choice(len(cand), size=min(k_out, len(cand)), replace=False)
-        c = cand.iloc[np.sort(pickx)]
-        s = plan_start[c.index].to_numpy().astype(int) + rng.integers(0, 60, len(c))
-        dur = {
-            "ATC": (60, 200),
-            "MST": (90, 160),
-            "FGC": (14, 70),
-            "SFSS": (60, 240),
-            "FIP": (90, 365),
-            "SPACE": (120, 365),
-        }[service]
-        e = s + rng.integers(*dur, len(c))
-        why = pick(rng, {"COMPLETED": 68, "DISENGAGED": 20, "MOVED_AWAY": 5, "OTHER": 7}, size=len(c))
-        for cid, si, ei, w in zip(c["child_id"], s, e, why, strict=False):
-            interventions.append((service, cid, si - int(rng.integers(0, 21)), si, ei, w))
-    eoc = pd.DataFrame(
-        interventions, columns=["service", "child_id", "referral_date", "start_date", "end_date", "end_reason"]
-    )
-    eoc = eoc.sort_values(["referral_date", "child_id"], kind="stable").reset_index(drop=True)
-    eoc.insert(0, "intervention_id", [f"EOC{i:06d}" for i in range(1, len(eoc) + 1)])
-    entry_by_int = dict(zip(zip(eoc["child_id"], eoc["end_date"], strict=False), eoc["referral_date"], strict=False))
 
-    # ---- one referral (and often a CP plan) before each period of care
+def _care_referrals(
+    rng: np.random.Generator, nonsb: pd.DataFrame, periods: pd.DataFrame, entry_by_int: dict, lac_uasc: set[str]
+) -> list[tuple]:
+    """One referral (and often a CP plan) before each period of care."""
     rows = []
-    nonsb = ep[~ep["LS"].isin(["V3", "V4"])]
     starts_rne = nonsb[nonsb["RNE"] == "S"][["CHILD", "DECOM"]]
     ends = periods.set_index(["child_id", "start"])
     for child, decom in starts_rne.itertuples(index=False):
@@ -237,59 +239,23 @@ def simulate(rng: np.random.Generator, lac: dict, *, end_date: date, scale: floa
         if prec in ("E4A", "E4B") and rng.random() < 0.45:
             cin_s, cin_e = pend, pend + int(rng.integers(60, 500))
             close = cin_e + int(rng.integers(0, 20))
-        reason = {
-            "E11": "RC1",
-            "E12": "RC1",
-            "E2": "RC2",
-            "E41": "RC3",
-            "E45": "RC4",
-            "E46": "RC4",
-            "E47": "RC4",
-            "E48": "RC4",
-            "E3": "RC5",
-            "E7": "RC6",
-        }.get(prec, "RC7")
+        reason = _CLOSURE_OF_REC.get(prec, "RC7")
         rows.append((child, rdate, "N", a_s, a_a, close, reason, cin_s, cin_e, cp_s, decom if cp else np.nan))
-    # Short-break children: a disability referral and a CIN plan that runs through the series.
-    sb = ep[ep["LS"].isin(["V3", "V4"])].groupby("CHILD").agg(s=("DECOM", "min"), e=("DEC", "max"))
-    for child, s, e in sb.itertuples():
-        rdate = int(s) - int(rng.integers(60, 400))
-        a_a = rdate + int(rng.integers(20, 45))
-        rows.append((child, rdate, "N", rdate + 3, a_a, e + 60, "RC7", a_a + 5, e + 30, np.nan, np.nan))
-    lac_refs = pd.DataFrame(
-        rows,
-        columns=[
-            "child_id",
-            "referral_date",
-            "nfa",
-            "assessment_start_date",
-            "assessment_authorised_date",
-            "closure_date",
-            "closure_reason",
-            "cin_start",
-            "cin_end",
-            "cp_start",
-            "cp_end",
-        ],
-    )
-    all_refs = pd.concat([refs.drop(columns=["child"]), lac_refs], ignore_index=True)
+    return rows
+
+
+def _coded(rng: np.random.Generator, all_refs: pd.DataFrame, lac_need: dict, sb_children: set) -> pd.DataFrame:
+    """Source, primary need and CP category of every referral, then referral ids in date order."""
     nr = len(all_refs)
-    lac_need = dict(zip(nonsb["CHILD"], nonsb["CIN"], strict=False))
     all_refs["referral_source"] = pick(rng, SOURCES, size=nr)
     need = pick(rng, NEEDS, size=nr)
     need = np.where(all_refs["child_id"].isin(lac_need), all_refs["child_id"].map(lac_need).fillna("N1"), need)
-    need = np.where(all_refs["child_id"].isin(sb.index), "N2", need)
+    need = np.where(all_refs["child_id"].isin(sb_children), "N2", need)
     all_refs["primary_need"] = need
     all_refs["cp_category"] = pick(rng, CP_CATEGORY, size=nr)
     all_refs = all_refs.sort_values(["referral_date", "child_id"], kind="stable").reset_index(drop=True)
     all_refs["referral_id"] = [f"R{i:08d}" for i in range(1, nr + 1)]
-
-    children = pd.concat([lac_children.drop(columns=["upn", "upn_unknown"]), others], ignore_index=True)
-    first_ref = all_refs.groupby("child_id")["referral_date"].min()
-    first_care = ep.groupby("CHILD")["DECOM"].min()
-    known = pd.concat([first_ref, first_care]).groupby(level=0).min()
-    children["known_from"] = children["child_id"].map(known).to_numpy()
-    return {"children": children, "referrals": all_refs, "edge_of_care": eoc}
+    return all_refs
 
 
 def snapshot(world: dict, extract: int) -> dict[str, pd.DataFrame]:

@@ -11,7 +11,7 @@ there on every later night. The one fault that is by nature one night only is fi
 of case: those commitments exist on the latest night only, and the case system would hold the children by
 the next one.
 
-The rates are the constants below, each with why; tests/ingest/test_synthetic.py counts them back from the
+The rates are the constants below, each with why; tests/synthetic/test_faults.py counts them back from the
 written files.
 """
 
@@ -152,17 +152,37 @@ def bad_date(value: str, style: str) -> str:
 
 
 # ---------------------------------------------------------------- the plan
+Touched = dict[tuple[str, str], set[str]]  # (source, file) -> row keys already given a fault
+
+
 def plan_faults(latest: Extract, world: dict, *, night: date, seed: int, scale: float) -> Plan:
     """Decide every fault from the clean extract of the latest night, `night`."""
     p = Plan()
-    touched: dict[tuple[str, str], set[str]] = {}
+    touched: Touched = {}
+    # The order matters: a later fault avoids the rows an earlier one touched.
+    overlap_children = _plan_overlaps(p, touched, latest, seed)
+    _plan_duplicate_reviews(p, touched, latest, seed)
+    _plan_malformed_upns(p, touched, latest, world, seed)
+    _plan_unknown_codes(p, touched, latest, overlap_children, seed)
+    _plan_row_faults(p, touched, latest, seed)
+    # Finance a day ahead of case: commitments starting on the latest night for children no extract holds yet.
+    ahead = _finance_ahead(latest, world, night=night, seed=seed, scale=scale)
+    p.latest_rows[("finance", "placement_commitments")] = ahead
+    p.counts["commitments ahead of case"] = len(ahead)
+    return p
 
-    def add(source: str, name: str, column: str, kind: str, values: dict[str, str]) -> None:
-        p.cells.setdefault((source, name), []).append((column, kind, values))
-        touched.setdefault((source, name), set()).update(values)
 
-    # Overlapping episodes: per chosen child, one episode j that has a previous episode j-1; either j starts
-    # before j-1 ended ("early": j's DECOM moved back inside j-1) or j-1 is left open ("open").
+def _add(p: Plan, touched: Touched, source: str, name: str, column: str, kind: str, values: dict[str, str]) -> None:
+    p.cells.setdefault((source, name), []).append((column, kind, values))
+    touched.setdefault((source, name), set()).update(values)
+
+
+def _plan_overlaps(p: Plan, touched: Touched, latest: Extract, seed: int) -> set[str]:
+    """Overlapping episodes; returns the children chosen, whom the code faults keep away from.
+
+    Per chosen child, one episode j that has a previous episode j-1; either j starts before j-1 ended
+    ("early": j's DECOM moved back inside j-1) or j-1 is left open ("open").
+    """
     ep = latest["placements"]["episodes"]
     key = _keys(ep, KEYS[("placements", "episodes")])
     decom = pd.to_datetime(ep["DECOM"]).to_numpy().astype("datetime64[D]").astype("int64")
@@ -197,11 +217,12 @@ def plan_faults(latest: Extract, world: dict, *, night: date, seed: int, scale: 
         else:
             p.reopen[row.prev_key] = row.key
     if early:
-        add("placements", "episodes", "DECOM", "set", early)
-    overlap_children = set(chosen["child"])
+        _add(p, touched, "placements", "episodes", "DECOM", "set", early)
     p.counts["children with an overlapping episode"] = len(chosen)
+    return set(chosen["child"])
 
-    # Duplicated review rows.
+
+def _plan_duplicate_reviews(p: Plan, touched: Touched, latest: Extract, seed: int) -> None:
     rv = latest["placements"]["reviews"]
     rv_key = _keys(rv, KEYS[("placements", "reviews")])
     dup = set(_choose(rv_key, _share(DUPLICATE_REVIEW_SHARE, len(rv)), seed, "duplicate_review"))
@@ -209,7 +230,9 @@ def plan_faults(latest: Extract, world: dict, *, night: date, seed: int, scale: 
     touched.setdefault(("placements", "reviews"), set()).update(dup)
     p.counts["duplicated review rows"] = len(dup)
 
-    # Malformed UPNs, made from the child's true UPN so the same wrong value is sent every night.
+
+def _plan_malformed_upns(p: Plan, touched: Touched, latest: Extract, world: dict, seed: int) -> None:
+    """Malformed UPNs, made from the child's true UPN so the same wrong value is sent every night."""
     hd = latest["placements"]["header"]
     bad = _choose(hd["CHILD"], _share(MALFORMED_UPN_SHARE, len(hd)), seed, "upn")
     true_upn = world["placements"]["children"].set_index("child_id")["upn"]
@@ -231,10 +254,12 @@ def plan_faults(latest: Extract, world: dict, *, night: date, seed: int, scale: 
             upns[child] = real + digit  # a digit keyed twice: 14 long
         else:
             upns[child] = letter + real[1:]  # I, O and S are never a UPN's first letter
-    add("placements", "header", "UPN", "set", upns)
+    _add(p, touched, "placements", "header", "UPN", "set", upns)
     p.counts["malformed UPNs"] = len(upns)
 
-    # Unknown codes in non-key code columns.
+
+def _plan_unknown_codes(p: Plan, touched: Touched, latest: Extract, overlap_children: set[str], seed: int) -> None:
+    """Unknown codes in non-key code columns."""
     for (source, name, column), options in UNKNOWN_CODES.items():
         df = latest[source][name]
         k = _keys(df, KEYS[(source, name)])
@@ -243,24 +268,21 @@ def plan_faults(latest: Extract, world: dict, *, night: date, seed: int, scale: 
             # away from the overlaps, and never on a temporary placement (its structure rules stay intact)
             ok &= ~df["CHILD"].isin(overlap_children) & ~df["PLACE"].isin(TEMPORARY)
         rows = _choose(k[ok], _share(UNKNOWN_CODE_SHARE, len(df), at_least=1), seed, f"code:{name}:{column}")
-        add(source, name, column, "set", dict(zip(rows, _variant(rows, options, seed, f"code:{column}"), strict=True)))
+        values = dict(zip(rows, _variant(rows, options, seed, f"code:{column}"), strict=True))
+        _add(p, touched, source, name, column, "set", values)
         p.counts[f"unknown {column} codes"] = len(rows)
 
-    # Row faults: unparseable dates and blank required values.
+
+def _plan_row_faults(p: Plan, touched: Touched, latest: Extract, seed: int) -> None:
+    """Row faults: unparseable dates and blank required values."""
     for source, name, column, kind in ROW_FAULTS:
         df = latest[source][name]
         k = _keys(df, KEYS[(source, name)])
         ok = (df[column] != "") & ~k.isin(touched.get((source, name), set()))
         rows = _choose(k[ok], _share(ROW_FAULT_SHARE, len(df), at_least=1), seed, f"row:{name}:{column}")
         styles = _variant(rows, BAD_DATE_STYLES, seed, f"row:{column}") if kind == "date" else [""] * len(rows)
-        add(source, name, column, kind, dict(zip(rows, styles, strict=True)))
+        _add(p, touched, source, name, column, kind, dict(zip(rows, styles, strict=True)))
         p.counts[f"{'unparseable' if kind == 'date' else 'blank'} {column}"] = len(rows)
-
-    # Finance a day ahead of case: commitments starting on the latest night for children no extract holds yet.
-    ahead = _finance_ahead(latest, world, night=night, seed=seed, scale=scale)
-    p.latest_rows[("finance", "placement_commitments")] = ahead
-    p.counts["commitments ahead of case"] = len(ahead)
-    return p
 
 
 def _finance_ahead(latest: Extract, world: dict, *, night: date, seed: int, scale: float) -> pd.DataFrame:
