@@ -109,6 +109,15 @@ def kad_primary(frame: pd.DataFrame) -> pd.Series:
 
 
 NO_LINES = pd.DataFrame(columns=["breakdown_type", "breakdown_value", "children"])
+# Group X of the key activity data: A 1, B 0 (average 0.2), C 2, D 30, E 18; 51 children.
+GROUP_X = [
+    ("line", "A", "X", 1, 1.5),
+    ("line", "B", "X", 0, 0.2),
+    ("line", "C", "X", 2, 2.3),
+    ("line", "D", "X", 30, 30.1),
+    ("line", "E", "X", 18, 18.2),
+    ("group", "X", "all", 51, 52.3),
+]
 
 
 def test_key_activity_lines_groups_and_total():
@@ -118,12 +127,7 @@ def test_key_activity_lines_groups_and_total():
     # The groups and the total stay.
     frame = kad_frame(
         [
-            ("line", "A", "X", 1, 1.5),
-            ("line", "B", "X", 0, 0.2),
-            ("line", "C", "X", 2, 2.3),
-            ("line", "D", "X", 30, 30.1),
-            ("line", "E", "X", 18, 18.2),
-            ("group", "X", "all", 51, 52.3),
+            *GROUP_X,
             ("line", "F", "Y", 100, 99.5),
             ("line", "G", "Y", 4, 3.9),
             ("group", "Y", "all", 104, 103.4),
@@ -140,12 +144,7 @@ def test_a_lone_small_line_opens_the_groups_above_it():
     # at least 51 - 18 = 33 (its shown line D and at least 1 for A, C and E), so Z is at most 21.
     frame = kad_frame(
         [
-            ("line", "A", "X", 1, 1.5),
-            ("line", "B", "X", 0, 0.2),
-            ("line", "C", "X", 2, 2.3),
-            ("line", "D", "X", 30, 30.1),
-            ("line", "E", "X", 18, 18.2),
-            ("group", "X", "all", 51, 52.3),
+            *GROUP_X,
             ("line", "F", "Y", 104, 103.4),
             ("group", "Y", "all", 104, 103.4),
             ("line", "H", "Z", 3, 3.1),
