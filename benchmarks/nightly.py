@@ -31,7 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from warehouse.settings import DBT_PROJECT_DIR, SOURCES, environment, get_settings  # noqa: E402
+from ingest.contracts import SOURCES  # noqa: E402
+from warehouse.settings import DBT_PROJECT_DIR, environment, get_settings  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 END_DATE = date(2026, 11, 22)

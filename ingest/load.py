@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from ingest.contracts import Entity, entities_for
+from ingest.contracts import EXPECTED_LOAD_INTERVAL_DAYS, Entity, entities_for
 from ingest.readers import (
     ContractError,
     Problem,
@@ -38,7 +38,6 @@ from ingest.spreadsheet import safe_row
 from warehouse.connection import Connection, quote, stage_frame, table_exists, unstage_frame
 from warehouse.permissions import restrict
 from warehouse.settings import (
-    EXPECTED_LOAD_INTERVAL_DAYS,
     GATE_DROP_FLOOR,
     GATE_DROP_MAX_SHARE,
     GATE_QUARANTINE_FLOOR,

@@ -13,10 +13,6 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds" / "reference"
-SOURCES = ("case", "placements", "finance", "camhs", "reference")
-# How often each source is expected to be loaded; the freshness checks warn past this (plus a grace).
-# population.csv is the ONS mid-year estimate, refreshed once a year.
-EXPECTED_LOAD_INTERVAL_DAYS = {"case": 1, "placements": 1, "finance": 1, "camhs": 1, "reference": 366}
 # DuckDB otherwise takes up to 80% of RAM for a big build; past this it spills to the build folder.
 # dbt_project/profiles.yml falls back to the same figure when run outside the CLI.
 DUCKDB_MEMORY_LIMIT = os.environ.get("CSCW_DUCKDB_MEMORY_LIMIT", "3GB")

@@ -14,9 +14,10 @@ import os
 
 import dagster as dg
 
+from ingest.contracts import SOURCES
 from ingest.readers import dated_folders
 from warehouse.connection import connect_duckdb
-from warehouse.settings import SOURCES, get_settings
+from warehouse.settings import get_settings
 
 JOB = "nightly"
 CRON_ENV = "CSCW_NIGHTLY_CRON"
