@@ -11,7 +11,9 @@ from functools import partial
 import dagster as dg
 
 from ingest.contracts import Entity, entities_for, source_named
-from ingest.load import ACTIONS, SnapshotRefused, SourceOutcome, load_source
+from ingest.gate_report import ACTIONS
+from ingest.load import load_source
+from ingest.outcome import SnapshotRefused, SourceOutcome
 from ingest.readers import Problem
 from orchestration.lib.resources import WarehouseResource
 from warehouse.connection import table_exists

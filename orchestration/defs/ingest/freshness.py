@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import dagster as dg
 
 from ingest.contracts import EXPECTED_LOAD_INTERVAL_DAYS, SOURCES, entities_for
-from ingest.load import last_loaded_at
+from ingest.ledger import last_loaded_at
 from orchestration.lib.ingest_assets import raw_asset_key
 from orchestration.lib.resources import WarehouseResource
 
