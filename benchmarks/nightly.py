@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ingest.contracts import SOURCES  # noqa: E402
-from warehouse.settings import DBT_PROJECT_DIR, environment, get_settings  # noqa: E402
+from warehouse.settings import DBT_PROJECT_DIR, Settings, environment, get_settings  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 END_DATE = date(2026, 11, 22)
@@ -122,7 +122,7 @@ def timed(results: list[Stage], scale: float, night: int, name: str, work) -> ob
     return value
 
 
-def _load_source(settings, source: str, known_children: set[str] | None) -> tuple[object, int]:
+def _load_source(settings: Settings, source: str, known_children: set[str] | None) -> tuple[object, int]:
     from expectations.run import gate
     from ingest.load import load_source
     from warehouse.connection import connect_duckdb
@@ -143,14 +143,14 @@ def _load_source(settings, source: str, known_children: set[str] | None) -> tupl
     return outcome, int(rows)
 
 
-def _case_children(settings) -> set[str]:
+def _case_children(settings: Settings) -> set[str]:
     from warehouse.connection import connect_duckdb
 
     with connect_duckdb(settings.build_warehouse, read_only=True) as con:
         return {r[0] for r in con.execute("select child_id from raw.case__children").fetchall()}
 
 
-def _reference(settings) -> tuple[None, int]:
+def _reference(settings: Settings) -> tuple[None, int]:
     from ingest.reference_data import load_reference_packages
     from warehouse.connection import connect_duckdb
 
@@ -159,7 +159,7 @@ def _reference(settings) -> tuple[None, int]:
         return None, con.execute("select count(*) from raw.reference__postcode_directory").fetchone()[0]
 
 
-def _dbt_build(settings, env: dict[str, str]) -> tuple[None, int]:
+def _dbt_build(settings: Settings, env: dict[str, str]) -> tuple[None, int]:
     from warehouse.connection import connect_duckdb
 
     target = Path(settings.home) / "dbt_target"
@@ -196,7 +196,7 @@ def _dbt_build(settings, env: dict[str, str]) -> tuple[None, int]:
     return None, rows
 
 
-def _ssda903(settings) -> tuple[object, int]:
+def _ssda903(settings: Settings) -> tuple[object, int]:
     from outputs.returns.ssda903 import export_and_validate
     from warehouse.connection import connect_duckdb
 
@@ -205,7 +205,7 @@ def _ssda903(settings) -> tuple[object, int]:
     return result, sum(result.rows.values())
 
 
-def _publish(settings) -> tuple[object, int]:
+def _publish(settings: Settings) -> tuple[object, int]:
     from warehouse.connection import connect_duckdb
     from warehouse.serving import publish
 
@@ -216,7 +216,7 @@ def _publish(settings) -> tuple[object, int]:
     return published, published.size_bytes // 2**20
 
 
-def _committee_report(settings) -> tuple[object, int]:
+def _committee_report(settings: Settings) -> tuple[object, int]:
     from outputs.report.committee import write_report
 
     report = write_report(settings)

@@ -34,7 +34,7 @@ import pytest
 from tests.support.fingerprint import raw_state
 from warehouse.connection import connect_duckdb
 from warehouse.serving import damage, start_working_copy
-from warehouse.settings import DBT_PROJECT_DIR
+from warehouse.settings import DBT_PROJECT_DIR, Settings
 
 SEED = 903
 # Moments frozen per stage (19), then the kill during publish's copy: 20.
@@ -201,7 +201,7 @@ def _next_start(copy) -> dict:
     return found
 
 
-def _next_day_home(first, work: Path):
+def _next_day_home(first: Settings, work: Path) -> Settings:
     """A copy of the first night's home with the next day's placements snapshot waiting: one child more."""
     settings = dataclasses.replace(first, home=work / "cscw")
     settings.ensure_dirs()
@@ -215,7 +215,7 @@ def _next_day_home(first, work: Path):
     return settings
 
 
-def _published_now(settings, planned: str, stage: str) -> dict:
+def _published_now(settings: Settings, planned: str, stage: str) -> dict:
     return {
         "planned": planned,
         "stage": stage,
@@ -224,7 +224,9 @@ def _published_now(settings, planned: str, stage: str) -> dict:
     }
 
 
-def _frozen_moment(settings, group: int, steps: RunSteps, planned: str, into: Path) -> tuple[dict, tuple[float, float]]:
+def _frozen_moment(
+    settings: Settings, group: int, steps: RunSteps, planned: str, into: Path
+) -> tuple[dict, tuple[float, float]]:
     """Freeze the night, check the published file and copy the files, let it go, then run the next start on the
     copy; returns the moment and the interval the night was frozen."""
     _freeze(group)
@@ -238,7 +240,9 @@ def _frozen_moment(settings, group: int, steps: RunSteps, planned: str, into: Pa
     return moment, frozen
 
 
-def _night_frozen_then_killed(settings, cscw: list[str], env: dict[str, str], plan: list, work: Path):
+def _night_frozen_then_killed(
+    settings: Settings, cscw: list[str], env: dict[str, str], plan: list[tuple[str, float]], work: Path
+) -> tuple[subprocess.Popen, list[dict]]:
     """Run the night, frozen at each planned moment and killed while publish copies the file; returns the night's
     process and the moments seen."""
     seen: list[dict] = []
