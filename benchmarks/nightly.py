@@ -27,11 +27,13 @@ import threading
 import time
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from warehouse.settings import DBT_PROJECT_DIR, SOURCES, environment, get_settings  # noqa: E402
+from ingest.contracts import SOURCES  # noqa: E402
+from warehouse.settings import DBT_PROJECT_DIR, Settings, environment, get_settings  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 END_DATE = date(2026, 11, 22)
@@ -120,107 +122,121 @@ def timed(results: list[Stage], scale: float, night: int, name: str, work) -> ob
     return value
 
 
-def run_night(results: list[Stage], scale: float, night: int, settings, env: dict[str, str]) -> None:
+def _load_source(settings: Settings, source: str, known_children: set[str] | None) -> tuple[object, int]:
     from expectations.run import gate
     from ingest.load import load_source
+    from warehouse.connection import connect_duckdb
+
+    with connect_duckdb(settings.build_warehouse) as con:
+        outcome = load_source(
+            con,
+            settings.landing,
+            source,
+            gate=lambda s: gate(s, case_children=known_children),
+            quarantine_root=settings.quarantine,
+        )
+        rows = con.execute(
+            "select coalesce(sum(row_count), 0) from raw._ledger where source = ? "
+            "and status = 'loaded' and extract_date = ?",
+            [source, outcome.published_date],
+        ).fetchone()[0]
+    return outcome, int(rows)
+
+
+def _case_children(settings: Settings) -> set[str]:
+    from warehouse.connection import connect_duckdb
+
+    with connect_duckdb(settings.build_warehouse, read_only=True) as con:
+        return {r[0] for r in con.execute("select child_id from raw.case__children").fetchall()}
+
+
+def _reference(settings: Settings) -> tuple[None, int]:
     from ingest.reference_data import load_reference_packages
+    from warehouse.connection import connect_duckdb
+
+    with connect_duckdb(settings.build_warehouse) as con:
+        load_reference_packages(con)
+        return None, con.execute("select count(*) from raw.reference__postcode_directory").fetchone()[0]
+
+
+def _dbt_build(settings: Settings, env: dict[str, str]) -> tuple[None, int]:
+    from warehouse.connection import connect_duckdb
+
+    target = Path(settings.home) / "dbt_target"
+    run = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "build",
+            "--exclude",
+            "resource_type:unit_test",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+        ],
+        env={**env, "DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(Path(settings.home) / "logs")},
+        capture_output=True,
+        text=True,
+    )
+    if run.returncode:
+        print(run.stdout[-3000:])
+        raise SystemExit("dbt build failed")
+    run_results = json.loads((target / "run_results.json").read_text())
+    models = sorted(
+        (
+            (r["execution_time"], r["unique_id"].split(".")[-1])
+            for r in run_results["results"]
+            if r["unique_id"].startswith("model.")
+        ),
+        reverse=True,
+    )
+    print("    slowest models: " + ", ".join(f"{n} {t:.1f}s" for t, n in models[:5]))
+    with connect_duckdb(settings.build_warehouse, read_only=True) as con:
+        rows = con.execute("select count(*) from staging.stg_placements__episodes").fetchone()[0]
+    return None, rows
+
+
+def _ssda903(settings: Settings) -> tuple[object, int]:
     from outputs.returns.ssda903 import export_and_validate
+    from warehouse.connection import connect_duckdb
+
+    with connect_duckdb(settings.build_warehouse, read_only=True) as con:
+        result = export_and_validate(con, settings.exports, settings.la_ons)
+    return result, sum(result.rows.values())
+
+
+def _publish(settings: Settings) -> tuple[object, int]:
     from warehouse.connection import connect_duckdb
     from warehouse.serving import publish
 
-    # Every writer uses the working copy, as a real night does (warehouse/serving.py).
-    build = settings.build_warehouse
+    published = publish(settings)
+    with connect_duckdb(settings.warehouse, read_only=True) as con:
+        tables = con.execute("select count(*) from duckdb_tables()").fetchone()[0]
+    print(f"    published {published.size_bytes / 2**20:.0f} MB ({tables} tables)")
+    return published, published.size_bytes // 2**20
+
+
+def _committee_report(settings: Settings) -> tuple[object, int]:
+    from outputs.report.committee import write_report
+
+    report = write_report(settings)
+    # Rows published in the CSV tables (the HTML and PDF carry the same figures).
+    return report, sum(path.read_text().count("\n") - 1 for path in report.exports.values())
+
+
+def run_night(results: list[Stage], scale: float, night: int, settings, env: dict[str, str]) -> None:
+    """Each stage of a night, timed; every writer uses the working copy, as a real night does (warehouse/serving.py)."""
     case_children = None
     for source in SOURCES:
-
-        def load(source=source, known_children=case_children):
-            with connect_duckdb(build) as con:
-                outcome = load_source(
-                    con,
-                    settings.landing,
-                    source,
-                    gate=lambda s: gate(s, case_children=known_children),
-                    quarantine_root=settings.quarantine,
-                )
-                rows = con.execute(
-                    "select coalesce(sum(row_count), 0) from raw._ledger where source = ? "
-                    "and status = 'loaded' and extract_date = ?",
-                    [source, outcome.published_date],
-                ).fetchone()[0]
-            return outcome, int(rows)
-
+        load = partial(_load_source, settings, source, case_children)
         timed(results, scale, night, f"read, gate, publish {source}", load)
         if source == "case":
-            with connect_duckdb(build, read_only=True) as con:
-                case_children = {r[0] for r in con.execute("select child_id from raw.case__children").fetchall()}
-
-    def reference():
-        with connect_duckdb(build) as con:
-            load_reference_packages(con)
-            return None, con.execute("select count(*) from raw.reference__postcode_directory").fetchone()[0]
-
-    timed(results, scale, night, "postcode directory (once)", reference)
-
-    def dbt_build():
-        target = Path(settings.home) / "dbt_target"
-        run = subprocess.run(
-            [
-                str(Path(sys.executable).parent / "dbt"),
-                "build",
-                "--exclude",
-                "resource_type:unit_test",
-                "--project-dir",
-                str(DBT_PROJECT_DIR),
-                "--profiles-dir",
-                str(DBT_PROJECT_DIR),
-            ],
-            env={**env, "DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(Path(settings.home) / "logs")},
-            capture_output=True,
-            text=True,
-        )
-        if run.returncode:
-            print(run.stdout[-3000:])
-            raise SystemExit("dbt build failed")
-        run_results = json.loads((target / "run_results.json").read_text())
-        models = sorted(
-            (
-                (r["execution_time"], r["unique_id"].split(".")[-1])
-                for r in run_results["results"]
-                if r["unique_id"].startswith("model.")
-            ),
-            reverse=True,
-        )
-        print("    slowest models: " + ", ".join(f"{n} {t:.1f}s" for t, n in models[:5]))
-        with connect_duckdb(build, read_only=True) as con:
-            rows = con.execute("select count(*) from staging.stg_placements__episodes").fetchone()[0]
-        return None, rows
-
-    timed(results, scale, night, "dbt build (all models and tests)", dbt_build)
-
-    def ssda903():
-        with connect_duckdb(build, read_only=True) as con:
-            result = export_and_validate(con, settings.exports, settings.la_ons)
-        return result, sum(result.rows.values())
-
-    timed(results, scale, night, "SSDA903 export and validation", ssda903)
-
-    def publish_build():
-        published = publish(settings)
-        with connect_duckdb(settings.warehouse, read_only=True) as con:
-            tables = con.execute("select count(*) from duckdb_tables()").fetchone()[0]
-        print(f"    published {published.size_bytes / 2**20:.0f} MB ({tables} tables)")
-        return published, published.size_bytes // 2**20
-
-    timed(results, scale, night, "publish (checkpoint, copy, rename; MB)", publish_build)
-
-    def committee_report():
-        from outputs.report.committee import write_report
-
-        report = write_report(settings)
-        # Rows published in the CSV tables (the HTML and PDF carry the same figures).
-        return report, sum(path.read_text().count("\n") - 1 for path in report.exports.values())
-
-    timed(results, scale, night, "committee report (HTML, PDF, CSV files)", committee_report)
+            case_children = _case_children(settings)
+    timed(results, scale, night, "postcode directory (once)", partial(_reference, settings))
+    timed(results, scale, night, "dbt build (all models and tests)", partial(_dbt_build, settings, env))
+    timed(results, scale, night, "SSDA903 export and validation", partial(_ssda903, settings))
+    timed(results, scale, night, "publish (checkpoint, copy, rename; MB)", partial(_publish, settings))
+    timed(results, scale, night, "committee report (HTML, PDF, CSV files)", partial(_committee_report, settings))
 
 
 def run_queries(results: list[Stage], scale: float, settings) -> None:

@@ -24,12 +24,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from ingest.contracts import SOURCES  # noqa: E402
 from ingest.load import load_source  # noqa: E402
 from ingest.reference_data import load_reference_packages  # noqa: E402
 from synthetic import generate  # noqa: E402
 from tests.support.postgres import running_server  # noqa: E402
 from warehouse.connection import PostgresConnection, connect_duckdb, postgres_settings  # noqa: E402
-from warehouse.settings import DBT_PROJECT_DIR, OFFLINE_ENV, SOURCES  # noqa: E402
+from warehouse.settings import DBT_PROJECT_DIR, OFFLINE_ENV  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 END_DATE = date(2026, 11, 22)

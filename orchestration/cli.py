@@ -29,8 +29,9 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 
+from ingest.contracts import SOURCES
 from warehouse.permissions import owner_only_umask
-from warehouse.settings import REPO_ROOT, SOURCES, Settings, apply_environment, get_settings
+from warehouse.settings import REPO_ROOT, Settings, apply_environment, get_settings
 
 log = logging.getLogger("cscw")
 
@@ -96,9 +97,9 @@ def cmd_nightly(settings: Settings, args: argparse.Namespace) -> int:
 
 def _never_loaded(settings: Settings) -> list[str]:
     """Sources with no snapshot waiting in landing and none loaded before: the night would build on nothing."""
+    from ingest.contracts import SOURCES
     from ingest.readers import dated_folders
     from warehouse.connection import connect, table_exists, target
-    from warehouse.settings import SOURCES
 
     waiting = {s for s in SOURCES if dated_folders(settings.landing, s)}
     loaded: set[str] = set()

@@ -17,8 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingest.contracts import entities_for
-from warehouse.settings import SOURCES
+from ingest.contracts import SOURCES, entities_for
 
 from . import camhs, case, finance, placements, reference
 from .common import days, sub_rng

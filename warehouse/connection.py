@@ -5,7 +5,7 @@ that has DuckDB's `execute(...).fetchone()` shape. The one thing done differentl
 DataFrame to SQL: DuckDB reads the frame in place, PostgreSQL receives it by COPY into a temporary
 table. Both are `stage_frame` here, so the SQL that publishes a table is the same on both engines.
 
-PostgreSQL connection settings come from the environment only (CSCW_PG_HOST, CSCW_PG_PORT,
+PostgreSQL connection settings come from the environment only (warehouse/settings.py: CSCW_PG_HOST, CSCW_PG_PORT,
 CSCW_PG_USER, CSCW_PG_PASSWORD, CSCW_PG_DATABASE), the same variables dbt's profile reads.
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,27 +20,16 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from warehouse.settings import DUCKDB_MEMORY_LIMIT
+from warehouse.settings import DUCKDB_MEMORY_LIMIT, postgres_settings, target_name
 
 TARGETS = ("duckdb", "postgres")
 
 
 def target() -> str:
-    name = os.environ.get("CSCW_TARGET", "duckdb")
+    name = target_name()
     if name not in TARGETS:
         raise ValueError(f"CSCW_TARGET={name!r}: expected one of {', '.join(TARGETS)}")
     return name
-
-
-def postgres_settings(environ: dict[str, str] | None = None) -> dict[str, Any]:
-    env = os.environ if environ is None else environ
-    return {
-        "host": env.get("CSCW_PG_HOST", "127.0.0.1"),
-        "port": int(env.get("CSCW_PG_PORT", "5432")),
-        "user": env.get("CSCW_PG_USER", "cscw"),
-        "password": env.get("CSCW_PG_PASSWORD", ""),
-        "dbname": env.get("CSCW_PG_DATABASE", "cscw"),
-    }
 
 
 class PostgresConnection:

@@ -52,13 +52,9 @@ from warehouse.connection import Connection, connect_duckdb, quote
 from warehouse.connection import connect as connect_target
 from warehouse.connection import target as warehouse_target
 from warehouse.permissions import FILE_MODE
-from warehouse.settings import Settings
+from warehouse.settings import Settings, lock_timeout
 
 log = logging.getLogger("cscw.serving")
-
-LOCK_TIMEOUT_ENV = "CSCW_LOCK_TIMEOUT"
-# Long enough for a night at scale 100 to finish; a writer that waits longer refuses with the holder's name.
-DEFAULT_LOCK_TIMEOUT = 4 * 3600.0
 
 
 # What a DuckDB file holds before its first block: the main header and the two database headers.
@@ -79,10 +75,6 @@ class Published:
     path: Path
     size_bytes: int
     seconds: float
-
-
-def lock_timeout() -> float:
-    return float(os.environ.get(LOCK_TIMEOUT_ENV) or DEFAULT_LOCK_TIMEOUT)
 
 
 # flock belongs to an open file description, so a second open() in the same process would block on

@@ -7,16 +7,14 @@ tests agree without passing paths around.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds" / "reference"
-SOURCES = ("case", "placements", "finance", "camhs", "reference")
-# How often each source is expected to be loaded; the freshness checks warn past this (plus a grace).
-# population.csv is the ONS mid-year estimate, refreshed once a year.
-EXPECTED_LOAD_INTERVAL_DAYS = {"case": 1, "placements": 1, "finance": 1, "camhs": 1, "reference": 366}
 # DuckDB otherwise takes up to 80% of RAM for a big build; past this it spills to the build folder.
 # dbt_project/profiles.yml falls back to the same figure when run outside the CLI.
 DUCKDB_MEMORY_LIMIT = os.environ.get("CSCW_DUCKDB_MEMORY_LIMIT", "3GB")
@@ -30,6 +28,12 @@ GATE_QUARANTINE_FLOOR = int(os.environ.get("CSCW_GATE_QUARANTINE_FLOOR", "10"))
 # floor (below it a handful of rows is ordinary variation).
 GATE_DROP_MAX_SHARE = float(os.environ.get("CSCW_GATE_DROP_MAX_SHARE", "0.20"))
 GATE_DROP_FLOOR = int(os.environ.get("CSCW_GATE_DROP_FLOOR", "50"))
+# When the nightly schedule runs (a cron in UK time).
+NIGHTLY_CRON_ENV = "CSCW_NIGHTLY_CRON"
+DEFAULT_NIGHTLY_CRON = "30 2 * * *"
+LOCK_TIMEOUT_ENV = "CSCW_LOCK_TIMEOUT"
+# Long enough for a night at scale 100 to finish; a writer that waits longer refuses with the holder's name.
+DEFAULT_LOCK_TIMEOUT = 4 * 3600.0
 
 # Telemetry off for every tool, for every process we start (dbt runs as a subprocess).
 OFFLINE_ENV = {
@@ -107,6 +111,32 @@ def get_settings() -> Settings:
         la_dfe=os.environ.get("CSCW_LA_DFE", "873"),
         la_name=os.environ.get("CSCW_LA_NAME", "Cambridgeshire"),
     )
+
+
+def nightly_cron() -> str:
+    return os.environ.get(NIGHTLY_CRON_ENV) or DEFAULT_NIGHTLY_CRON
+
+
+def lock_timeout() -> float:
+    """Seconds a writer waits for the writer lock (warehouse/serving.py); read at each wait, so a test can set it."""
+    return float(os.environ.get(LOCK_TIMEOUT_ENV) or DEFAULT_LOCK_TIMEOUT)
+
+
+def target_name() -> str:
+    """CSCW_TARGET as given (warehouse/connection.py checks it): duckdb unless set."""
+    return os.environ.get("CSCW_TARGET", "duckdb")
+
+
+def postgres_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """PostgreSQL connection settings from the CSCW_PG_* variables (those of `environ`, else the process's)."""
+    env = os.environ if environ is None else environ
+    return {
+        "host": env.get("CSCW_PG_HOST", "127.0.0.1"),
+        "port": int(env.get("CSCW_PG_PORT", "5432")),
+        "user": env.get("CSCW_PG_USER", "cscw"),
+        "password": env.get("CSCW_PG_PASSWORD", ""),
+        "dbname": env.get("CSCW_PG_DATABASE", "cscw"),
+    }
 
 
 def environment(settings: Settings) -> dict[str, str]:

@@ -2,11 +2,18 @@
 
 A contract says which columns must be present, how each is typed, whether it may be blank and which
 seeded code list its values come from. Readers, the load gate and the docs all read these objects.
+
+Each module here declares its source once (`SOURCE = Source(...)`) and is found by walking this package,
+so adding a source is adding its module: the source list, the freshness intervals and the load order all
+follow from the declarations.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 DType = Literal["str", "date", "int", "float"]
@@ -19,6 +26,7 @@ class Column:
     nullable: bool = True
     codes: str | None = None  # seed in dbt_project/seeds/reference/ holding the valid codes (compared upper-case)
     non_negative: bool = False  # a cost, count or budget: below zero is a row fault, not a refund
+    key: bool = False  # part of the entity's key (in column order)
 
     @property
     def raw_name(self) -> str:
@@ -30,8 +38,11 @@ class Entity:
     source: str
     name: str
     columns: tuple[Column, ...]
-    key: tuple[str, ...] = field(default=())
     may_be_empty: bool = False  # a header-only file is normal (no closures this year), not a broken extract
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.key)
 
     @property
     def file_stem(self) -> str:
@@ -63,15 +74,71 @@ def col(
     non_negative: bool = False,
 ) -> Column:
     return Column(
-        name, dtype, nullable=(not key) if nullable is None else nullable, codes=codes, non_negative=non_negative
+        name,
+        dtype,
+        nullable=(not key) if nullable is None else nullable,
+        codes=codes,
+        non_negative=non_negative,
+        key=key,
     )
 
 
+@dataclass(frozen=True)
+class Source:
+    """One landing source: its files, how often it is expected (the freshness checks warn past this) and the
+    sources whose published snapshots its gate reads (they are loaded first)."""
+
+    name: str
+    entities: tuple[Entity, ...]
+    expected_interval_days: int = 1
+    depends_on: tuple[str, ...] = ()
+
+
+def _discovered() -> dict[str, Source]:
+    found = {}
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        source = getattr(module, "SOURCE", None)
+        if isinstance(source, Source):
+            found[source.name] = source
+    return found
+
+
+def _dependencies_first(sources: dict[str, Source]) -> list[Source]:
+    """Sorted by name, except that a source comes after those it depends on."""
+    ordered: list[Source] = []
+
+    def visit(source: Source, path: tuple[str, ...]) -> None:
+        if source in ordered:
+            return
+        if source.name in path:
+            raise ValueError(f"source dependencies loop: {' -> '.join((*path, source.name))}")
+        for name in source.depends_on:
+            visit(sources[name], (*path, source.name))
+        ordered.append(source)
+
+    for name in sorted(sources):
+        visit(sources[name], ())
+    return ordered
+
+
+@cache
+def registry() -> tuple[Source, ...]:
+    """Every source, each after the ones it depends on."""
+    return tuple(_dependencies_first(_discovered()))
+
+
+def source_named(name: str) -> Source:
+    return next(s for s in registry() if s.name == name)
+
+
 def all_entities() -> list[Entity]:
-    from ingest.contracts import camhs, case, finance, placements, reference
-
-    return [e for module in (case, placements, finance, camhs, reference) for e in module.ENTITIES]
+    return [e for s in registry() for e in s.entities]
 
 
-def entities_for(source: str) -> list[Entity]:
-    return [e for e in all_entities() if e.source == source]
+def entities_for(name: str) -> list[Entity]:
+    return [e for e in all_entities() if e.source == name]
+
+
+SOURCES = tuple(s.name for s in registry())
+EXPECTED_LOAD_INTERVAL_DAYS = {s.name: s.expected_interval_days for s in registry()}

@@ -1,7 +1,7 @@
-from ingest.contracts import Entity, col
+from ingest.contracts import Entity, Source, col
 
 S = "camhs"
-ENTITIES = [
+ENTITIES = (
     Entity(
         S,
         "referrals",
@@ -21,7 +21,6 @@ ENTITIES = [
             col("discharge_reason"),
             col("looked_after", codes="yes_no"),
         ),
-        key=("referral_id",),
     ),
     Entity(
         S,
@@ -31,7 +30,6 @@ ENTITIES = [
             col("closed_from", "date", key=True),
             col("closed_to", "date"),
         ),
-        key=("pathway", "closed_from"),
         may_be_empty=True,
     ),
     Entity(
@@ -42,6 +40,7 @@ ENTITIES = [
             col("pathway", key=True, codes="camhs_pathway"),
             col("planned_waiting_list", "int", non_negative=True),
         ),
-        key=("week_ending", "pathway"),
     ),
-]
+)
+
+SOURCE = Source(name=S, entities=ENTITIES)

@@ -1,7 +1,7 @@
-from ingest.contracts import Entity, col
+from ingest.contracts import Entity, Source, col
 
 S = "case"
-ENTITIES = [
+ENTITIES = (
     Entity(
         S,
         "children",
@@ -13,7 +13,6 @@ ENTITIES = [
             col("disability", codes="yes_no"),
             col("uasc", codes="yes_no"),
         ),
-        key=("child_id",),
     ),
     Entity(
         S,
@@ -30,7 +29,6 @@ ENTITIES = [
             col("closure_date", "date"),
             col("closure_reason", codes="cin_closure_reason"),
         ),
-        key=("referral_id",),
     ),
     Entity(
         S,
@@ -40,7 +38,6 @@ ENTITIES = [
             col("plan_start_date", "date", key=True),
             col("plan_end_date", "date"),
         ),
-        key=("child_id", "plan_start_date"),
     ),
     Entity(
         S,
@@ -51,7 +48,6 @@ ENTITIES = [
             col("plan_end_date", "date"),
             col("initial_category", codes="cp_initial_category"),
         ),
-        key=("child_id", "plan_start_date"),
     ),
     Entity(
         S,
@@ -65,7 +61,8 @@ ENTITIES = [
             col("end_date", "date"),
             col("end_reason", codes="edge_of_care_end_reason"),
         ),
-        key=("intervention_id",),
         may_be_empty=True,
     ),
-]
+)
+
+SOURCE = Source(name=S, entities=ENTITIES)

@@ -1,7 +1,7 @@
-from ingest.contracts import Entity, col
+from ingest.contracts import Entity, Source, col
 
 S = "finance"
-ENTITIES = [
+ENTITIES = (
     Entity(
         S,
         "placement_commitments",
@@ -15,7 +15,6 @@ ENTITIES = [
             col("end_date", "date"),
             col("end_date_is_planned", codes="yes_no"),
         ),
-        key=("commitment_id",),
     ),
     Entity(
         S,
@@ -27,6 +26,8 @@ ENTITIES = [
             col("annual_budget", "float", non_negative=True),
             col("weeks_funded", "int", non_negative=True),
         ),
-        key=("financial_year", "service_type"),
     ),
-]
+)
+
+# Finance refers to case children: case is gated and published first.
+SOURCE = Source(name=S, entities=ENTITIES, depends_on=("case",))

@@ -1,9 +1,9 @@
 """The DfE SSDA903 CSV layout, full history. Column names stay the DfE's in landing; raw lower-cases them."""
 
-from ingest.contracts import Entity, col
+from ingest.contracts import Entity, Source, col
 
 S = "placements"
-ENTITIES = [
+ENTITIES = (
     Entity(
         S,
         "header",
@@ -16,7 +16,6 @@ ENTITIES = [
             col("MOTHER"),
             col("MC_DOB", "date"),
         ),
-        key=("CHILD",),
     ),
     Entity(
         S,
@@ -36,7 +35,6 @@ ENTITIES = [
             col("PL_POST"),
             col("URN"),
         ),
-        key=("CHILD", "DECOM"),
     ),
     Entity(
         S,
@@ -47,7 +45,6 @@ ENTITIES = [
             col("DOB", "date"),
             col("DUC", "date"),
         ),
-        key=("CHILD",),
         may_be_empty=True,
     ),
     Entity(
@@ -59,7 +56,6 @@ ENTITIES = [
             col("REVIEW", "date", key=True),
             col("REVIEW_CODE", codes="ssda903_review_code"),
         ),
-        key=("CHILD", "REVIEW"),
     ),
     Entity(
         S,
@@ -71,7 +67,8 @@ ENTITIES = [
             col("MIS_START", "date", key=True),
             col("MIS_END", "date"),
         ),
-        key=("CHILD", "MIS_START"),
         may_be_empty=True,
     ),
-]
+)
+
+SOURCE = Source(name=S, entities=ENTITIES)

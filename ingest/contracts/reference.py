@@ -1,7 +1,7 @@
-from ingest.contracts import Entity, col
+from ingest.contracts import Entity, Source, col
 
 S = "reference"
-ENTITIES = [
+ENTITIES = (
     Entity(
         S,
         "population",
@@ -10,6 +10,8 @@ ENTITIES = [
             col("year", "int", key=True),
             col("population_0_17", "int", nullable=False, non_negative=True),
         ),
-        key=("la_code", "year"),
     ),
-]
+)
+
+# population.csv is the ONS mid-year estimate, refreshed once a year.
+SOURCE = Source(name=S, entities=ENTITIES, expected_interval_days=366)

@@ -10,24 +10,22 @@ Both start stopped, as Dagster's automations do: switch them on in the UI (Autom
 """
 
 import json
-import os
 
 import dagster as dg
 
+from ingest.contracts import SOURCES
 from ingest.readers import dated_folders
-from warehouse.connection import connect_duckdb
-from warehouse.settings import SOURCES, get_settings
+from warehouse.connection import connect_duckdb, table_exists
+from warehouse.settings import DEFAULT_NIGHTLY_CRON, NIGHTLY_CRON_ENV, get_settings, nightly_cron
 
 JOB = "nightly"
-CRON_ENV = "CSCW_NIGHTLY_CRON"
-DEFAULT_CRON = "30 2 * * *"
 
 nightly_schedule = dg.ScheduleDefinition(
     name="nightly_schedule",
     job_name=JOB,
-    cron_schedule=os.environ.get(CRON_ENV) or DEFAULT_CRON,
+    cron_schedule=nightly_cron(),
     execution_timezone="Europe/London",
-    description=f"The nightly load at {DEFAULT_CRON} UK time unless {CRON_ENV} gives another cron",
+    description=f"The nightly load at {DEFAULT_NIGHTLY_CRON} UK time unless {NIGHTLY_CRON_ENV} gives another cron",
 )
 
 
@@ -38,9 +36,7 @@ def _published_dates() -> dict[str, str]:
     if not settings.warehouse.exists():
         return {}
     with connect_duckdb(settings.warehouse, read_only=True) as con:
-        if not con.execute(
-            "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = '_ledger'"
-        ).fetchone()[0]:
+        if not table_exists(con, "raw", "_ledger"):
             return {}
         rows = con.execute("select source, max(extract_date)::varchar from raw._ledger group by source").fetchall()
     return dict(rows)

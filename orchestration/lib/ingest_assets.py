@@ -10,14 +10,13 @@ from functools import partial
 
 import dagster as dg
 
-from ingest.contracts import Entity, entities_for
-from ingest.load import ACTIONS, SnapshotRefused, SourceOutcome, load_source
+from ingest.contracts import Entity, entities_for, source_named
+from ingest.gate_report import ACTIONS
+from ingest.load import load_source
+from ingest.outcome import SnapshotRefused, SourceOutcome
 from ingest.readers import Problem
 from orchestration.lib.resources import WarehouseResource
 from warehouse.connection import table_exists
-
-# Finance refers to case children: case is gated and published first.
-DEPENDS_ON = {"finance": ["case"]}
 
 
 def raw_asset_key(entity: Entity) -> dg.AssetKey:
@@ -76,7 +75,7 @@ def _published_case_children(con) -> set[str] | None:
 
 def build_source_assets(source: str) -> dg.AssetsDefinition:
     entities = entities_for(source)
-    upstream = [raw_asset_key(e) for s in DEPENDS_ON.get(source, []) for e in entities_for(s)]
+    upstream = [raw_asset_key(e) for s in source_named(source).depends_on for e in entities_for(s)]
     specs = [
         dg.AssetSpec(
             raw_asset_key(e),

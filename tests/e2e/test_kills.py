@@ -34,7 +34,7 @@ import pytest
 from tests.support.fingerprint import raw_state
 from warehouse.connection import connect_duckdb
 from warehouse.serving import damage, start_working_copy
-from warehouse.settings import DBT_PROJECT_DIR
+from warehouse.settings import DBT_PROJECT_DIR, Settings
 
 SEED = 903
 # Moments frozen per stage (19), then the kill during publish's copy: 20.
@@ -201,28 +201,50 @@ def _next_start(copy) -> dict:
     return found
 
 
-@pytest.fixture(scope="module")
-def killed_night(two_nightlies_together, tmp_path_factory) -> KilledNight:
-    started = time.monotonic()
-    first = two_nightlies_together.settings
-    assert 0 in two_nightlies_together.codes, two_nightlies_together.outputs
-    work = tmp_path_factory.mktemp("kills")
+def _next_day_home(first: Settings, work: Path) -> Settings:
+    """A copy of the first night's home with the next day's placements snapshot waiting: one child more."""
     settings = dataclasses.replace(first, home=work / "cscw")
     settings.ensure_dirs()
     shutil.copytree(first.landing, settings.landing, dirs_exist_ok=True)
     for path in (first.warehouse, first.build_warehouse):
         shutil.copy(path, settings.home / path.relative_to(first.home))
-    landing = settings.landing / "placements"  # the next day's snapshot: one child more
+    landing = settings.landing / "placements"
     shutil.copytree(landing / "2024-03-31", landing / "2024-04-01")
     with open(landing / "2024-04-01" / "header.csv", "a") as handle:
         handle.write("C0000004,F,2015-01-01,WBRI,UN3,,\n")
-    before_sha, before = sha256(settings.warehouse), observe(settings.warehouse)
-    repo_targets = {p.name for p in (DBT_PROJECT_DIR / "target").glob("dbt_models-*")}
+    return settings
 
-    env = {name: value for name, value in os.environ.items() if name not in ("CSCW_WAREHOUSE", "DAGSTER_HOME")}
-    env["CSCW_HOME"] = str(settings.home)
-    cscw = [str(Path(sys.executable).parent / "cscw"), "nightly"]
-    plan = moments(step_times(first.dagster_home))
+
+def _published_now(settings: Settings, planned: str, stage: str) -> dict:
+    return {
+        "planned": planned,
+        "stage": stage,
+        "published_sha": sha256(settings.warehouse),
+        "published": observe(settings.warehouse),
+    }
+
+
+def _frozen_moment(
+    settings: Settings, group: int, steps: RunSteps, planned: str, into: Path
+) -> tuple[dict, tuple[float, float]]:
+    """Freeze the night, check the published file and copy the files, let it go, then run the next start on the
+    copy; returns the moment and the interval the night was frozen."""
+    _freeze(group)
+    frozen_at = time.monotonic()
+    steps.poll()
+    moment = _published_now(settings, planned, steps.current)
+    copy = _snapshot(settings, into)
+    os.killpg(group, signal.SIGCONT)
+    frozen = (frozen_at, time.monotonic())
+    moment.update(_next_start(copy))
+    return moment, frozen
+
+
+def _night_frozen_then_killed(
+    settings: Settings, cscw: list[str], env: dict[str, str], plan: list[tuple[str, float]], work: Path
+) -> tuple[subprocess.Popen, list[dict]]:
+    """Run the night, frozen at each planned moment and killed while publish copies the file; returns the night's
+    process and the moments seen."""
     seen: list[dict] = []
     frozen: list[tuple[float, float]] = []  # when the night was frozen: not part of any stage's running time
 
@@ -238,14 +260,7 @@ def killed_night(two_nightlies_together, tmp_path_factory) -> KilledNight:
             steps.poll()
             if any(settings.home.glob(".warehouse.duckdb.*.publishing")):
                 _freeze(group)  # stopped first, so the check sees exactly what the kill leaves
-                seen.append(
-                    {
-                        "planned": "publishing",
-                        "stage": "publishing (killed)",
-                        "published_sha": sha256(settings.warehouse),
-                        "published": observe(settings.warehouse),
-                    }
-                )
+                seen.append(_published_now(settings, "publishing", "publishing (killed)"))
                 os.killpg(group, signal.SIGKILL)
                 break
             if plan:
@@ -254,19 +269,8 @@ def killed_night(two_nightlies_together, tmp_path_factory) -> KilledNight:
                 # Due once its offset has run, or at once when its stage ended sooner than on the first night.
                 if stage_start is not None and (running_since(stage_start) >= offset or stage in steps.ended):
                     plan.pop(0)
-                    _freeze(group)
-                    frozen_at = time.monotonic()
-                    steps.poll()
-                    moment = {
-                        "planned": stage,
-                        "stage": steps.current,
-                        "published_sha": sha256(settings.warehouse),
-                        "published": observe(settings.warehouse),
-                    }
-                    copy = _snapshot(settings, work / f"moment-{len(seen):02d}")
-                    os.killpg(group, signal.SIGCONT)
-                    frozen.append((frozen_at, time.monotonic()))
-                    moment.update(_next_start(copy))
+                    moment, interval = _frozen_moment(settings, group, steps, stage, work / f"moment-{len(seen):02d}")
+                    frozen.append(interval)
                     seen.append(moment)
                     continue
             time.sleep(0.02)
@@ -274,6 +278,23 @@ def killed_night(two_nightlies_together, tmp_path_factory) -> KilledNight:
         if night.poll() is None:
             os.killpg(group, signal.SIGKILL)
         night.wait(timeout=60)
+    return night, seen
+
+
+@pytest.fixture(scope="module")
+def killed_night(two_nightlies_together, tmp_path_factory) -> KilledNight:
+    started = time.monotonic()
+    first = two_nightlies_together.settings
+    assert 0 in two_nightlies_together.codes, two_nightlies_together.outputs
+    work = tmp_path_factory.mktemp("kills")
+    settings = _next_day_home(first, work)
+    before_sha, before = sha256(settings.warehouse), observe(settings.warehouse)
+    repo_targets = {p.name for p in (DBT_PROJECT_DIR / "target").glob("dbt_models-*")}
+
+    env = {name: value for name, value in os.environ.items() if name not in ("CSCW_WAREHOUSE", "DAGSTER_HOME")}
+    env["CSCW_HOME"] = str(settings.home)
+    cscw = [str(Path(sys.executable).parent / "cscw"), "nightly"]
+    night, seen = _night_frozen_then_killed(settings, cscw, env, moments(step_times(first.dagster_home)), work)
     stale = sorted(p.name for p in settings.home.glob(".warehouse.duckdb.*"))
     log = (work / "killed-night.log").read_text()
     assert night.returncode == -signal.SIGKILL, f"the night ended before its kill:\n{log[-4000:]}"

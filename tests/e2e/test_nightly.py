@@ -11,6 +11,7 @@ from datetime import date
 import dagster as dg
 import pytest
 
+from ingest.contracts import SOURCES
 from orchestration.cli import main as cscw
 from outputs.report.committee import write_report
 from outputs.returns.ssda903 import VALIDATOR_PYTHON
@@ -18,7 +19,6 @@ from tests.conftest import SYNTHETIC_END_DATE, TESTS
 from tests.support import sitecustomize
 from tests.support.permissions import loose_modes
 from warehouse.connection import connect_duckdb
-from warehouse.settings import SOURCES
 
 
 @pytest.fixture

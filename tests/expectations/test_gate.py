@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 
 from expectations.run import gate
-from ingest.contracts import entities_for
+from ingest.contracts import SOURCES, entities_for
 from ingest.load import accept, load_source, published_date
 from tests.conftest import FIXTURE_LANDING, TESTS
 from tests.support.permissions import loose_modes
 from warehouse.connection import connect_duckdb
-from warehouse.settings import SOURCES
 
 BAD = TESTS / "fixtures" / "bad"
 FAULTS = list(csv.DictReader(open(BAD / "faults.csv", newline="")))

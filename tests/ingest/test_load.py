@@ -6,7 +6,9 @@ from datetime import date
 
 import pytest
 
-from ingest.load import AcceptError, SnapshotRefused, accept, load_source
+from ingest.ledger import AcceptError, accept
+from ingest.load import load_source
+from ingest.outcome import SnapshotRefused
 from tests.conftest import FIXTURE_DATE, FIXTURE_LANDING
 from warehouse.connection import connect_duckdb
 
@@ -205,7 +207,7 @@ def test_a_misdated_folder_is_reported_and_stops_nothing(landing, con):
 
 
 def test_a_snapshot_loaded_by_mistake_is_withdrawn_and_the_genuine_one_loads(landing, con):
-    from ingest.load import withdraw
+    from ingest.ledger import withdraw
 
     def one_more_child(folder):
         with open(folder / "header.csv", "a") as handle:

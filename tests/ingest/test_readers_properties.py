@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from expectations.run import gate
-from ingest.load import load_source, read_snapshot
+from ingest.load import load_source
 from ingest.readers import ContractError
+from ingest.snapshot import read_snapshot
 from tests.conftest import FIXTURE_DATE, FIXTURE_LANDING
 from warehouse.connection import connect_duckdb
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import dagster as dg
 import pytest
 
-from ingest.load import LEDGER_DDL
+from ingest.ledger import LEDGER_DDL
 from orchestration.cli import main as cscw
 from orchestration.defs import schedules
 from orchestration.defs.ingest.freshness import build_freshness_check

@@ -14,10 +14,11 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
 
+from ingest.contracts import SOURCES
 from ingest.load import load_source
 from ingest.reference_data import load_reference_packages
 from warehouse.connection import connect_duckdb
-from warehouse.settings import DBT_PROJECT_DIR, SOURCES
+from warehouse.settings import DBT_PROJECT_DIR
 
 DBT = Path(sys.executable).parent / "dbt"
 

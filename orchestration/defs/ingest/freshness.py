@@ -1,6 +1,6 @@
 """Freshness: a WARN check per source when raw._ledger's latest load is older than expected.
 
-The expected intervals live in warehouse/settings.py (EXPECTED_LOAD_INTERVAL_DAYS). A grace period is
+The expected intervals are each source's expected_interval_days (ingest/contracts/<source>.py). A grace period is
 added so that a night running a little later than the one before does not warn.
 """
 
@@ -8,11 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 
-from ingest.contracts import entities_for
-from ingest.load import last_loaded_at
+from ingest.contracts import EXPECTED_LOAD_INTERVAL_DAYS, SOURCES, entities_for
+from ingest.ledger import last_loaded_at
 from orchestration.lib.ingest_assets import raw_asset_key
 from orchestration.lib.resources import WarehouseResource
-from warehouse.settings import EXPECTED_LOAD_INTERVAL_DAYS, SOURCES
 
 GRACE = timedelta(hours=6)
 

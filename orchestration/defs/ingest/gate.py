@@ -7,7 +7,7 @@ point where all of them have, so the data-quality models read a whole night and 
 import dagster as dg
 
 from ingest.contracts import all_entities
-from ingest.load import LEDGER_DDL
+from ingest.ledger import LEDGER_DDL
 from orchestration.lib.ingest_assets import raw_asset_key
 from orchestration.lib.resources import WarehouseResource
 

@@ -1,0 +1,84 @@
+"""A snapshot: one <source>/<extract_date>/ landing folder, read in full against its contracts.
+
+Its fingerprint (the names and content hashes of its files) is what the ledger remembers it by, so the
+same folder never loads twice and a changed folder is gated again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ingest.contracts import entities_for
+from ingest.readers import ContractError, Problem, ReadResult, candidate_files, read_entity
+from ingest.rules import kind_of
+
+
+@dataclass
+class Snapshot:
+    source: str
+    extract_date: date
+    folder: Path
+    fingerprint: str
+    reads: dict[str, ReadResult] = field(default_factory=dict)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for r in self.reads.values() for p in r.problems]
+
+    @property
+    def row_counts(self) -> dict[str, int]:
+        return {name: len(r.frame) for name, r in self.reads.items()}
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def real_files(folder: Path) -> list[Path]:
+    """The folder's regular files; a symbolic link is never followed (it is refused as `symlink`)."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.is_symlink())
+
+
+def fingerprint(folder: Path) -> str:
+    digest = hashlib.sha256()
+    if folder.is_symlink():  # refused as `symlink`: what it points to is never read
+        return hashlib.sha256(b"symlink:" + folder.name.encode()).hexdigest()
+    for path in sorted(folder.iterdir()):
+        if path.is_symlink():
+            digest.update(path.name.encode() + b"->symlink")
+        elif path.is_file():
+            digest.update(path.name.encode() + file_hash(path).encode())
+    return digest.hexdigest()
+
+
+def read_snapshot(source: str, extract_date: date, folder: Path) -> Snapshot:
+    """Read every contract file; a file that breaks the contract as a whole raises ContractError."""
+    if folder.is_symlink():
+        raise ContractError(folder, "symlink", "the folder is a symbolic link: land real folders only")
+    links = [p for p in folder.iterdir() if p.is_symlink()]
+    if links:
+        raise ContractError(links[0], "symlink", "a symbolic link: land the file itself")
+    snapshot = Snapshot(source, extract_date, folder, fingerprint(folder))
+    for entity in entities_for(source):
+        candidates = candidate_files(folder, entity)
+        if not candidates:
+            raise ContractError(
+                folder / f"{entity.file_stem}.csv", "file_missing", "file missing (expected .csv or .xlsx)"
+            )
+        snapshot.reads[entity.name] = read_entity(candidates[0], entity)
+        snapshot.reads[entity.name].problems.extend(
+            Problem(other.name, None, None, "other_file", kind=kind_of("other_file")) for other in candidates[1:]
+        )
+    return snapshot
+
+
+def quarantined_rows(problems: list[Problem]) -> dict[str, set[int]]:
+    """Rows with a row fault, by file: they are left out of the raw table."""
+    rows: dict[str, set[int]] = {}
+    for p in problems:
+        if p.kind == "row" and p.row is not None:
+            rows.setdefault(p.file, set()).add(p.row)
+    return rows
