@@ -7,6 +7,7 @@ tests agree without passing paths around.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,6 +126,11 @@ def lock_timeout() -> float:
 def target_name() -> str:
     """CSCW_TARGET as given (warehouse/connection.py checks it): duckdb unless set."""
     return os.environ.get("CSCW_TARGET", "duckdb")
+
+
+def chromium_path() -> str | None:
+    """The Chromium that prints the committee report's PDF: CSCW_CHROMIUM, else the one on PATH."""
+    return os.environ.get("CSCW_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def postgres_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:

@@ -3,8 +3,6 @@ publication CSVs. Everything here has already been suppressed."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -13,6 +11,7 @@ import jinja2
 import pandas as pd
 
 from outputs.report import ReportError
+from warehouse.settings import chromium_path
 
 TEMPLATE = Path(__file__).with_name("committee.html.j2")
 # Chromium as the environment notes require it offline: no background services, no sandbox as root.
@@ -44,7 +43,7 @@ def write_csvs(folder: Path, tables: dict[str, pd.DataFrame]) -> dict[str, Path]
 
 
 def render_pdf(html: Path, pdf: Path) -> Path:
-    chromium = os.environ.get("CSCW_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    chromium = chromium_path()
     if not chromium:
         raise ReportError(
             "no chromium to print the PDF: run scripts/setup.sh (it installs Debian's chromium) or set CSCW_CHROMIUM"
