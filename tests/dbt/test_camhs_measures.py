@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from expectations.run import gate
+from tests.dbt.registry import measures_of
 from tests.support.expected import assert_matches, read_expected
 from tests.support.warehouse import dbt_build, load_landing
 
@@ -70,6 +71,7 @@ def test_monthly_and_yearly_measures(camhs_cases):
 
 def test_every_measure_has_at_least_two_hand_worked_cases():
     expected = read_expected(CASES / "expected_measures.csv", MEASURE_KEY)
+    assert {k[0] for k in expected} == measures_of("camhs_measures"), "every registered camhs_measures code, no other"
     for code in {k[0] for k in expected}:
         figures = [row for k, row in expected.items() if k[0] == code and (row["value"] or "0") not in ("0", "0.0000")]
         assert len(figures) >= 2, code

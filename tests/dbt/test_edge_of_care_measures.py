@@ -1,11 +1,11 @@
-"""Case and edge-of-care measures against hand-worked cases.
+"""Case (referral, CIN, CP) and edge-of-care measures against hand-worked cases.
 
 tests/fixtures/case_cases reuses the LAC children and adds case-system children, each a case from the
 issue (referrals 365 and 366 days apart, a case closed and reopened the same day, interventions starting
 12 months and 12 months and a day before period end, care entered on day 365 and day 366, overlapping
 CIN and CP plans, a second CP plan, a return home); its README says which child is which. The expected
 rows were worked out from MEASURES.md and DOMAIN.md without the SQL; the fixture goes through the real
-gate and dbt build.
+gate and dbt build. Each expected row is checked in the mart the measure registry names as its source.
 """
 
 import shutil
@@ -14,12 +14,17 @@ from pathlib import Path
 import pytest
 
 from expectations.run import gate
+from tests.dbt.registry import measures_of
 from tests.support.expected import assert_matches, read_expected
 from tests.support.warehouse import dbt_build, load_landing
 
 CASES = Path(__file__).resolve().parents[1] / "fixtures" / "case_cases"
 MEASURE_KEY = ("measure_code", "period_type", "period_end", "breakdown_type", "breakdown_value")
 FLAG_KEY = ("child_id", "flag_start")
+MARTS = {
+    "case_measures": "case_management.case_measures",
+    "edge_of_care_measures": "edge_of_care.edge_of_care_measures",
+}
 
 
 @pytest.fixture(scope="module")
@@ -32,17 +37,26 @@ def case_cases(reference_warehouse, tmp_path_factory):
     return warehouse
 
 
-def test_measures(case_cases):
-    expected = read_expected(CASES / "expected_measures.csv", MEASURE_KEY)
-    periods = " or ".join(sorted({f"(period_type = '{k[1]}' and period_end = date '{k[2]}')" for k in expected}))
+@pytest.mark.parametrize("source", sorted(MARTS))
+def test_measures(case_cases, source):
+    every = read_expected(CASES / "expected_measures.csv", MEASURE_KEY)
+    # The periods of every case, so that each mart is held to "no other row" over all of them.
+    periods = " or ".join(sorted({f"(period_type = '{k[1]}' and period_end = date '{k[2]}')" for k in every}))
+    codes = measures_of(source)
+    expected = {k: row for k, row in every.items() if k[0] in codes}
     assert_matches(
         case_cases,
-        f"select * from edge_of_care.edge_of_care_measures where {periods}",
+        f"select * from {MARTS[source]} where {periods}",
         expected,
         MEASURE_KEY,
         exact=("numerator", "denominator"),
         approx=("value",),
     )
+
+
+def test_the_cases_cover_every_registered_measure_of_the_marts():
+    expected = read_expected(CASES / "expected_measures.csv", MEASURE_KEY)
+    assert {k[0] for k in expected} == set().union(*(measures_of(source) for source in MARTS))
 
 
 def test_edge_of_care_flag_intervals(case_cases):

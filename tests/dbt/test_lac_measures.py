@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from expectations.run import gate
+from tests.dbt.registry import measures_of
 from tests.support.expected import assert_matches, read_expected
 from tests.support.warehouse import dbt_build, load_landing
 
@@ -47,7 +48,7 @@ def test_every_expected_row_and_no_other(lac_cases):
 def test_every_measure_has_at_least_two_hand_worked_cases():
     expected = read_expected(CASES / "expected_measures.csv", KEY)
     codes = {k[0] for k in expected}
-    assert len(codes) == 14
+    assert codes == measures_of("lac_measures"), "the cases cover every registered LAC measure, and no other"
     for code in codes:
         # Two independent figures per measure: different periods or breakdowns with a non-zero count.
         figures = [k for k, row in expected.items() if k[0] == code and row["numerator"] not in ("", "0")]

@@ -1,7 +1,8 @@
 """The indicator scorecard against a hand-worked table.
 
 The upstream marts are replaced by small hand-made tables (only the columns the scorecard reads); the
-committed council seeds scorecard_indicator_list and scorecard_targets are used as they are. Each case
+committed council seeds measure_registry and scorecard_targets are used as they are, and the CAMHS
+waiting-list and finance measure marts are built from the hand-made weekly list and key activity data. Each case
 sits on a boundary of DOMAIN.md 4.12 as the mart's documentation states it: the LAC rate band with its
 10% tolerance at both edges (and a rate rising towards the band from below, which is still
 "worsening"), lac_count targets changing on 1 April 2017, re-referrals at exactly 10% over 25,
@@ -12,21 +13,22 @@ row at a month end and at 31 March. tests/fixtures/scorecard_cases/expected.csv 
 the definitions without the SQL; its `working` column explains each row.
 """
 
-import csv
 import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from tests.dbt.registry import registry
 from tests.support.expected import assert_matches, read_expected
 from tests.support.warehouse import dbt_build
 from warehouse.connection import connect_duckdb
-from warehouse.settings import DBT_PROJECT_DIR
 
 CASES = Path(__file__).resolve().parents[1] / "fixtures" / "scorecard_cases"
 KEY = ("indicator_code", "period_type", "period_end", "breakdown_type", "breakdown_value")
 METADATA = ("report_order", "area", "indicator_name", "directorate", "unit", "polarity")
+# The scorecard column each registry column is copied to, where the names differ.
+REGISTRY_COLUMN = {"indicator_name": "measure_name"}
 
 
 def _month(year: int, month: int) -> tuple[str, date, date]:
@@ -84,11 +86,14 @@ LAC_MEASURES = [
     _measure("lac_starts", M, "2016-09-30", 18, None, 18.0),
 ]
 
-EDGE_OF_CARE_MEASURES = [
+CASE_MEASURES = [
     _measure("re_referral_12m_pct", M, "2016-04-30", 313, 1250, 25.04),
     _measure("re_referral_12m_pct", M, "2016-05-31", 275, 1000, 27.5),
     _measure("re_referral_12m_pct", M, "2016-06-30", 276, 1000, 27.6),
     _measure("re_referral_12m_pct", M, "2016-07-31", 691, 2500, 27.64),
+]
+
+EDGE_OF_CARE_MEASURES = [
     _measure("edge_of_care_entered_care_12m_pct", M, "2016-04-30", 5, 28, 100 * 5 / 28, ("service", "ATC")),
     _measure("edge_of_care_entered_care_12m_pct", M, "2016-05-31", 5, 30, 100 * 5 / 30, ("service", "ATC")),
     _measure("edge_of_care_entered_care_12m_pct", M, "2016-05-31", 3, 13, 100 * 3 / 13, ("service", "SPACE")),
@@ -148,6 +153,7 @@ MEASURE_COLUMNS = (
 )
 TABLES = {
     "lac.lac_measures": (MEASURE_COLUMNS, LAC_MEASURES),
+    "case_management.case_measures": (MEASURE_COLUMNS, CASE_MEASURES),
     "edge_of_care.edge_of_care_measures": (MEASURE_COLUMNS, EDGE_OF_CARE_MEASURES),
     "camhs.camhs_measures": (MEASURE_COLUMNS, CAMHS_MEASURES),
     "camhs.camhs_weekly_waiting_list": (
@@ -174,7 +180,11 @@ def scorecard_cases(reference_warehouse, tmp_path_factory):
             con.execute(f"create or replace table {table} ({columns})")
             width = columns.count(",") + 1
             con.executemany(f"insert into {table} values ({', '.join(['?'] * width)})", rows)
-    dbt_build(warehouse, "scorecard_indicators scorecard_indicator_list scorecard_targets", work)
+    dbt_build(
+        warehouse,
+        "scorecard_indicators camhs_waiting_list_measures finance_measures measure_registry scorecard_targets",
+        work,
+    )
     return warehouse
 
 
@@ -201,9 +211,8 @@ def test_scorecard_matches_the_hand_worked_table(scorecard_cases):
     )
 
 
-def test_metadata_is_copied_from_the_indicator_list(scorecard_cases):
-    with open(DBT_PROJECT_DIR / "seeds" / "config" / "scorecard_indicator_list.csv", newline="", encoding="utf-8") as f:
-        listed = {row["indicator_code"]: row for row in csv.DictReader(f)}
+def test_metadata_is_copied_from_the_registry(scorecard_cases):
+    listed = {code: row for code, row in registry().items() if row["report_order"]}
     with connect_duckdb(scorecard_cases, read_only=True) as con:
         rows = con.execute(
             f"select distinct indicator_code, {', '.join(METADATA)} from scorecard.scorecard_indicators"
@@ -211,5 +220,5 @@ def test_metadata_is_copied_from_the_indicator_list(scorecard_cases):
     assert {r[0] for r in rows} <= set(listed)
     assert len(rows) == len({r[0] for r in rows}), "one set of metadata per indicator"
     for code, *values in rows:
-        want = [int(listed[code]["report_order"]), *(listed[code][c] for c in METADATA[1:])]
+        want = [int(listed[code]["report_order"]), *(listed[code][REGISTRY_COLUMN.get(c, c)] for c in METADATA[1:])]
         assert values == want, code

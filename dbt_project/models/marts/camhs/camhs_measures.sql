@@ -94,14 +94,4 @@ measures as (
     group by period_type, period_start, period_end, priority
 )
 
-select
-    measure_code,
-    period_type,
-    period_start,
-    period_end,
-    breakdown_type,
-    breakdown_value,
-    cast(numerator as bigint) as numerator,
-    cast(denominator as bigint) as denominator,
-    {{ measure_value(statistic_codes=['camhs_median_wait_assessment_weeks']) }} as value
-from measures
+{{ select_measures('measures') }}

@@ -167,84 +167,74 @@ missing as (
 measures as (
     select period_type, period_start, period_end, 'lac_count' as measure_code, 'all' as breakdown_type,
         'all' as breakdown_value, lac_count as numerator, cast(null as bigint) as denominator,
-        cast(null as bigint) as not_known_count
+        cast(null as bigint) as not_known_count,
+        cast(null as double precision) as statistic
     from stock
     union all
     select stock.period_type, stock.period_start, stock.period_end, 'lac_rate_per_10k', 'all', 'all', stock.lac_count,
-        periods.population_0_17, null
+        periods.population_0_17, null, null
     from stock
     inner join periods on periods.period_type = stock.period_type and periods.period_end = stock.period_end
     union all
-    select period_type, period_start, period_end, 'lac_uasc_count', 'all', 'all', uasc_count, null, null
+    select period_type, period_start, period_end, 'lac_uasc_count', 'all', 'all', uasc_count, null, null, null
     from stock
     union all
-    select period_type, period_start, period_end, 'lac_starts', 'all', 'all', starts, null, null
+    select period_type, period_start, period_end, 'lac_starts', 'all', 'all', starts, null, null, null
     from starts
     union all
-    select period_type, period_start, period_end, 'lac_ceased', breakdown_type, breakdown_value, ceased, null, null
+    select period_type, period_start, period_end, 'lac_ceased', breakdown_type, breakdown_value, ceased, null, null, null
     from ceased_by_group
     union all
     select period_type, period_start, period_end, 'avg_days_in_care_ceased', breakdown_type, breakdown_value,
-        coalesce(total_days, 0), ceased, null
+        coalesce(total_days, 0), ceased, null, null
     from ceased_by_group
     union all
     select period_type, period_start, period_end, 'lac_by_placement_type', 'placement_type', placement_type,
-        count(*), null, null
+        count(*), null, null, null
     from at_period_end
     where child_id is not null
     group by period_type, period_start, period_end, placement_type
     union all
     select period_type, period_start, period_end, 'lac_by_placement_type', 'budget_line', budget_line,
-        count(*), null, null
+        count(*), null, null, null
     from at_period_end
     where child_id is not null
     group by period_type, period_start, period_end, budget_line
     union all
     select period_type, period_start, period_end, 'placed_out_of_area_pct', 'all', 'all', outside_count,
-        location_known_count, location_not_known_count
+        location_known_count, location_not_known_count, null
     from stock
     union all
     select period_type, period_start, period_end, 'placed_over_20_miles_pct', 'all', 'all', over_20_miles_count,
-        distance_known_count, distance_not_known_count
+        distance_known_count, distance_not_known_count, null
     from stock
     union all
     select period_type, period_start, period_end, 'stability_3plus_placements_pct', 'all', 'all', three_plus,
-        looked_after, null
+        looked_after, null, null
     from stability
     union all
     select period_type, period_start, period_end, 'stability_long_term_pct', 'all', 'all', long_term_stable,
-        long_term_cohort, null
+        long_term_cohort, null, null
     from stability
     union all
-    select period_type, period_start, period_end, 'reviews_on_time_pct', 'all', 'all', on_time, in_scope, null
+    select period_type, period_start, period_end, 'reviews_on_time_pct', 'all', 'all', on_time, in_scope, null, null
     from reviews
     union all
     select period_type, period_start, period_end, 'lac_missing_incidents', 'all', 'all', count(missing_id), null,
-        null
+        null, null
     from missing
     group by period_type, period_start, period_end
     union all
     select period_type, period_start, period_end, 'lac_missing_incidents', 'missing_type', missing_type,
-        count(*), null, null
+        count(*), null, null, null
     from missing
     where missing_id is not null
     group by period_type, period_start, period_end, missing_type
     union all
     select period_type, period_start, period_end, 'lac_missing_children', 'all', 'all', count(distinct child_id),
-        null, null
+        null, null, null
     from missing
     group by period_type, period_start, period_end
 )
 
-select
-    measures.measure_code,
-    measures.period_type,
-    measures.period_start,
-    measures.period_end,
-    measures.breakdown_type,
-    measures.breakdown_value,
-    cast(measures.numerator as bigint) as numerator,
-    cast(measures.denominator as bigint) as denominator,
-    {{ measure_value() }} as value,
-    cast(measures.not_known_count as bigint) as not_known_count
-from measures
+{{ select_measures('measures', extra_columns=['cast(measures.not_known_count as bigint) as not_known_count']) }}

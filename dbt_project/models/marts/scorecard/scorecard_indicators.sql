@@ -1,101 +1,45 @@
 -- The indicator scorecard (MEASURES.md, DOMAIN.md 4.12): one row per indicator, period and breakdown
 -- with value, numerator, denominator, the previous period's value, direction of travel, target and RAG.
--- Which indicators, their polarity and their targets are council configuration (seeds/config).
+-- Which measures are indicators, their names, polarity (seeds/config/measure_registry.csv) and targets
+-- (scorecard_targets) are council configuration.
 -- RAG and direction compare values as the committee reads them, rounded to 1 decimal place, so a
 -- figure shown as 25.0 against a target of 25 is Green and 47.61 -> 47.64 is unchanged.
+
+-- Every measure mart in one; each already carries its value, so the scorecard only assembles.
 with measures as (
+    {%- for mart in ['lac_measures', 'case_measures', 'edge_of_care_measures', 'camhs_measures',
+                     'camhs_waiting_list_measures', 'finance_measures'] %}
     select measure_code, period_type, period_start, period_end, breakdown_type, breakdown_value,
         numerator, denominator, value
-    from {{ ref('lac_measures') }}
+    from {{ ref(mart) }}
+    {%- if not loop.last %}
     union all
-    select measure_code, period_type, period_start, period_end, breakdown_type, breakdown_value,
-        numerator, denominator, value
-    from {{ ref('edge_of_care_measures') }}
-    union all
-    select measure_code, period_type, period_start, period_end, breakdown_type, breakdown_value,
-        numerator, denominator, value
-    from {{ ref('camhs_measures') }}
+    {%- endif %}
+    {%- endfor %}
 ),
 
--- The weekly CAMHS list read at each period end: the Sunday week ending in its last seven days.
-weekly_at_period_end as (
-    select
-        periods.period_type,
-        periods.period_start,
-        periods.period_end,
-        case when weekly.pathway = 'ALL' then 'all' else 'pathway' end as breakdown_type,
-        case when weekly.pathway = 'ALL' then 'all' else weekly.pathway end as breakdown_value,
-        weekly.waiting_list,
-        weekly.waiting_over_18w,
-        weekly.trajectory_gap,
-        weekly.planned_waiting_list
-    from {{ ref('int_reporting_periods') }} as periods
-    inner join {{ ref('camhs_weekly_waiting_list') }} as weekly
-        on weekly.week_ending between periods.period_end - 6 and periods.period_end
-    where weekly.priority = 'ALL' and weekly.looked_after = 'ALL'
-),
-
-weekly_measures as (
-    select 'camhs_waiting_list' as measure_code, period_type, period_start, period_end, breakdown_type,
-        breakdown_value, waiting_list as numerator, cast(null as bigint) as denominator,
-        cast(waiting_list as double precision) as value
-    from weekly_at_period_end
-    union all
-    select 'camhs_waiting_over_18w', period_type, period_start, period_end, breakdown_type, breakdown_value,
-        waiting_over_18w, waiting_list, cast(waiting_over_18w as double precision)
-    from weekly_at_period_end
-    union all
-    select 'camhs_pct_waiting_under_18w', period_type, period_start, period_end, breakdown_type,
-        breakdown_value, waiting_list - waiting_over_18w, waiting_list,
-        case when waiting_list > 0 then 100.0 * (waiting_list - waiting_over_18w) / waiting_list end
-    from weekly_at_period_end
-    union all
-    select 'camhs_trajectory_gap', period_type, period_start, period_end, breakdown_type, breakdown_value,
-        waiting_list, cast(planned_waiting_list as bigint), cast(trajectory_gap as double precision)
-    from weekly_at_period_end
-    where planned_waiting_list is not null
-),
-
--- Finance reports month by month; a financial year is read at its March.
-finance_measures as (
-    select 'placements_forecast_variance_gbp' as measure_code, periods.period_type, periods.period_start,
-        periods.period_end, 'all' as breakdown_type, 'all' as breakdown_value,
-        cast(null as bigint) as numerator, cast(null as bigint) as denominator,
-        kad.variance_spend_gbp as value
-    from {{ ref('int_reporting_periods') }} as periods
-    inner join {{ ref('finance_key_activity_data') }} as kad
-        on kad.reporting_month_end = periods.period_end
-    where kad.row_type = 'total'
-),
-
-all_measures as (
-    select * from measures
-    union all
-    select * from weekly_measures
-    union all
-    select * from finance_measures
-),
-
+-- The registry's measures with a report_order are the indicators.
 indicators as (
     select
-        indicators.indicator_code,
-        indicators.report_order,
-        indicators.area,
-        indicators.indicator_name,
-        indicators.directorate,
-        indicators.unit,
-        indicators.polarity,
-        all_measures.period_type,
-        all_measures.period_start,
-        all_measures.period_end,
-        all_measures.breakdown_type,
-        all_measures.breakdown_value,
-        all_measures.numerator,
-        all_measures.denominator,
-        all_measures.value,
-        round(cast(all_measures.value as numeric), 1) as shown_value
-    from {{ ref('scorecard_indicator_list') }} as indicators
-    inner join all_measures on all_measures.measure_code = indicators.indicator_code
+        registry.measure_code as indicator_code,
+        registry.report_order,
+        registry.area,
+        registry.measure_name as indicator_name,
+        registry.directorate,
+        registry.unit,
+        registry.polarity,
+        measures.period_type,
+        measures.period_start,
+        measures.period_end,
+        measures.breakdown_type,
+        measures.breakdown_value,
+        measures.numerator,
+        measures.denominator,
+        measures.value,
+        round(cast(measures.value as numeric), 1) as shown_value
+    from {{ ref('measure_registry') }} as registry
+    inner join measures on measures.measure_code = registry.measure_code
+    where registry.report_order is not null
 ),
 
 -- The target in force at period end: the latest valid_from on or before it.
