@@ -14,8 +14,6 @@ the working copy. Its state is not recorded: the published warehouse keeps the n
 return for another year never reaches analysts.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -79,7 +77,7 @@ def build_return_asset(statutory: StatutoryReturn) -> dg.AssetsDefinition:
                 check_name(statutory.name),
                 asset=key,
                 blocking=False,
-                description="the DfE's validator finds no errors (queries reported, not counted); a WARN "
+                description=f"{statutory.validator} finds no errors (queries reported, not counted); a WARN "
                 "otherwise: the return is not READY, and the night still publishes",
             )
         ],
@@ -187,6 +185,4 @@ def build_return_job(statutory: StatutoryReturn) -> dg.JobDefinition:
 def return_definitions() -> dg.Definitions:
     """The asset and job of every return in outputs/returns/, found by its folder."""
     returns = discover().values()
-    return dg.Definitions(
-        assets=[build_return_asset(r) for r in returns], jobs=[build_return_job(r) for r in returns]
-    )
+    return dg.Definitions(assets=[build_return_asset(r) for r in returns], jobs=[build_return_job(r) for r in returns])
