@@ -12,6 +12,7 @@ import outputs.returns
 from orchestration.cli import build_parser
 from orchestration.cli import main as cscw
 from orchestration.defs.returns.factory import ReturnRun, return_definitions
+from warehouse.connection import connect_duckdb
 
 STUB = """from outputs.returns.base import StatutoryReturn
 
@@ -66,3 +67,18 @@ def test_cscw_return_launches_the_return_job_with_the_year_as_run_config(example
     assert launched == [
         ("return_example", "return-example", {"ops": {"example_return_build": {"config": {"year": 2024}}}})
     ]
+
+
+def test_cscw_return_runs_the_job_into_the_run_history(example_return, cscw_home, capsys):
+    cscw_home.build_warehouse.parent.mkdir(parents=True, exist_ok=True)
+    connect_duckdb(cscw_home.build_warehouse).close()  # a working copy for the stub's export to read
+    # The code location is loaded afresh, so it finds the stub; and afresh again after, without it.
+    sys.modules.pop("orchestration.defs.returns.discovered", None)
+    try:
+        assert cscw(["return", "example"]) == 1
+    finally:
+        sys.modules.pop("orchestration.defs.returns.discovered", None)
+    assert "return: EXAMPLE exports nothing yet" in capsys.readouterr().out
+    with dg.DagsterInstance.get() as instance:
+        [run] = instance.get_runs(filters=dg.RunsFilter(job_name="return_example"))
+    assert run.is_success
