@@ -137,7 +137,9 @@ def _check(line: str, result: ReturnResult | None) -> dict:
 
 def build_return_job(statutory: StatutoryReturn) -> dg.JobDefinition:
     @dg.op(name=build_op_name(statutory.name), description=f"dbt build of the {statutory.label} return models")
-    def build(context: dg.OpExecutionContext, config: BuildConfig, dbt: DbtCliResource, warehouse: WarehouseResource):
+    def build(
+        context: dg.OpExecutionContext, config: BuildConfig, dbt: DbtCliResource, warehouse: WarehouseResource
+    ) -> None:
         settings = warehouse.settings
         working_copy(settings)
         invocation = dbt.cli(
