@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from outputs.returns.ssda903 import ReturnResult
+from outputs.returns.base import ReturnResult
 from warehouse.connection import Connection, stage_frame, table_exists, unstage_frame
 
 SCHEMA = "data_quality"
@@ -74,13 +74,13 @@ FLAG_COLUMNS = {
 }
 
 
-def ssda903_flags(result: ReturnResult) -> list[dict]:
+def validation_flags(return_name: str, result: ReturnResult) -> list[dict]:
     """Every location of every failing rule, errors and queries (the validator's known false positives left out)."""
     if result.report is None:
         return []
     return [
         {
-            "return_name": SSDA903,
+            "return_name": return_name,
             "collection_year": result.year,
             "rule_code": rule["code"],
             "rule_description": rule.get("description"),
@@ -96,10 +96,10 @@ def ssda903_flags(result: ReturnResult) -> list[dict]:
     ]
 
 
-def ssda903_status(result: ReturnResult | None, flags: list[dict]) -> dict:
+def status_row(return_name: str, result: ReturnResult | None, flags: list[dict]) -> dict:
     """The status row; `result` None when the return models held nothing to return."""
     status = dict.fromkeys(STATUS_COLUMNS)
-    status.update(return_name=SSDA903, exported_at=datetime.now(UTC).replace(tzinfo=None), ready=False)
+    status.update(return_name=return_name, exported_at=datetime.now(UTC).replace(tzinfo=None), ready=False)
     if result is None:
         return status
     status.update(collection_year=result.year, ready=result.ready, folder=str(result.folder))
@@ -118,12 +118,16 @@ def ssda903_status(result: ReturnResult | None, flags: list[dict]) -> dict:
     return status
 
 
-def record_ssda903(con: Connection, result: ReturnResult | None) -> dict:
-    """Replace the SSDA903 return's rows for its collection year with this result's; returns the status row."""
-    flags = ssda903_flags(result) if result is not None else []
-    status = ssda903_status(result, flags)
+def record_result(con: Connection, return_name: str, result: ReturnResult | None) -> dict:
+    """Replace the return's rows for its collection year with this result's; returns the status row."""
+    flags = validation_flags(return_name, result) if result is not None else []
+    status = status_row(return_name, result, flags)
     record(con, status, flags)
     return status
+
+
+def record_ssda903(con: Connection, result: ReturnResult | None) -> dict:
+    return record_result(con, SSDA903, result)
 
 
 def record(con: Connection, status: dict, flags: list[dict]) -> None:

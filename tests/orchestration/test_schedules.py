@@ -111,7 +111,9 @@ def test_freshness_check_warns_when_a_source_is_overdue(cscw_home, source, passe
 
 def test_ui_binds_to_this_machine_unless_told_otherwise(monkeypatch, cscw_home):
     commands = []
-    monkeypatch.setattr("orchestration.cli.subprocess.call", lambda command, **kwargs: commands.append(command) or 0)
+    monkeypatch.setattr(
+        "orchestration.cli.operate.subprocess.call", lambda command, **kwargs: commands.append(command) or 0
+    )
     assert cscw(["ui"]) == 0
     assert cscw(["ui", "--host", "0.0.0.0", "--port", "3333"]) == 0
 

@@ -8,7 +8,7 @@ marts feed it.
 
 import dagster as dg
 
-from orchestration.defs.returns.ssda903 import RETURN_KEY
+from orchestration.defs.returns.factory import return_keys
 from orchestration.lib.resources import WarehouseResource
 from outputs.report.committee import month_end, write_report
 
@@ -20,7 +20,7 @@ MARTS = [
     dg.AssetKey(["lac", "lac_measures"]),
     dg.AssetKey(["camhs", "camhs_weekly_waiting_list"]),
     dg.AssetKey(["finance", "finance_key_activity_data"]),
-    RETURN_KEY,
+    *return_keys(),
 ]
 
 

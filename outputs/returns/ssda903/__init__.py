@@ -1,8 +1,8 @@
 """Write the SSDA903 return from the warehouse's return models and run the DfE validation rules on it.
 
 The validator (csc-validator-be-903) needs pandas<2, so it runs in its own virtual environment
-(`.venv-validator`, made by scripts/setup.sh) through `ssda903_validate.py`, which imports nothing
-from this project.
+(`.venv-validator`, made by scripts/setup.sh) through `validator.py` beside this file, which imports
+nothing from this project.
 """
 
 from __future__ import annotations
@@ -18,40 +18,23 @@ from pathlib import Path
 import duckdb
 
 from ingest.spreadsheet import safe_row
+from outputs.returns.base import Exported, NothingToReturn, ReturnResult, StatutoryReturn
 from warehouse.settings import REPO_ROOT
+
+__all__ = ["TABLES", "VALIDATOR_PYTHON", "NothingToReturn", "ReturnResult", "RETURN", "export_and_validate", "validate"]
 
 TABLES = ("header", "episodes", "uasc", "reviews", "missing")
 VALIDATOR_PYTHON = REPO_ROOT / ".venv-validator" / "bin" / "python"
-VALIDATOR_SCRIPT = Path(__file__).with_name("ssda903_validate.py")
+VALIDATOR_SCRIPT = Path(__file__).with_name("validator.py")
+# The script and the module beside it that it imports: a change to either is another validation.
+VALIDATOR_FILES = (VALIDATOR_SCRIPT, VALIDATOR_SCRIPT.with_name("validator_rules.py"))
 # csc-validator-be-903 0.1.17 carries rule packs for 2022/23 (2023) to 2026/27; an older year is
 # checked against the oldest pack, and the report says so.
 OLDEST_RULE_PACK = 2023
 
 
-class NothingToReturn(RuntimeError):
-    """The return models hold no episodes, so there is no collection year to export."""
-
-
 class ValidatorFailed(RuntimeError):
     """The DfE validator could not run on the files (its venv is missing, or it stopped with an error)."""
-
-
-@dataclass
-class ReturnResult:
-    year: int
-    folder: Path
-    rows: dict[str, int]
-    report: dict | None
-    # Why the validator could not run, when it could not (then report is None and the return is not ready).
-    failure: str | None = None
-
-    @property
-    def errors(self) -> int | None:
-        return None if self.report is None else self.report["summary"]["failed_error"]
-
-    @property
-    def ready(self) -> bool:
-        return self.report is not None and self.errors == 0 and self.report["summary"]["rules"] > 0
 
 
 def collection_year(con: duckdb.DuckDBPyConnection) -> int:
@@ -98,7 +81,8 @@ def _fingerprint(folder: Path, year: int, la_ons: str) -> str:
     digest = hashlib.sha256(f"{year}\0{la_ons}".encode())
     pins = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["tool"]["cscw"]["validator-requirements"]
     digest.update("\0".join(pins).encode())
-    digest.update(VALIDATOR_SCRIPT.read_bytes())
+    for path in VALIDATOR_FILES:
+        digest.update(path.read_bytes())
     for path in sorted(folder.glob("*.csv")) + sorted((folder / "previous_year").glob("*.csv")):
         digest.update(str(path.relative_to(folder)).encode())
         digest.update(path.read_bytes())
@@ -182,19 +166,36 @@ def export_and_validate(con: duckdb.DuckDBPyConnection, exports: Path, la_ons: s
     A validator that cannot run is not raised: the result says why (and so does validation_report.md),
     and the return is not ready.
     """
-    year = collection_year(con)
-    folder = exports / "ssda903" / str(year)
-    ready_marker = folder / "READY"
-    ready_marker.unlink(missing_ok=True)
-    rows = export(con, folder)
-    try:
-        result = ReturnResult(year, folder, rows, validate(folder, year, la_ons))
-    except ValidatorFailed as failed:
-        (folder / "validation_report.json").unlink(missing_ok=True)  # an earlier report is not about these files
-        (folder / "validation_report.md").write_text(
-            f"# SSDA903 {year} validation ({la_ons})\n\nNot validated: {failed}\n", encoding="utf-8"
-        )
-        return ReturnResult(year, folder, rows, None, failure=str(failed))
-    if result.ready:
-        ready_marker.write_text(f"SSDA903 {year}: no validation errors\n", encoding="utf-8")
-    return result
+    return RETURN.export_and_validate(con, exports, la_ons)
+
+
+@dataclass(frozen=True)
+class Ssda903(StatutoryReturn):
+    def export(self, con: duckdb.DuckDBPyConnection, exports: Path) -> Exported:
+        year = collection_year(con)
+        folder = exports / "ssda903" / str(year)
+        (folder / "READY").unlink(missing_ok=True)
+        return Exported(year, folder, export(con, folder))
+
+    def validate(self, exported: Exported, la_ons: str) -> ReturnResult:
+        year, folder, rows = exported.year, exported.folder, exported.rows
+        try:
+            result = ReturnResult(year, folder, rows, validate(folder, year, la_ons))
+        except ValidatorFailed as failed:
+            (folder / "validation_report.json").unlink(missing_ok=True)  # an earlier report is not about these files
+            (folder / "validation_report.md").write_text(
+                f"# SSDA903 {year} validation ({la_ons})\n\nNot validated: {failed}\n", encoding="utf-8"
+            )
+            return ReturnResult(year, folder, rows, None, failure=str(failed))
+        if result.ready:
+            (folder / "READY").write_text(f"SSDA903 {year}: no validation errors\n", encoding="utf-8")
+        return result
+
+
+RETURN = Ssda903(
+    name="ssda903",
+    label="SSDA903",
+    models=tuple(f"ssda903_return_{t}{suffix}" for t in TABLES for suffix in ("", "_last")),
+    year_var="ssda903_year",
+    validator="csc-validator-be-903",
+)

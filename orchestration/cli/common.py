@@ -1,0 +1,108 @@
+"""What the commands share: the log, the writer lock, and running a Dagster job with its output in a log file."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from warehouse.settings import Settings
+
+if TYPE_CHECKING:
+    import dagster as dg
+
+log = logging.getLogger("cscw")
+
+
+def setup_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(asctime)s  %(message)s", "%H:%M:%S"))
+    root = logging.getLogger("cscw")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    root.propagate = False
+    if not verbose:
+        logging.getLogger("dagster").setLevel(logging.WARNING)
+
+
+@contextlib.contextmanager
+def writing(settings: Settings, command: str) -> Iterator[None]:
+    """The writer lock for a command, logging while it waits, then the working copy proved or set aside
+    and started again (warehouse/serving.py)."""
+    from warehouse.serving import start_working_copy, writer_lock
+
+    with writer_lock(settings, on_wait=lambda holder: log.info("%s: waiting for the writer lock: %s", command, holder)):
+        start_working_copy(settings)
+        yield
+
+
+def locked(settings: Settings, command: str, run: Callable[[], int], refused: str = "REFUSED: ") -> int:
+    """`run` under the writer lock; a busy warehouse is one line and exit 1.
+
+    Taken here as well as by a job's warehouse resource (re-entrant), so a busy warehouse is a clear
+    message before anything starts rather than a resource error inside the run.
+    """
+    from warehouse.serving import WarehouseBusy
+
+    try:
+        with writing(settings, command):
+            return run()
+    except WarehouseBusy as busy:
+        log.error("%s: %s%s", command, refused, busy)
+        return 1
+
+
+def execute_job(
+    settings: Settings, job: str, log_name: str, verbose: bool, run_config: dict | None = None
+) -> tuple[dg.ExecuteInProcessResult, Path]:
+    """Run a job of the code location in this process, in the instance's run history under CSCW_HOME.
+
+    dbt's own console output (a line per model and test) goes to a log file unless verbose.
+    """
+    import dagster as dg
+
+    from orchestration.definitions import defs
+
+    log_dir = settings.home / "logs"
+    log_dir.mkdir(exist_ok=True)
+    dbt_log = log_dir / f"{log_name}-{datetime.now():%Y%m%d-%H%M%S}.log"
+    loggers = {"console": {"config": {"log_level": "INFO" if verbose else "CRITICAL"}}}
+    with (
+        dg.DagsterInstance.get() as instance,
+        open(dbt_log, "w") as log_file,
+        contextlib.redirect_stdout(sys.stdout if verbose else log_file),
+    ):
+        result = (
+            defs()
+            .resolve_job_def(job)
+            .execute_in_process(
+                instance=instance, raise_on_error=False, run_config={**(run_config or {}), "loggers": loggers}
+            )
+        )
+    return result, dbt_log
+
+
+def failed_steps(result: dg.ExecuteInProcessResult) -> dict[str, str]:
+    """Each failed step and its innermost error's message."""
+    failures = {}
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            while error.cause is not None:
+                error = error.cause
+            failures[event.step_key] = error.message.strip()
+    return failures
+
+
+def return_states(settings: Settings) -> list[str]:
+    """A line per statutory return, as the published warehouse records it (data_quality.return_status)."""
+    from outputs.returns.status import describe, latest_statuses
+    from warehouse.connection import connect
+
+    with connect(settings.warehouse, read_only=True) as con:
+        statuses = latest_statuses(con)
+    return [describe(status) for status in statuses] or ["no statutory return exported yet"]

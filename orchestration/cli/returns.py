@@ -1,0 +1,88 @@
+"""cscw return <name>: the return's Dagster job (return_<name>) run in this process with the year as run config.
+
+Every return in outputs/returns/ is a choice here without an edit (outputs.returns.names).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import TYPE_CHECKING
+
+from orchestration.cli.common import execute_job, failed_steps, locked, log
+from outputs.returns import load, names
+from warehouse.settings import Settings
+
+if TYPE_CHECKING:
+    from outputs.returns.base import ReturnResult
+
+
+def add_return_parser(sub: argparse._SubParsersAction) -> None:
+    returns = sub.add_parser("return", help="build, export and validate a statutory return")
+    returns.add_argument("collection", choices=names())
+    returns.add_argument(
+        "--year", type=int, help="collection year by its end, e.g. 2025 = 2024/25 (default: the latest complete year)"
+    )
+
+
+def cmd_return(settings: Settings, args: argparse.Namespace) -> int:
+    return locked(settings, "return", lambda: _return(settings, args))
+
+
+def _return(settings: Settings, args: argparse.Namespace) -> int:
+    """Builds the return models in the working copy (where dbt writes) and exports from there; the
+    published warehouse keeps the nightly build, so a return for another year never reaches analysts."""
+    from orchestration.defs.returns.factory import build_op_name, export_op_name, job_name
+
+    started = time.perf_counter()
+    name = args.collection
+    result, dbt_log = execute_job(
+        settings,
+        job_name(name),
+        f"return-{name}",
+        args.verbose,
+        {"ops": {build_op_name(name): {"config": {"year": args.year}}}},
+    )
+    failures = failed_steps(result)
+    if build_op_name(name) in failures:
+        log.error("return: dbt build of the return models failed (see %s); nothing exported", dbt_log)
+        return 1
+    for step, message in failures.items():
+        log.error("return: %s failed: %s", step, message)
+    if not result.success:
+        return 1
+    run = result.output_for_node(export_op_name(name))
+    if run.result is None:
+        log.error("return: %s", run.nothing)
+        return 1
+    return _report(load(name).label, run.result, time.perf_counter() - started)
+
+
+def _report(label: str, result: ReturnResult, seconds: float) -> int:
+    log.info(
+        "return: %s %d written to %s (%s)",
+        label,
+        result.year,
+        result.folder,
+        ", ".join(f"{t} {n:,}" for t, n in result.rows.items()),
+    )
+    if result.failure:
+        log.error("return: NOT ready to submit: not validated: %s", result.failure)
+        return 1
+    s = result.report["summary"]
+    log.info(
+        "return: %d rules - %d passed, %d with errors (%d rows), %d queries, %d skipped, %d crashed (%.1fs)",
+        s["rules"],
+        s["passed"],
+        s["failed_error"],
+        s["error_rows"],
+        s["failed_query"],
+        s["skipped"],
+        s["crashed"],
+        seconds,
+    )
+    if not result.ready:
+        log.error("return: NOT ready to submit; see %s", result.folder / "validation_report.md")
+        return 1
+    log.info("return: ready to submit (READY written)")
+    return 0
