@@ -6,7 +6,7 @@ one night, `cscw nightly` in its own process group, is frozen (SIGSTOP to the gr
 at 19 moments and let go again, and killed (SIGKILL to the group) at the 20th. While the night is frozen
 its files are exactly what a kill at that instant would leave (a kill writes nothing more; the page cache
 is the file), so at each moment the test checks the published file, byte for byte, copies the files and,
-once the night is let go, runs the next night's start (start_working_copy) on the copy. The moments are
+runs the next night's start (start_working_copy) on the copy before letting it go. The moments are
 drawn from a seeded RNG inside the stages of the night, each stage detected live from the run's Dagster
 event log and timed from the first night: startup, each ingest step, the gate, dbt, the SSDA903 return;
 the 20th, the real kill, comes while publish is copying the file, the most delicate moment (its temporary
@@ -227,17 +227,18 @@ def _published_now(settings: Settings, planned: str, stage: str) -> dict:
 def _frozen_moment(
     settings: Settings, group: int, steps: RunSteps, planned: str, into: Path
 ) -> tuple[dict, tuple[float, float]]:
-    """Freeze the night, check the published file and copy the files, let it go, then run the next start on the
-    copy; returns the moment and the interval the night was frozen."""
+    """Freeze the night, check the published file, copy the files and run the next start on the copy, then let
+    the night go; returns the moment and the interval the night was frozen."""
     _freeze(group)
     frozen_at = time.monotonic()
     steps.poll()
     moment = _published_now(settings, planned, steps.current)
     copy = _snapshot(settings, into)
-    os.killpg(group, signal.SIGCONT)
-    frozen = (frozen_at, time.monotonic())
+    # The next start runs on the copy while the night is still frozen: were the night let go first, it
+    # could publish (half a second) while this check runs and the kill's moment would be missed.
     moment.update(_next_start(copy))
-    return moment, frozen
+    os.killpg(group, signal.SIGCONT)
+    return moment, (frozen_at, time.monotonic())
 
 
 def _night_frozen_then_killed(
