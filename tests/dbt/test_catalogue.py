@@ -50,3 +50,25 @@ def test_descriptions_point_at_nothing_outside_the_repository():
         texts |= {f"{node['name']}.{name}": column["description"] for name, column in node["columns"].items()}
         offending += [where for where, text in texts.items() if any(ref in text for ref in OUTSIDE_REFERENCES)]
     assert not offending, "descriptions pointing outside the repository: " + ", ".join(sorted(offending))
+
+
+# Two marts with contracts (the comments must survive the contract's create-then-insert) and a return
+# whose columns are quoted capitals.
+COMMENTED = [("lac", "lac_placements"), ("finance", "finance_key_activity_data"), ("returns", "ssda903_return_header")]
+
+
+@pytest.mark.parametrize(("schema", "table"), COMMENTED)
+def test_descriptions_are_table_and_column_comments_in_the_warehouse(synthetic_warehouse, schema, table):
+    from warehouse.connection import connect_duckdb
+
+    with connect_duckdb(synthetic_warehouse, read_only=True) as con:
+        (table_comment,) = con.execute(
+            "select comment from duckdb_tables() where schema_name = ? and table_name = ?", [schema, table]
+        ).fetchone()
+        columns = con.execute(
+            "select column_name, comment from duckdb_columns() where schema_name = ? and table_name = ?",
+            [schema, table],
+        ).fetchall()
+    assert table_comment, f"{schema}.{table} has no table comment"
+    assert columns, f"{schema}.{table} has no columns"
+    assert not [name for name, comment in columns if not comment], f"{schema}.{table}: columns without a comment"
