@@ -72,3 +72,17 @@ def test_descriptions_are_table_and_column_comments_in_the_warehouse(synthetic_w
     assert table_comment, f"{schema}.{table} has no table comment"
     assert columns, f"{schema}.{table} has no columns"
     assert not [name for name, comment in columns if not comment], f"{schema}.{table}: columns without a comment"
+
+
+def test_the_measure_dictionary_is_the_registry(synthetic_warehouse):
+    from tests.dbt.registry import registry
+    from warehouse.connection import connect_duckdb
+
+    with connect_duckdb(synthetic_warehouse, read_only=True) as con:
+        rows = con.execute(
+            "select measure_code, measure_name, unit, polarity, source_mart from reference.measure_dictionary"
+        ).fetchall()
+    expected = {
+        code: (row["measure_name"], row["unit"], row["polarity"], row["source"]) for code, row in registry().items()
+    }
+    assert {code: rest for code, *rest in rows} == {code: list(rest) for code, rest in expected.items()}
