@@ -37,10 +37,16 @@
                                            ~ "(create role " ~ analyst ~ " login password '...'), see README") }}
     {%- endif -%}
     {%- set published = ['data_quality'] -%}
+    {#- The reference models (the measure dictionary) sit beside the seeds, which stay the loader's: those
+        tables alone, not their schema. -#}
+    {%- set dictionaries = [] -%}
     {%- for node in graph.nodes.values() -%}
         {%- if node.resource_type == 'model' and node.original_file_path.startswith(('models/marts/', 'models/returns/'))
               and node.schema not in published -%}
             {%- do published.append(node.schema) -%}
+        {%- elif node.resource_type == 'model' and node.original_file_path.startswith('models/reference/') -%}
+            {%- set built = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}
+            {%- if built -%}{%- do dictionaries.append(built) -%}{%- endif -%}
         {%- endif -%}
     {%- endfor -%}
     {%- set existing = run_query("select nspname from pg_namespace").columns[0].values() | list + ['data_quality'] -%}
@@ -49,6 +55,10 @@
     grant usage on schema {{ adapter.quote(schema) }} to {{ adapter.quote(analyst) }};
     grant select on all tables in schema {{ adapter.quote(schema) }} to {{ adapter.quote(analyst) }};
     alter default privileges in schema {{ adapter.quote(schema) }} grant select on tables to {{ adapter.quote(analyst) }};
+    {%- endfor %}
+    {%- for relation in dictionaries %}
+    grant usage on schema {{ adapter.quote(relation.schema) }} to {{ adapter.quote(analyst) }};
+    grant select on {{ relation }} to {{ adapter.quote(analyst) }};
     {%- endfor %}
     -- Nobody else creates objects here: not in public (open to all before PostgreSQL 15), not as temporary tables.
     revoke create on schema public from public;

@@ -17,6 +17,8 @@ cscw accept SOURCE DATE
 cscw withdraw SOURCE DATE
                 take back a loaded snapshot (a folder misdated into the future): the folders after it load
 cscw ui         the Dagster UI on 127.0.0.1 (--host to listen elsewhere)
+cscw tables     the tables analysts read and what each holds (--all: the loader's and dbt's working tables too)
+cscw docs       dbt's documentation site of every table and column, on 127.0.0.1 (--port, default 8580)
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import os
 import sys
 
 from ingest.contracts import SOURCES
+from orchestration.cli.catalogue import add_catalogue_parsers, cmd_docs, cmd_tables
 from orchestration.cli.common import log, setup_logging
 from orchestration.cli.nightly import cmd_nightly
 from orchestration.cli.operate import cmd_accept, cmd_generate, cmd_report, cmd_ui, cmd_withdraw
@@ -85,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("sql")
     query.add_argument("--max-rows", type=int, default=40)
     add_return_parser(sub)
+    add_catalogue_parsers(sub)
     report = sub.add_parser("report", help="write the committee report (HTML, PDF) and the CSV tables for publication")
     report.add_argument("--month", help="YYYY-MM (default: the latest complete month)")
     ui = sub.add_parser("ui", help="start the Dagster UI bound to 127.0.0.1")
@@ -112,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
         "quality": cmd_quality,
         "accept": cmd_accept,
         "withdraw": cmd_withdraw,
+        "tables": cmd_tables,
+        "docs": cmd_docs,
     }[args.command]
     try:
         return handler(settings, args)

@@ -132,3 +132,15 @@ def test_analyst_reads_the_return_state_the_export_writes_after_the_build(built_
     finally:
         loader.execute("drop table if exists data_quality.return_status")
         loader.execute("drop table if exists data_quality.return_validation_flags")
+
+
+def test_analyst_reads_the_measure_dictionary_and_the_column_comments(analyst):
+    analyst.execute("select count(*) from reference.measure_dictionary")
+    assert analyst.fetchone()[0] > 0
+    analyst.execute(
+        "select obj_description('lac.lac_placements'::regclass, 'pg_class'), count(*) filter (where "
+        "col_description('lac.lac_placements'::regclass, ordinal_position::int) is null) "
+        "from information_schema.columns where table_schema = 'lac' and table_name = 'lac_placements'"
+    )
+    table_comment, undescribed = analyst.fetchone()
+    assert table_comment and undescribed == 0

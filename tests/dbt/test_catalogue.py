@@ -1,0 +1,88 @@
+"""The analyst catalogue: every table an analyst reads, and every column of it, says what it holds.
+
+Reads the manifest `dbt parse` writes, so descriptions brought in by doc blocks count as written.
+"""
+
+import json
+
+import pytest
+
+from warehouse.settings import DBT_PROJECT_DIR
+
+MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+# The folders whose models analysts query: the marts (data quality among them), the returns, the dictionary.
+CATALOGUE_FOLDERS = ("models/marts/", "models/returns/", "models/reference/")
+# A clone has no shared/ folder beside the repository: a description must stand on its own.
+OUTSIDE_REFERENCES = ("../shared", "shared/")
+
+
+def catalogue_models() -> list[dict]:
+    if not MANIFEST.exists():
+        pytest.fail(f"{MANIFEST} is missing: run `dbt parse` in dbt_project first")
+    nodes = json.loads(MANIFEST.read_text(encoding="utf-8"))["nodes"].values()
+    return [
+        node
+        for node in nodes
+        if node["resource_type"] == "model" and node["original_file_path"].startswith(CATALOGUE_FOLDERS)
+    ]
+
+
+def test_the_catalogue_has_the_marts_and_returns():
+    names = {node["name"] for node in catalogue_models()}
+    assert {"lac_placements", "ssda903_return_episodes", "data_quality_problems"} <= names
+
+
+def test_every_catalogue_model_and_column_is_described():
+    undescribed = []
+    for node in catalogue_models():
+        if not node["description"].strip():
+            undescribed.append(node["name"])
+        undescribed += [
+            f"{node['name']}.{name}" for name, column in node["columns"].items() if not column["description"].strip()
+        ]
+    assert not undescribed, "no description: " + ", ".join(sorted(undescribed))
+
+
+def test_descriptions_point_at_nothing_outside_the_repository():
+    offending = []
+    for node in catalogue_models():
+        texts = {node["name"]: node["description"]}
+        texts |= {f"{node['name']}.{name}": column["description"] for name, column in node["columns"].items()}
+        offending += [where for where, text in texts.items() if any(ref in text for ref in OUTSIDE_REFERENCES)]
+    assert not offending, "descriptions pointing outside the repository: " + ", ".join(sorted(offending))
+
+
+# Two marts with contracts (the comments must survive the contract's create-then-insert) and a return
+# whose columns are quoted capitals.
+COMMENTED = [("lac", "lac_placements"), ("finance", "finance_key_activity_data"), ("returns", "ssda903_return_header")]
+
+
+@pytest.mark.parametrize(("schema", "table"), COMMENTED)
+def test_descriptions_are_table_and_column_comments_in_the_warehouse(synthetic_warehouse, schema, table):
+    from warehouse.connection import connect_duckdb
+
+    with connect_duckdb(synthetic_warehouse, read_only=True) as con:
+        (table_comment,) = con.execute(
+            "select comment from duckdb_tables() where schema_name = ? and table_name = ?", [schema, table]
+        ).fetchone()
+        columns = con.execute(
+            "select column_name, comment from duckdb_columns() where schema_name = ? and table_name = ?",
+            [schema, table],
+        ).fetchall()
+    assert table_comment, f"{schema}.{table} has no table comment"
+    assert columns, f"{schema}.{table} has no columns"
+    assert not [name for name, comment in columns if not comment], f"{schema}.{table}: columns without a comment"
+
+
+def test_the_measure_dictionary_is_the_registry(synthetic_warehouse):
+    from tests.dbt.registry import registry
+    from warehouse.connection import connect_duckdb
+
+    with connect_duckdb(synthetic_warehouse, read_only=True) as con:
+        rows = con.execute(
+            "select measure_code, measure_name, unit, polarity, source_mart from reference.measure_dictionary"
+        ).fetchall()
+    expected = {
+        code: (row["measure_name"], row["unit"], row["polarity"], row["source"]) for code, row in registry().items()
+    }
+    assert {code: rest for code, *rest in rows} == {code: list(rest) for code, rest in expected.items()}
