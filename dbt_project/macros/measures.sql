@@ -13,6 +13,7 @@ select
     {{ measures }}.period_end,
     {{ measures }}.breakdown_type,
     {{ measures }}.breakdown_value,
+    {{ measures }}.breakdown_type = 'all' as is_total,
     cast({{ measures }}.numerator as bigint) as numerator,
     cast({{ measures }}.denominator as bigint) as denominator,
     {{ measure_value(measures) }} as value

@@ -101,7 +101,8 @@ select
          then trajectory.planned_waiting_list end as planned_waiting_list,
     case when rows_wanted.priority = 'ALL' and rows_wanted.looked_after = 'ALL'
          then coalesce(counted.waiting_list, 0) - trajectory.planned_waiting_list end as trajectory_gap,
-    closed_flags.week_ending is not null as is_list_closed
+    closed_flags.week_ending is not null as is_list_closed,
+    'ALL' in (rows_wanted.pathway, rows_wanted.priority, rows_wanted.looked_after) as is_total
 from rows_wanted
 left join counted
     on counted.week_ending = rows_wanted.week_ending

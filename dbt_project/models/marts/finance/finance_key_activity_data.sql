@@ -135,5 +135,6 @@ select
     cast(actual_weekly_cost_gbp - budget_weekly_cost_gbp as double precision) as variance_weekly_cost_gbp,
     -- Compared in pennies, so a variance of exactly 2% is not flagged by a floating-point hair.
     round(cast(abs(variance_spend_gbp) as decimal(18, 4)), 2)
-        > round(cast(greatest(0.02 * coalesce(annual_budget_gbp, 0), 100000) as decimal(18, 4)), 2) as needs_commentary
+        > round(cast(greatest(0.02 * coalesce(annual_budget_gbp, 0), 100000) as decimal(18, 4)), 2) as needs_commentary,
+    row_type <> 'line' as is_total
 from costed

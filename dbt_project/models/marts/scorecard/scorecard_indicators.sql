@@ -104,6 +104,7 @@ select
     period_end,
     breakdown_type,
     breakdown_value,
+    breakdown_type = 'all' as is_total,
     numerator,
     denominator,
     value,
