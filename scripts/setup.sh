@@ -7,15 +7,17 @@ cd "$(dirname "$0")/.."
 # The machine sets PYTHONDONTWRITEBYTECODE=1; compiled bytecode at install halves process start-up.
 export UV_COMPILE_BYTECODE=1
 python=${CSCW_PYTHON:-$(command -v python3.11 || command -v python3)}
-extras=""
-[ "${1:-}" = "dev" ] && extras="[dev]"
+extras=()
+[ "${1:-}" = "dev" ] && extras=(--extra dev)
 
 if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv with $python"
   "$python" -m venv .venv
 fi
 [ -x .venv/bin/uv ] || .venv/bin/python -m pip install --quiet --disable-pip-version-check uv
-.venv/bin/uv pip install --quiet --python .venv/bin/python -e ".${extras}"
+# Exactly the versions in uv.lock, so CI and every council run the same set (`uv lock` after editing
+# pyproject.toml; --locked refuses a lock that no longer matches it). --inexact keeps uv and pip in .venv.
+UV_PROJECT_ENVIRONMENT=.venv .venv/bin/uv sync --quiet --locked --inexact "${extras[@]}"
 
 # The DfE validator (pandas<2) gets its own venv; its pins live in pyproject.toml [tool.cscw].
 if [ ! -x .venv-validator/bin/python ]; then
