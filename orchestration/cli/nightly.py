@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from orchestration.cli.common import execute_job, failed_steps, locked, log, return_states
+from orchestration.cli.common import console_kept, execute_job, failed_steps, locked, log, return_states
+from orchestration.cli.progress import JobProgress, dbt_totals
 from warehouse import settings as config
 from warehouse.settings import Settings
 
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
 
 
 def cmd_nightly(settings: Settings, args: argparse.Namespace) -> int:
-    return locked(settings, "nightly", lambda: _nightly(settings, args))
+    with console_kept(settings, "nightly") as console:
+        return locked(settings, "nightly", lambda: _nightly(settings, args, console))
 
 
 def _never_loaded(settings: Settings) -> list[str]:
@@ -41,7 +43,7 @@ def _never_loaded(settings: Settings) -> list[str]:
     return [s for s in SOURCES if s not in waiting and s not in loaded]
 
 
-def _nightly(settings: Settings, args: argparse.Namespace) -> int:
+def _nightly(settings: Settings, args: argparse.Namespace, console: Path) -> int:
     missing = _never_loaded(settings)
     if missing:
         log.error(
@@ -58,16 +60,13 @@ def _nightly(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     started, since = time.perf_counter(), datetime.now(UTC).replace(tzinfo=None)
     log.info("nightly: loading waiting snapshots from %s", settings.landing)
-    result, dbt_log = execute_job(settings, "nightly", "nightly", args.verbose)
-    log.info("nightly: dbt output in %s", dbt_log)
-    for line in _gate_lines(settings, since):
-        log.info("nightly: %s", line)
-    for event in result.all_events:
-        if event.is_step_success or event.is_step_failure:
-            log.info("nightly: step %-14s %s", event.step_key, "ok" if event.is_step_success else "FAILED")
+    with _progress() as progress:
+        result, dbt_log = execute_job(settings, "nightly", "nightly", args.verbose, on_event=progress.on_event)
+    log.info("nightly: dbt output in %s; this run's whole output in %s", dbt_log, console)
     if not result.success:
         for step, message in failed_steps(result).items():
             log.error("nightly: %s failed: %s", step, message)
+        _say_the_night(settings, since)
         log.error(
             "nightly: FAILED after %.1fs; nothing was published: %s is still the last complete build",
             time.perf_counter() - started,
@@ -75,15 +74,31 @@ def _nightly(settings: Settings, args: argparse.Namespace) -> int:
         )
         return 1
     record_published_night(settings)
+    _say_the_night(settings, since)
+    # The last lines on screen: where the build is, and the returns' state with where each report is.
     log.info("nightly: done in %.1fs; published %s", time.perf_counter() - started, settings.warehouse)
     for line in return_states(settings):
         log.info("nightly: %s", line)
     return 0
 
 
+def _progress() -> JobProgress:
+    from orchestration.definitions import defs
+    from orchestration.defs.dbt.project import dbt_project
+
+    steps = len(defs().resolve_job_def("nightly").graph.node_dict)
+    return JobProgress("nightly", steps, dbt_totals(Path(dbt_project.manifest_path)))
+
+
+def _say_the_night(settings: Settings, since: datetime) -> None:
+    log.info("nightly: ---- this night ----")
+    for line in _gate_lines(settings, since):
+        log.info("nightly: %s", line)
+
+
 def _gate_lines(settings: Settings, since: datetime) -> list[str]:
     """What the gate did with each snapshot this run, from the working copy's ledger (there even when the night
-    failed). A summary only: when the working copy cannot be read, the step lines below still say what failed."""
+    failed). A summary only: when the working copy cannot be read, the failed steps above still say what failed."""
     from warehouse.connection import target
 
     if target() == "duckdb" and not settings.build_warehouse.exists():
@@ -115,17 +130,25 @@ def _read_gate_lines(settings: Settings, since: datetime) -> list[str]:
                 [since],
             ).fetchall()
         }
-    lines = []
+    return _night_lines(snapshots, counts)
+
+
+def _night_lines(snapshots: list[tuple], counts: dict[tuple, int]) -> list[str]:
+    """What loaded, what did not and why, and how much the gate set aside, each on one line."""
+    loaded, not_loaded = [], []
     for source, day, status, message in snapshots:
-        quarantined, flagged = counts.get((source, day, "row"), 0), counts.get((source, day, "flag"), 0)
-        detail = (
-            f"{quarantined:,} row(s) quarantined, {flagged:,} flag(s)"
-            if status == "loaded" and (quarantined or flagged)
-            else message or "clean"
-        )
-        lines.append(f"{source} {day} {status}: {detail}")
-    if any(counts.values()):
-        lines.append("the rows and children to fix: `cscw quality` (or `cscw quality --csv FILE`)")
+        if status == "loaded":
+            rows, flags = counts.get((source, day, "row"), 0), counts.get((source, day, "flag"), 0)
+            detail = f" ({rows:,} row(s) quarantined, {flags:,} flag(s))" if rows or flags else ""
+            loaded.append(f"{source} {day}{detail}")
+        else:
+            not_loaded.append(f"{source} {day} {status}: {message or status}")
+    rows = sum(n for (_, _, kind), n in counts.items() if kind == "row")
+    flags = sum(n for (_, _, kind), n in counts.items() if kind == "flag")
+    lines = [f"loaded: {', '.join(loaded) or 'no new snapshot'}"]
+    lines.append(f"refused, held or not loaded: {'; '.join(not_loaded) or 'none'}")
+    to_fix = "the rows and children to fix: `cscw quality` (or `cscw quality --csv FILE`)"
+    lines.append(f"quarantined: {rows:,} row(s), {flags:,} flag(s); {to_fix}" if rows or flags else "quarantined: none")
     return lines
 
 
