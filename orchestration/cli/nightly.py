@@ -60,7 +60,8 @@ def _nightly(settings: Settings, args: argparse.Namespace, console: Path) -> int
         return 0
     started, since = time.perf_counter(), datetime.now(UTC).replace(tzinfo=None)
     log.info("nightly: loading waiting snapshots from %s", settings.landing)
-    with _progress() as progress:
+    with JobProgress("nightly", dbt=dbt_totals(config.DBT_PROJECT_DIR / "target" / "manifest.json")) as progress:
+        progress.steps = _night_steps()
         result, dbt_log = execute_job(settings, "nightly", "nightly", args.verbose, on_event=progress.on_event)
     log.info("nightly: dbt output in %s; this run's whole output in %s", dbt_log, console)
     if not result.success:
@@ -82,12 +83,10 @@ def _nightly(settings: Settings, args: argparse.Namespace, console: Path) -> int
     return 0
 
 
-def _progress() -> JobProgress:
+def _night_steps() -> int:
     from orchestration.definitions import defs
-    from orchestration.defs.dbt.project import dbt_project
 
-    steps = len(defs().resolve_job_def("nightly").graph.node_dict)
-    return JobProgress("nightly", steps, dbt_totals(Path(dbt_project.manifest_path)))
+    return len(defs().resolve_job_def("nightly").graph.node_dict)
 
 
 def _say_the_night(settings: Settings, since: datetime) -> None:

@@ -49,7 +49,8 @@ class JobProgress:
     """Told each event of a run (an instance event listener, on the run's thread); a thread of its own says what
     is still running when nothing else has been said for QUIET_SECONDS. Use it as a context manager."""
 
-    def __init__(self, command: str, steps: int, dbt: tuple[int, int] = (0, 0)) -> None:
+    def __init__(self, command: str, steps: int = 0, dbt: tuple[int, int] = (0, 0)) -> None:
+        """`steps` may be set once the job is loaded: the watcher starts before, loading it takes seconds."""
         self.command, self.steps, self.dbt = command, steps, dbt
         self.started = self.said = time.monotonic()
         self.numbers: dict[str, int] = {}
@@ -108,11 +109,14 @@ class JobProgress:
 
     def _still(self) -> str:
         if not self.running:
-            return "Dagster is starting the run" if not self.numbers else "between steps"
+            if self.numbers:
+                return "between steps"
+            return "Dagster is starting the run" if self.steps else "loading the Dagster definitions"
         step, since = next(iter(self.running.items()))
-        if step == DBT_STEP and (self.models or self.tests):
-            return self._dbt_line()
-        return f"step {step} still running ({_clock(time.monotonic() - since)})"
+        running = _clock(time.monotonic() - since)
+        if step == DBT_STEP:
+            return self._dbt_line() if self.models or self.tests else f"dbt: reading the project ({running})"
+        return f"step {step} still running ({running})"
 
     def _watch(self) -> None:
         while not self._stop.wait(1.0):

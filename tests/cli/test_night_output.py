@@ -72,3 +72,20 @@ def test_the_whole_output_is_kept_without_colour_codes(night):
     assert f"this run's whole output in {settings.home / 'logs'}/cscw-nightly-" in log
     for path in (settings.home / "logs").glob("*.log"):  # dbt's own log too
         assert "\x1b[" not in path.read_text(), path
+
+
+def test_the_closing_block_counts_what_was_refused_and_quarantined():
+    from orchestration.cli.nightly import _night_lines
+
+    snapshots = [
+        ("finance", "2024-04-01", "loaded", None),
+        ("placements", "2024-04-01", "refused", "blocking problems"),
+        ("placements", "2024-04-02", "loaded", None),
+    ]
+    counts = {("placements", "2024-04-02", "row"): 2, ("finance", "2024-04-01", "flag"): 1}
+    assert _night_lines(snapshots, counts) == [
+        "loaded: finance 2024-04-01 (0 row(s) quarantined, 1 flag(s)), "
+        "placements 2024-04-02 (2 row(s) quarantined, 0 flag(s))",
+        "refused, held or not loaded: placements 2024-04-01 refused: blocking problems",
+        "quarantined: 2 row(s), 1 flag(s); the rows and children to fix: `cscw quality` (or `cscw quality --csv FILE`)",
+    ]
