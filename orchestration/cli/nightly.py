@@ -211,10 +211,14 @@ def record_published_night(settings: Settings) -> None:
 
     if target() != "duckdb":
         return
-    with connect(settings.warehouse, read_only=True) as con:
-        ledger = _ledger_digest(con)
-    record = {"code": _build_fingerprint(settings), "published": _file_state(settings.warehouse), "ledger": ledger}
-    night_record(settings).write_text(json.dumps(record, indent=1) + "\n")
+    night_record(settings).unlink(missing_ok=True)  # a record left from before would vouch for another build
+    try:
+        with connect(settings.warehouse, read_only=True) as con:
+            ledger = _ledger_digest(con)
+        record = {"code": _build_fingerprint(settings), "published": _file_state(settings.warehouse), "ledger": ledger}
+        night_record(settings).write_text(json.dumps(record, indent=1) + "\n")
+    except Exception as error:  # noqa: BLE001 - the night is published; without a record the next one builds again
+        log.warning("nightly: what this night was built from was not recorded (%s): the next night builds again", error)
 
 
 def _anything_waiting(con: Connection, landing: Path) -> bool:
