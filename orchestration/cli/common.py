@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -16,6 +18,8 @@ if TYPE_CHECKING:
     import dagster as dg
 
 log = logging.getLogger("cscw")
+# Colours and cursor moves a terminal understands and a log file should not keep.
+ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 
 def setup_logging(verbose: bool) -> None:
@@ -27,6 +31,28 @@ def setup_logging(verbose: bool) -> None:
     root.propagate = False
     if not verbose:
         logging.getLogger("dagster").setLevel(logging.WARNING)
+
+
+class _PlainFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return ANSI.sub("", super().format(record))
+
+
+@contextlib.contextmanager
+def console_kept(settings: Settings, command: str) -> Iterator[Path]:
+    """Every line the command logs, also in CSCW_HOME/logs/cscw-<command>-<time>.log without colour codes: the
+    terminal's scrollback is gone by morning and the dbt log holds dbt's own lines only."""
+    log_dir = settings.home / "logs"
+    log_dir.mkdir(exist_ok=True)
+    path = log_dir / f"cscw-{command}-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"  # two at once: two files
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(_PlainFormatter("%(asctime)s  %(message)s", "%H:%M:%S"))
+    log.addHandler(handler)
+    try:
+        yield path
+    finally:
+        log.removeHandler(handler)
+        handler.close()
 
 
 @contextlib.contextmanager
@@ -57,11 +83,17 @@ def locked(settings: Settings, command: str, run: Callable[[], int], refused: st
 
 
 def execute_job(
-    settings: Settings, job: str, log_name: str, verbose: bool, run_config: dict | None = None
+    settings: Settings,
+    job: str,
+    log_name: str,
+    verbose: bool,
+    run_config: dict | None = None,
+    on_event: Callable[[dg.EventLogEntry], None] | None = None,
 ) -> tuple[dg.ExecuteInProcessResult, Path]:
     """Run a job of the code location in this process, in the instance's run history under CSCW_HOME.
 
-    dbt's own console output (a line per model and test) goes to a log file unless verbose.
+    dbt's own console output (a line per model and test) goes to a log file unless verbose. `on_event` is told
+    each of the run's events as it happens.
     """
     import dagster as dg
 
@@ -71,6 +103,8 @@ def execute_job(
     log_dir.mkdir(exist_ok=True)
     dbt_log = log_dir / f"{log_name}-{datetime.now():%Y%m%d-%H%M%S}.log"
     loggers = {"console": {"config": {"log_level": "INFO" if verbose else "CRITICAL"}}}
+    if not verbose:  # dbt's lines go to a file: no colour codes in it (dbt reads this in its subprocess)
+        os.environ["DBT_USE_COLORS"] = "false"
     with (
         dg.DagsterInstance.get() as instance,
         open(dbt_log, "w") as log_file,
@@ -80,10 +114,23 @@ def execute_job(
             defs()
             .resolve_job_def(job)
             .execute_in_process(
-                instance=instance, raise_on_error=False, run_config={**(run_config or {}), "loggers": loggers}
+                instance=instance,
+                raise_on_error=False,
+                run_config={**(run_config or {}), "loggers": loggers},
+                run_id=_listened_run(instance, on_event),
             )
         )
     return result, dbt_log
+
+
+def _listened_run(instance: dg.DagsterInstance, on_event: Callable[[dg.EventLogEntry], None] | None) -> str:
+    """A new run id, `on_event` listening to it: the run's id has to be known before it starts."""
+    from dagster._core.utils import make_new_run_id
+
+    run_id = make_new_run_id()
+    if on_event is not None:
+        instance.add_event_listener(run_id, on_event)
+    return run_id
 
 
 def failed_steps(result: dg.ExecuteInProcessResult) -> dict[str, str]:

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import time
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from orchestration.cli.common import execute_job, failed_steps, locked, log, return_states
+from orchestration.cli.common import console_kept, execute_job, failed_steps, locked, log, return_states
+from orchestration.cli.progress import JobProgress, dbt_totals
+from warehouse import settings as config
 from warehouse.settings import Settings
+
+if TYPE_CHECKING:
+    from warehouse.connection import Connection
 
 
 def cmd_nightly(settings: Settings, args: argparse.Namespace) -> int:
-    return locked(settings, "nightly", lambda: _nightly(settings, args))
+    with console_kept(settings, "nightly") as console:
+        return locked(settings, "nightly", lambda: _nightly(settings, args, console))
 
 
 def _never_loaded(settings: Settings) -> list[str]:
@@ -33,7 +43,7 @@ def _never_loaded(settings: Settings) -> list[str]:
     return [s for s in SOURCES if s not in waiting and s not in loaded]
 
 
-def _nightly(settings: Settings, args: argparse.Namespace) -> int:
+def _nightly(settings: Settings, args: argparse.Namespace, console: Path) -> int:
     missing = _never_loaded(settings)
     if missing:
         log.error(
@@ -44,33 +54,50 @@ def _nightly(settings: Settings, args: argparse.Namespace) -> int:
             settings.landing,
         )
         return 1
+    unchanged = nothing_new(settings)
+    if unchanged:
+        log.info("%s", unchanged)
+        return 0
     started, since = time.perf_counter(), datetime.now(UTC).replace(tzinfo=None)
     log.info("nightly: loading waiting snapshots from %s", settings.landing)
-    result, dbt_log = execute_job(settings, "nightly", "nightly", args.verbose)
-    log.info("nightly: dbt output in %s", dbt_log)
-    for line in _gate_lines(settings, since):
-        log.info("nightly: %s", line)
-    for event in result.all_events:
-        if event.is_step_success or event.is_step_failure:
-            log.info("nightly: step %-14s %s", event.step_key, "ok" if event.is_step_success else "FAILED")
+    with JobProgress("nightly", dbt=dbt_totals(config.DBT_PROJECT_DIR / "target" / "manifest.json")) as progress:
+        progress.steps = _night_steps()
+        result, dbt_log = execute_job(settings, "nightly", "nightly", args.verbose, on_event=progress.on_event)
+    log.info("nightly: dbt output in %s; this run's whole output in %s", dbt_log, console)
     if not result.success:
         for step, message in failed_steps(result).items():
             log.error("nightly: %s failed: %s", step, message)
+        _say_the_night(settings, since)
         log.error(
             "nightly: FAILED after %.1fs; nothing was published: %s is still the last complete build",
             time.perf_counter() - started,
             settings.warehouse,
         )
         return 1
+    record_published_night(settings)
+    _say_the_night(settings, since)
+    # The last lines on screen: where the build is, and the returns' state with where each report is.
     log.info("nightly: done in %.1fs; published %s", time.perf_counter() - started, settings.warehouse)
     for line in return_states(settings):
         log.info("nightly: %s", line)
     return 0
 
 
+def _night_steps() -> int:
+    from orchestration.definitions import defs
+
+    return len(defs().resolve_job_def("nightly").graph.node_dict)
+
+
+def _say_the_night(settings: Settings, since: datetime) -> None:
+    log.info("nightly: ---- this night ----")
+    for line in _gate_lines(settings, since):
+        log.info("nightly: %s", line)
+
+
 def _gate_lines(settings: Settings, since: datetime) -> list[str]:
     """What the gate did with each snapshot this run, from the working copy's ledger (there even when the night
-    failed). A summary only: when the working copy cannot be read, the step lines below still say what failed."""
+    failed). A summary only: when the working copy cannot be read, the failed steps above still say what failed."""
     from warehouse.connection import target
 
     if target() == "duckdb" and not settings.build_warehouse.exists():
@@ -102,15 +129,141 @@ def _read_gate_lines(settings: Settings, since: datetime) -> list[str]:
                 [since],
             ).fetchall()
         }
-    lines = []
+    return _night_lines(snapshots, counts)
+
+
+def _night_lines(snapshots: list[tuple], counts: dict[tuple, int]) -> list[str]:
+    """What loaded, what did not and why, and how much the gate set aside, each on one line."""
+    loaded, not_loaded = [], []
     for source, day, status, message in snapshots:
-        quarantined, flagged = counts.get((source, day, "row"), 0), counts.get((source, day, "flag"), 0)
-        detail = (
-            f"{quarantined:,} row(s) quarantined, {flagged:,} flag(s)"
-            if status == "loaded" and (quarantined or flagged)
-            else message or "clean"
-        )
-        lines.append(f"{source} {day} {status}: {detail}")
-    if any(counts.values()):
-        lines.append("the rows and children to fix: `cscw quality` (or `cscw quality --csv FILE`)")
+        if status == "loaded":
+            rows, flags = counts.get((source, day, "row"), 0), counts.get((source, day, "flag"), 0)
+            detail = f" ({rows:,} row(s) quarantined, {flags:,} flag(s))" if rows or flags else ""
+            loaded.append(f"{source} {day}{detail}")
+        else:
+            not_loaded.append(f"{source} {day} {status}: {message or status}")
+    rows = sum(n for (_, _, kind), n in counts.items() if kind == "row")
+    flags = sum(n for (_, _, kind), n in counts.items() if kind == "flag")
+    lines = [f"loaded: {', '.join(loaded) or 'no new snapshot'}"]
+    lines.append(f"refused, held or not loaded: {'; '.join(not_loaded) or 'none'}")
+    to_fix = "the rows and children to fix: `cscw quality` (or `cscw quality --csv FILE`)"
+    lines.append(f"quarantined: {rows:,} row(s), {flags:,} flag(s); {to_fix}" if rows or flags else "quarantined: none")
     return lines
+
+
+# What builds the warehouse besides the landing data: a change to any of these files means a night must build
+# again even with no new snapshot.
+_BUILD_CODE = (
+    "dbt_project",
+    "ingest",
+    "expectations",
+    "outputs",
+    "orchestration/defs",
+    "orchestration/lib",
+    "warehouse",
+)
+_NOT_CODE = {"target", "logs", "dbt_packages", "__pycache__"}
+# A folder in these states is never gated again (ingest/load.py, _SourceLoad.folder).
+_SETTLED = {"loaded", "unchanged", "withdrawn"}
+
+
+def night_record(settings: Settings) -> Path:
+    """What the last published night was built from, written only after it published (beside the warehouse)."""
+    return settings.home / "published-night.json"
+
+
+def _build_fingerprint(settings: Settings) -> str:
+    from importlib.metadata import version
+
+    from ingest.reference_data import package_versions
+    from warehouse.connection import target
+
+    digest = hashlib.sha256()
+    for folder in _BUILD_CODE:
+        for path in sorted((config.REPO_ROOT / folder).rglob("*")):
+            relative = path.relative_to(config.REPO_ROOT)
+            if path.is_file() and path.suffix != ".pyc" and not _NOT_CODE & set(relative.parts):
+                digest.update(f"{relative}\0".encode() + path.read_bytes() + b"\0")
+    setup = [settings.la_ons, settings.la_dfe, settings.la_name, target(), package_versions()]
+    setup += [config.GATE_QUARANTINE_MAX_SHARE, config.GATE_QUARANTINE_FLOOR, config.GATE_DROP_MAX_SHARE]
+    setup += [config.GATE_DROP_FLOOR]
+    setup += [version(name) for name in ("duckdb", "dbt-core", "dbt-duckdb")]
+    digest.update(json.dumps(setup).encode())
+    return digest.hexdigest()
+
+
+def _ledger_digest(con: Connection) -> str:
+    rows = con.execute(
+        "select source, extract_date::varchar, snapshot_fingerprint, status, count(*) from raw._ledger "
+        "group by all order by all"
+    ).fetchall()
+    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
+
+
+def _file_state(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def record_published_night(settings: Settings) -> None:
+    """After a published night: the code, the published file and its ledger it came from, for the next night."""
+    from warehouse.connection import connect, target
+
+    if target() != "duckdb":
+        return
+    night_record(settings).unlink(missing_ok=True)  # a record left from before would vouch for another build
+    try:
+        with connect(settings.warehouse, read_only=True) as con:
+            ledger = _ledger_digest(con)
+        record = {"code": _build_fingerprint(settings), "published": _file_state(settings.warehouse), "ledger": ledger}
+        night_record(settings).write_text(json.dumps(record, indent=1) + "\n")
+    except Exception as error:  # noqa: BLE001 - the night is published; without a record the next one builds again
+        log.warning("nightly: what this night was built from was not recorded (%s): the next night builds again", error)
+
+
+def _anything_waiting(con: Connection, landing: Path) -> bool:
+    """A landing folder the loader would gate (or refuse) again: the same test as ingest/load.py's."""
+    from ingest.contracts import SOURCES
+    from ingest.ledger import recorded_statuses
+    from ingest.readers import landing_folders
+    from ingest.snapshot import fingerprint
+
+    for source in SOURCES:
+        statuses = recorded_statuses(con, source)
+        newest = max((day for (day, _), seen in statuses.items() if "loaded" in seen), default=None)
+        for folder in landing_folders(landing, source):
+            if folder.extract_date is None:
+                return True
+            seen = statuses.get((folder.extract_date, fingerprint(folder.path)), set())
+            older = bool(seen) and newest is not None and folder.extract_date < newest
+            if not (seen & _SETTLED or older):
+                return True
+    return False
+
+
+def nothing_new(settings: Settings) -> str | None:
+    """The line to say when no snapshot is waiting, the code is the last published night's, and the published file
+    and the working copy are as that night left them (an `accept` or a `withdraw` since changes the working copy's
+    ledger); None when the night has work to do. Opens both files read-only."""
+    from warehouse.connection import connect, table_exists, target
+
+    record_path = night_record(settings)
+    if target() != "duckdb" or not record_path.exists() or not settings.warehouse.exists():
+        return None
+    try:
+        record = json.loads(record_path.read_text())
+        if record["published"] != _file_state(settings.warehouse) or record["code"] != _build_fingerprint(settings):
+            return None
+        with connect(settings.build_warehouse, read_only=True) as con:
+            if not table_exists(con, "raw", "_ledger") or _ledger_digest(con) != record["ledger"]:
+                return None
+        with connect(settings.warehouse, read_only=True) as con:
+            if _ledger_digest(con) != record["ledger"] or _anything_waiting(con, settings.landing):
+                return None
+            newest = con.execute("select max(extract_date) from raw._ledger where status = 'loaded'").fetchone()[0]
+    except Exception:  # noqa: BLE001 - when in doubt, build: a night that runs is never wrong
+        return None
+    return (
+        f"nightly: nothing new since {newest} (every snapshot loaded, code unchanged): "
+        f"the published warehouse {settings.warehouse} is as it was"
+    )
