@@ -6,15 +6,13 @@ from datetime import datetime
 
 import pytest
 
-from tests.e2e.conftest import two_nightlies_together  # noqa: F401 - the first night: its output is read here
-
 # Whole-second timestamps, a 1 s watcher and a loaded machine: the 5 s target with room to spare.
 LONGEST_SILENCE = 10
 LOADED = "loaded: camhs 2024-03-31, case 2024-03-31, finance 2024-03-31, placements 2024-03-31, reference 2024-03-31"
 
 
 @pytest.fixture(scope="module")
-def night(two_nightlies_together):  # noqa: F811
+def night(two_nightlies_together):
     contest = two_nightlies_together
     assert 0 in contest.codes, contest.outputs
     return contest.settings, contest.outputs[contest.codes.index(0)]
