@@ -93,6 +93,8 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     require_warehouse(settings)
     try:
         month = month_end(args.month) if getattr(args, "month", None) else None
+        if month is not None:
+            _check_month(settings, month)
         report = write_report(settings, month=month)
     except ReportError as error:
         log.error("report: %s", error)
@@ -102,6 +104,27 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     log.info("report: PDF %s", report.pdf)
     log.info("report: %s", report.html)
     return 0
+
+
+def _check_month(settings: Settings, month: date) -> None:
+    """A month the scorecard has no rows for (not ended, or before the data) is named with the months it has."""
+    from orchestration.cli.common import CommandError
+    from warehouse.connection import table_exists
+    from warehouse.serving import read_published
+
+    with read_published(settings) as con:
+        if not table_exists(con, "scorecard", "scorecard_indicators"):
+            return  # write_report says the scorecard is not built yet
+        first, last, found = con.execute(
+            "select min(period_end), max(period_end), bool_or(period_end = ?) "
+            "from scorecard.scorecard_indicators where period_type = 'month'",
+            [month],
+        ).fetchone()
+    if last is not None and not found:
+        raise CommandError(
+            f"no scorecard for the month ending {month}: the scorecard has months from "
+            f"{first:%Y-%m} to {last:%Y-%m} (the latest complete month); give --month YYYY-MM in that range"
+        )
 
 
 def cmd_ui(settings: Settings, args: argparse.Namespace) -> int:
