@@ -91,14 +91,16 @@ def run_statements(con: Connection, statements: Sequence[str], postgres: bool) -
 
 
 def display_value(value: object) -> str:
-    """A value for a person to read: floats rounded, NULL shown as such (csv and json keep everything)."""
+    """A value for a person to read: floats (and decimals longer than the display's) rounded, NULL shown as
+    such; csv and json keep every digit."""
     if value is None:
         return "NULL"
-    if isinstance(value, float):
-        if math.isfinite(value) and value != 0 and abs(value) < 10**-DISPLAY_DECIMALS:
-            return f"{value:.{DISPLAY_DECIMALS}g}"
-        text = f"{value:,.{DISPLAY_DECIMALS}f}" if math.isfinite(value) else str(value)
-        return text.rstrip("0").rstrip(".") if "." in text else text
+    if isinstance(value, Decimal) and value.is_finite() and value.as_tuple().exponent < -DISPLAY_DECIMALS:
+        value = float(value)
+    if isinstance(value, float) and math.isfinite(value):
+        if value != 0 and abs(value) < 10**-DISPLAY_DECIMALS:
+            return f"{value:.{DISPLAY_DECIMALS}g}"  # a tiny rate is not zero
+        return f"{value:.{DISPLAY_DECIMALS}f}".rstrip("0").rstrip(".")
     return str(value)
 
 
