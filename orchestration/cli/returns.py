@@ -70,9 +70,7 @@ def _return(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     run = result.output_for_node(export_op_name(name))
     if run.result is None:
-        from outputs.returns.status import year_label
-
-        log.error("return: %s: %s", year_label(args.year) or "the latest complete year", run.nothing)
+        log.error("return: %s", run.nothing)
         return 1
     return _report(load(name).label, run.result, time.perf_counter() - started)
 
