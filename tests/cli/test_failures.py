@@ -129,3 +129,25 @@ def test_a_bug_is_one_line_and_its_traceback_is_behind_verbose(published, capsys
     assert "unexpected ValueError: a bug" in message and "run again with --verbose" in message
     assert cscw(["--verbose", "summary"]) == 1
     assert "Traceback" in capsys.readouterr().out
+
+
+def test_a_missing_validator_says_how_to_make_it(published, capsys, monkeypatch, tmp_path):
+    """The return's job stands in for the dbt build and export (tests/returns builds them for real); the
+    validation, and what the CLI makes of it, are the real ones."""
+    from types import SimpleNamespace
+
+    from outputs.returns.base import Exported
+    from outputs.returns.ssda903 import RETURN
+
+    monkeypatch.setattr("outputs.returns.ssda903.VALIDATOR_PYTHON", tmp_path / "no-venv" / "bin" / "python")
+    folder = tmp_path / "ssda903" / "2026"
+    folder.mkdir(parents=True)
+    result = RETURN.validate(Exported(2026, folder, {"header": 3}), published.la_ons)
+    job = SimpleNamespace(all_events=[], success=True, output_for_node=lambda node: SimpleNamespace(result=result))
+    monkeypatch.setattr("orchestration.cli.returns.execute_job", lambda *args: (job, tmp_path / "dbt.log"))
+    assert cscw(["return", "ssda903", "--year", "2026"]) == 1
+    out, err = capsys.readouterr()
+    # Before it, the progress of the run (the working copy started, the files written): the failure is one line.
+    [failure] = [line for line in out.splitlines() if "NOT ready" in line]
+    assert out.splitlines()[-1] == failure and "run scripts/setup.sh" in failure
+    assert "Traceback" not in out + err
