@@ -157,7 +157,9 @@ def _process_group() -> Iterator[int]:
     which then stops the group in order rather than Python's subprocess killing dagster dev alone and
     leaving its webserver and daemon running.
     """
-    anchor = subprocess.Popen([sys.executable, "-c", "import signal; signal.pause()"], process_group=0)
+    # The anchor leaves by itself if this process is killed outright (SIGKILL) and cannot stop it.
+    idle = "import os, sys, time\nwhile os.getppid() == int(sys.argv[1]):\n    time.sleep(1)"
+    anchor = subprocess.Popen([sys.executable, "-c", idle, str(os.getpid())], process_group=0)
     group = anchor.pid
     stopping: list[int] = []
 

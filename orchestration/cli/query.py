@@ -82,7 +82,10 @@ def _refuse_writes_postgres(statement: str) -> None:
 def run_statements(con: Connection, statements: Sequence[str], postgres: bool) -> Iterator[Result]:
     """Each statement's result, every statement checked to be a read before any runs."""
     for statement in statements:
-        _refuse_writes_postgres(statement) if postgres else _refuse_writes_duckdb(con, statement)
+        if postgres:
+            _refuse_writes_postgres(statement)
+        else:
+            _refuse_writes_duckdb(con, statement)
     for statement in statements:
         cursor = con.execute(statement)
         description = cursor.description
