@@ -27,7 +27,7 @@ import os
 import sys
 
 from ingest.contracts import SOURCES
-from orchestration.cli.common import first_line, known_failure, log, setup_logging
+from orchestration.cli.common import log, setup_logging
 from orchestration.cli.nightly import cmd_nightly
 from orchestration.cli.operate import cmd_accept, cmd_generate, cmd_report, cmd_ui, cmd_withdraw
 from orchestration.cli.query import add_query_parser, cmd_query
@@ -124,18 +124,6 @@ def main(argv: list[str] | None = None) -> int:
         log.error("%s: interrupted", args.command)
         return 130
     except Exception as error:
-        return _failed(args, error)
+        from orchestration.cli.common import failed
 
-
-def _failed(args: argparse.Namespace, error: Exception) -> int:
-    """A known failure is one line saying what to do; anything else is a bug, said in one line too, with
-    its traceback behind --verbose."""
-    message = known_failure(error)
-    if args.verbose:
-        log.exception("%s: %s", args.command, message or error)
-    elif message is not None:
-        log.error("%s: %s", args.command, message)
-    else:
-        log.error("%s: unexpected %s: %s", args.command, type(error).__name__, first_line(error))
-        log.error("%s: run again with --verbose for details", args.command)
-    return 1
+        return failed(args.command, args.verbose, error)

@@ -61,6 +61,20 @@ def known_failure(error: BaseException) -> str | None:
     return None
 
 
+def failed(command: str, verbose: bool, error: Exception) -> int:
+    """A known failure is one line saying what to do; anything else is a bug, said in one line too, with
+    its traceback behind --verbose."""
+    message = known_failure(error)
+    if verbose:
+        log.exception("%s: %s", command, message or error)
+    elif message is not None:
+        log.error("%s: %s", command, message)
+    else:
+        log.error("%s: unexpected %s: %s", command, type(error).__name__, first_line(error))
+        log.error("%s: run again with --verbose for details", command)
+    return 1
+
+
 def setup_logging(verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("%(asctime)s  %(message)s", "%H:%M:%S"))
