@@ -5,7 +5,8 @@ cscw generate   write synthetic landing extracts for several nightly dates
 cscw nightly    load every waiting dated folder in date order, build and test the marts, export the
                 SSDA903 return, publish; ends with the return's state (ready, or not and why)
 cscw demo       generate, then nightly, then print a summary (the README's first command)
-cscw query SQL  run SQL on the published warehouse, read-only, and print the result
+cscw query SQL  run SQL on the published warehouse, read-only, and print each statement's result
+                (--format table|csv|json|markdown, --output FILE)
 cscw return ssda903 --year 2025
                 build, export and validate a statutory return for a collection year (named by its end):
                 its Dagster job, return_<name>, in this process
@@ -32,7 +33,8 @@ from orchestration.cli.catalogue import add_catalogue_parsers, cmd_docs, cmd_tab
 from orchestration.cli.common import log, setup_logging
 from orchestration.cli.nightly import cmd_nightly
 from orchestration.cli.operate import cmd_accept, cmd_generate, cmd_report, cmd_ui, cmd_withdraw
-from orchestration.cli.reading import cmd_quality, cmd_query, cmd_summary
+from orchestration.cli.query import add_query_parser, cmd_query
+from orchestration.cli.reading import cmd_quality, cmd_summary
 from orchestration.cli.returns import add_return_parser, cmd_return
 from warehouse.permissions import owner_only_umask
 from warehouse.settings import Settings, apply_environment, get_settings
@@ -53,7 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cscw", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="show Dagster's own log lines")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="show Dagster's own log lines, and a failure's traceback"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     def add_generate_options(p: argparse.ArgumentParser) -> None:
@@ -84,9 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     withdraw = sub.add_parser("withdraw", help="take back a loaded snapshot (a misdated folder): later ones load")
     withdraw.add_argument("source", choices=SOURCES)
     withdraw.add_argument("date", help="the snapshot's folder name, YYYY-MM-DD")
-    query = sub.add_parser("query", help="run SQL read-only and print the result")
-    query.add_argument("sql")
-    query.add_argument("--max-rows", type=int, default=40)
+    add_query_parser(sub)
     add_return_parser(sub)
     add_catalogue_parsers(sub)
     report = sub.add_parser("report", help="write the committee report (HTML, PDF) and the CSV tables for publication")
@@ -121,13 +123,13 @@ def main(argv: list[str] | None = None) -> int:
     }[args.command]
     try:
         return handler(settings, args)
-    except RuntimeError as error:
-        from warehouse.serving import PublishedUnreadable
-
-        if not isinstance(error, PublishedUnreadable):
-            raise
-        log.error("%s: %s", args.command, error)  # a missing or damaged published file: one line, no traceback
-        return 1
     except BrokenPipeError:  # `cscw quality | head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt:
+        log.error("%s: interrupted", args.command)
+        return 130
+    except Exception as error:
+        from orchestration.cli.common import failed
+
+        return failed(args.command, args.verbose, error)

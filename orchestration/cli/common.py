@@ -1,4 +1,5 @@
-"""What the commands share: the log, the writer lock, and running a Dagster job with its output in a log file."""
+"""What the commands share: the log, failures as sentences, the writer lock, and running a Dagster job with its
+output in a log file."""
 
 from __future__ import annotations
 
@@ -20,6 +21,62 @@ if TYPE_CHECKING:
 log = logging.getLogger("cscw")
 # Colours and cursor moves a terminal understands and a log file should not keep.
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+
+
+class CommandError(Exception):
+    """A mistake or a state the person at the terminal can put right: the message says what happened and
+    what to do; main() prints it as one line after the command's name and exits 1."""
+
+
+def require_warehouse(settings: Settings) -> None:
+    """Before reading the published DuckDB file: none yet is a sentence, not DuckDB's IOException."""
+    from warehouse.connection import target
+
+    if target() == "duckdb" and not settings.warehouse.exists():
+        raise CommandError(f"no warehouse yet at {settings.warehouse}: run `cscw nightly` first")
+
+
+def first_line(error: BaseException) -> str:
+    return next(iter(str(error).splitlines()), "")
+
+
+def _sql_message(text: str) -> str:
+    """A database's error as one line: its first line, plus the hints it gives (DuckDB's "Did you mean",
+    PostgreSQL's HINT), without the echoed statement and caret."""
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    hints = [line for line in lines[1:] if line.startswith(("Did you mean", "HINT:", "Candidate"))]
+    return " ".join(lines[:1] + hints) or type(text).__name__
+
+
+def known_failure(error: BaseException) -> str | None:
+    """The one-line message for a failure the user can act on, or None for one that is a bug."""
+    from outputs.report import ReportError
+    from warehouse.serving import PublishedUnreadable, WarehouseBusy
+
+    if isinstance(error, CommandError | PublishedUnreadable | WarehouseBusy | ReportError):
+        return str(error)
+    # Either engine's errors are the SQL's or the database's, said by the database; a module never
+    # imported cannot have raised.
+    duckdb, psycopg2 = sys.modules.get("duckdb"), sys.modules.get("psycopg2")
+    if duckdb is not None and isinstance(error, duckdb.Error):
+        return _sql_message(str(error))
+    if psycopg2 is not None and isinstance(error, psycopg2.Error):
+        return _sql_message(getattr(error, "pgerror", None) or str(error))
+    return None
+
+
+def failed(command: str, verbose: bool, error: Exception) -> int:
+    """A known failure is one line saying what to do; anything else is a bug, said in one line too, with
+    its traceback behind --verbose."""
+    message = known_failure(error)
+    if verbose:
+        log.exception("%s: %s", command, message or error)
+    elif message is not None:
+        log.error("%s: %s", command, message)
+    else:
+        log.error("%s: unexpected %s: %s", command, type(error).__name__, first_line(error))
+        log.error("%s: run again with --verbose for details", command)
+    return 1
 
 
 def setup_logging(verbose: bool) -> None:

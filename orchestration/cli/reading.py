@@ -1,10 +1,10 @@
-"""The commands that only read the published warehouse: summary, quality, query."""
+"""The commands that only read the published warehouse: summary, quality (and query, in query.py)."""
 
 from __future__ import annotations
 
 import argparse
 
-from orchestration.cli.common import log, return_states
+from orchestration.cli.common import log, require_warehouse, return_states
 from warehouse.settings import Settings
 
 
@@ -13,9 +13,7 @@ def cmd_summary(settings: Settings, args: argparse.Namespace) -> int:
     from warehouse.serving import read_published
 
     where = settings.warehouse if target() == "duckdb" else "PostgreSQL (CSCW_TARGET=postgres, CSCW_PG_*)"
-    if target() == "duckdb" and not settings.warehouse.exists():
-        log.error("no warehouse yet at %s: run `cscw nightly`", settings.warehouse)
-        return 1
+    require_warehouse(settings)
     with read_published(settings) as con:
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables "
@@ -69,12 +67,10 @@ def cmd_quality(settings: Settings, args: argparse.Namespace) -> int:
     import csv
 
     from ingest.spreadsheet import safe_row
-    from warehouse.connection import table_exists, target
+    from warehouse.connection import table_exists
     from warehouse.serving import read_published
 
-    if target() == "duckdb" and not settings.warehouse.exists():
-        log.error("quality: no warehouse yet at %s: run `cscw nightly` first", settings.warehouse)
-        return 1
+    require_warehouse(settings)
     where = "" if args.all else "where is_open"
     with read_published(settings) as con:
         if not table_exists(con, "data_quality", "data_quality_problems"):
@@ -140,20 +136,3 @@ def _print_quality(rows: list[tuple], limit: int, which: str) -> None:
         if len(found) > limit:
             print(f"    ... and {len(found) - limit:,} more (--csv FILE for the whole list)")
     print()
-
-
-def cmd_query(settings: Settings, args: argparse.Namespace) -> int:
-    from warehouse.connection import PostgresConnection, target
-    from warehouse.serving import read_published
-
-    if target() == "postgres":
-        with PostgresConnection(read_only=True) as con:
-            cursor = con.execute(args.sql)
-            names = [d[0] for d in cursor.description]
-            print(" | ".join(names))
-            for row in cursor.fetchall()[: args.max_rows]:
-                print(" | ".join("" if v is None else str(v) for v in row))
-        return 0
-    with read_published(settings) as con:
-        con.sql(args.sql).show(max_rows=args.max_rows, max_width=200)
-    return 0

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import argparse
 import time
+from datetime import date
 from typing import TYPE_CHECKING
 
-from orchestration.cli.common import execute_job, failed_steps, locked, log
+from orchestration.cli.common import CommandError, execute_job, failed_steps, locked, log
 from outputs.returns import load, names
 from warehouse.settings import Settings
 
@@ -26,7 +27,23 @@ def add_return_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_return(settings: Settings, args: argparse.Namespace) -> int:
+    if args.year is not None:
+        _check_year(args.year)
     return locked(settings, "return", lambda: _return(settings, args))
+
+
+def _check_year(year: int, today: date | None = None) -> None:
+    """A collection year (April to March, named by its end) that has not ended cannot be returned: said
+    before the build starts rather than after it."""
+    from outputs.returns.status import year_label
+
+    today = today or date.today()
+    latest = today.year if today >= date(today.year, 4, 1) else today.year - 1
+    if year > latest:
+        raise CommandError(
+            f"the collection year {year_label(year)} (--year {year}) has not ended: "
+            f"the latest complete one is {year_label(latest)} (--year {latest})"
+        )
 
 
 def _return(settings: Settings, args: argparse.Namespace) -> int:
