@@ -216,9 +216,10 @@ class Settings:
         # Owner-only folders (warehouse/permissions.py); landing and logs are inside home, so covered too.
         for path in (self.home, self.build_warehouse.parent, self.quarantine, self.exports, self.reports):
             path.chmod(0o700)
-        dagster_yaml = self.dagster_home / "dagster.yaml"
-        if not dagster_yaml.exists():
-            dagster_yaml.write_text((REPO_ROOT / "dagster.yaml").read_text())
+        # Kept in step with the repository's, so a home made before a setting changed gets it too.
+        dagster_yaml, wanted = self.dagster_home / "dagster.yaml", (REPO_ROOT / "dagster.yaml").read_text()
+        if not dagster_yaml.exists() or dagster_yaml.read_text() != wanted:
+            dagster_yaml.write_text(wanted)
 
 
 def get_settings() -> Settings:

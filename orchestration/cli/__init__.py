@@ -37,7 +37,7 @@ from orchestration.cli.query import add_query_parser, cmd_query
 from orchestration.cli.reading import cmd_quality, cmd_summary
 from orchestration.cli.returns import add_return_parser, cmd_return
 from warehouse.permissions import owner_only_umask
-from warehouse.settings import Settings, apply_environment, get_settings
+from warehouse.settings import ConfigError, Settings, apply_environment, get_settings
 
 __all__ = ["build_parser", "cmd_generate", "main"]
 
@@ -103,7 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging(args.verbose)
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ConfigError as error:
+        log.error("%s: %s", args.command, error)
+        return 1
     owner_only_umask()  # everything this process (and dbt, the validator) writes is owner-only
     apply_environment(settings)
     handler = {

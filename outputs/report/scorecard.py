@@ -53,6 +53,8 @@ def suppress_scorecard(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series, pd
 def scorecard_rows(con, period_end: date, period_type: str = "month") -> tuple[pd.DataFrame, pd.DataFrame]:
     """(display rows for the report's indicator table, publication rows for scorecard.csv)."""
     frame = query_frame(con, SCORECARD_SQL, [period_end, period_type])
+    if frame.empty:  # a month the scorecard does not hold: the caller says so
+        return frame, frame
     counts = ["numerator", "denominator", "previous_numerator", "previous_denominator"]
     frame[counts] = frame[counts].astype(float)
     frame, current, previous = suppress_scorecard(frame)

@@ -151,3 +151,9 @@ def test_a_missing_validator_says_how_to_make_it(published, capsys, monkeypatch,
     [failure] = [line for line in out.splitlines() if "NOT ready" in line]
     assert out.splitlines()[-1] == failure and "run scripts/setup.sh" in failure
     assert "Traceback" not in out + err
+
+
+def test_a_config_file_the_warehouse_cannot_run_with_is_one_line(cscw_home, capsys):
+    (cscw_home.home / "cscw.toml").write_text('[council]\nons_code = "E10000003"\ndfe_code = "873"\nname = "Norfolk"\n')
+    message = _one_message(capsys, ["summary"])
+    assert "Norfolk" in message and "E10000003" in message
