@@ -134,13 +134,19 @@ def test_analyst_reads_the_return_state_the_export_writes_after_the_build(built_
         loader.execute("drop table if exists data_quality.return_validation_flags")
 
 
-def test_analyst_reads_the_measure_dictionary_and_the_column_comments(analyst):
+def test_analyst_reads_the_measure_dictionary_and_every_mart_and_return_column_comment(analyst):
     analyst.execute("select count(*) from reference.measure_dictionary")
     assert analyst.fetchone()[0] > 0
-    analyst.execute(
-        "select obj_description('lac.lac_placements'::regclass, 'pg_class'), count(*) filter (where "
-        "col_description('lac.lac_placements'::regclass, ordinal_position::int) is null) "
-        "from information_schema.columns where table_schema = 'lac' and table_name = 'lac_placements'"
-    )
-    table_comment, undescribed = analyst.fetchone()
-    assert table_comment and undescribed == 0
+    missing = []
+    for schema, table in published_models():
+        relation = f"{schema}.{table}"
+        analyst.execute(
+            "select obj_description(%s::regclass, 'pg_class'), count(*), count(*) filter (where "
+            "col_description(%s::regclass, ordinal_position::int) is null) "
+            "from information_schema.columns where table_schema = %s and table_name = %s",
+            [relation, relation, schema, table],
+        )
+        table_comment, columns, undescribed = analyst.fetchone()
+        if not table_comment or not columns or undescribed:
+            missing.append(f"{relation}: table comment {bool(table_comment)}, {undescribed} of {columns} columns bare")
+    assert not missing, missing
