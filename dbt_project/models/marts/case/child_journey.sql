@@ -54,5 +54,18 @@ select
     event_type,
     source,
     event_ref,
-    detail
+    detail,
+    -- The code list each event's detail is drawn from (dbt_project/seeds/reference).
+    case event_type
+        when 'referral' then {{ decode('cin_referral_source', 'detail') }}
+        when 'referral_closed' then {{ decode('cin_closure_reason', 'detail') }}
+        when 'cp_plan_start' then {{ decode('cp_initial_category', 'detail') }}
+        when 'edge_of_care_start' then {{ decode('edge_of_care_service', 'detail') }}
+        when 'edge_of_care_end' then {{ decode('edge_of_care_service', "split_part(detail, ':', 1)") }}
+            || coalesce(': ' || {{ decode('edge_of_care_end_reason', "nullif(split_part(detail, ':', 2), '')") }}, '')
+        when 'care_start' then {{ decode('ssda903_legal_status', 'detail') }}
+        when 'care_end' then {{ decode('ssda903_rec', 'detail') }}
+        when 'placement_move' then {{ decode('ssda903_place', 'detail') }}
+        when 'camhs_referral' then {{ decode('camhs_pathway', 'detail') }}
+    end as detail_description
 from events
