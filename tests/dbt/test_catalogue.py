@@ -3,13 +3,8 @@
 Reads the manifest `dbt parse` writes, so descriptions brought in by doc blocks count as written.
 """
 
-import json
+from tests.support.manifest import models_under
 
-import pytest
-
-from warehouse.settings import DBT_PROJECT_DIR
-
-MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 # The folders whose models analysts query: the marts (data quality among them), the returns, the dictionary.
 CATALOGUE_FOLDERS = ("models/marts/", "models/returns/", "models/reference/")
 # A clone has no shared/ folder beside the repository: a description must stand on its own.
@@ -17,14 +12,7 @@ OUTSIDE_REFERENCES = ("../shared", "shared/")
 
 
 def catalogue_models() -> list[dict]:
-    if not MANIFEST.exists():
-        pytest.fail(f"{MANIFEST} is missing: run `dbt parse` in dbt_project first")
-    nodes = json.loads(MANIFEST.read_text(encoding="utf-8"))["nodes"].values()
-    return [
-        node
-        for node in nodes
-        if node["resource_type"] == "model" and node["original_file_path"].startswith(CATALOGUE_FOLDERS)
-    ]
+    return models_under(CATALOGUE_FOLDERS)
 
 
 def test_the_catalogue_has_the_marts_and_returns():

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import json
 import math
 import shutil
 import subprocess
@@ -17,7 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from warehouse.settings import DBT_PROJECT_DIR, REPO_ROOT
+from tests.support.manifest import MANIFEST, models_under
+from warehouse.settings import REPO_ROOT
 
 SCRIPT = REPO_ROOT / "scripts" / "postgres.sh"
 
@@ -37,14 +37,9 @@ def running_server() -> Iterator[dict[str, str]]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def published_models(manifest: Path = DBT_PROJECT_DIR / "target" / "manifest.json") -> list[tuple[str, str]]:
+def published_models(manifest: Path = MANIFEST) -> list[tuple[str, str]]:
     """(schema, table) of every mart and return model, from the manifest, so a new mart is compared too."""
-    nodes = json.loads(manifest.read_text())["nodes"].values()
-    return sorted(
-        (n["schema"], n["alias"])
-        for n in nodes
-        if n["resource_type"] == "model" and n["original_file_path"].startswith(("models/marts/", "models/returns/"))
-    )
+    return sorted((n["schema"], n["alias"]) for n in models_under(("models/marts/", "models/returns/"), manifest))
 
 
 def _plain(value):
