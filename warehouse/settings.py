@@ -200,6 +200,11 @@ class Settings:
         return self.home / "reports"
 
     @property
+    def reference(self) -> Path:
+        """Lists the council downloads for the validators (Ofsted's children's homes and providers), as they come."""
+        return self.home / "reference"
+
+    @property
     def dagster_home(self) -> Path:
         return self.home / "dagster"
 

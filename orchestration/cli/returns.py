@@ -84,7 +84,7 @@ def _report(label: str, result: ReturnResult, seconds: float) -> int:
         ", ".join(f"{t} {n:,}" for t, n in result.rows.items()),
     )
     if result.failure:
-        log.error("return: NOT ready to submit: not validated: %s", result.failure)
+        log.error("return: NOT ready to submit: not validated: %s", "; ".join([result.failure, *result.blockers]))
         return 1
     s = result.report["summary"]
     log.info(
@@ -99,7 +99,12 @@ def _report(label: str, result: ReturnResult, seconds: float) -> int:
         seconds,
     )
     if not result.ready:
-        log.error("return: NOT ready to submit; see %s", result.folder / "validation_report.md")
+        because = [f"{s['failed_error']} rules with errors"] if s["failed_error"] else []
+        log.error(
+            "return: NOT ready to submit (%s); see %s",
+            "; ".join(because + result.blockers),
+            result.folder / "validation_report.md",
+        )
         return 1
     log.info("return: ready to submit (READY written)")
     return 0

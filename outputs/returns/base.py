@@ -8,7 +8,7 @@ dbt_project/models/returns/<name>/ (schema returns). Nothing else names it: the 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from warehouse.connection import Connection
@@ -25,6 +25,8 @@ class Exported:
     year: int
     folder: Path
     rows: dict[str, int]
+    # Why the year is partial (its end is after the latest extract), in words; None for a complete year.
+    partial: str | None = None
 
 
 @dataclass
@@ -35,6 +37,8 @@ class ReturnResult:
     report: dict | None
     # Why the validator could not run, when it could not (then report is None and the return is not ready).
     failure: str | None = None
+    # Why the return cannot be sent beyond its errors, one sentence each (a partial year, a missing table).
+    blockers: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> int | None:
@@ -42,7 +46,9 @@ class ReturnResult:
 
     @property
     def ready(self) -> bool:
-        return self.report is not None and self.errors == 0 and self.report["summary"]["rules"] > 0
+        return (
+            self.report is not None and self.errors == 0 and self.report["summary"]["rules"] > 0 and not self.blockers
+        )
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ create table if not exists {SCHEMA}.return_status (
     children_with_errors integer,
     folder varchar
 );
+-- Added after the first release: a warehouse made before it gains the column on its next export.
+alter table {SCHEMA}.return_status add column if not exists not_ready_because varchar;
 create table if not exists {SCHEMA}.return_validation_flags (
     return_name varchar not null,
     collection_year integer not null,
@@ -60,6 +62,7 @@ STATUS_COLUMNS = [
     "crashed_rules",
     "children_with_errors",
     "folder",
+    "not_ready_because",  # what holds the return back besides its errors (a partial year, a missing table); '; '-joined
 ]
 FLAG_COLUMNS = {
     "return_name": "varchar",
@@ -102,7 +105,12 @@ def status_row(return_name: str, result: ReturnResult | None, flags: list[dict])
     status.update(return_name=return_name, exported_at=datetime.now(UTC).replace(tzinfo=None), ready=False)
     if result is None:
         return status
-    status.update(collection_year=result.year, ready=result.ready, folder=str(result.folder))
+    status.update(
+        collection_year=result.year,
+        ready=result.ready,
+        folder=str(result.folder),
+        not_ready_because="; ".join(result.blockers) or None,
+    )
     if result.report is not None:
         summary = result.report["summary"]
         status.update(
@@ -204,6 +212,7 @@ def describe(status: dict) -> str:
         f"{_count(status['error_rules'], 'rule')} with errors on "
         f"{_count(status['children_with_errors'], 'child', 'children')}"
         if status["error_rules"]
-        else "no rule ran"
+        else ""
     )
+    reasons = ", ".join(r for r in (reasons, status.get("not_ready_because")) if r) or "no rule ran"
     return f"{name}: NOT READY: {reasons}, {_queries(queries)}; report {folder}/validation_report.md"

@@ -19,15 +19,16 @@ import duckdb
 
 from ingest.spreadsheet import safe_row
 from outputs.returns.base import Exported, NothingToReturn, ReturnResult, StatutoryReturn
-from warehouse.settings import REPO_ROOT
+from outputs.returns.ssda903.report import blockers, write_markdown
+from warehouse.settings import REPO_ROOT, get_settings
 
 __all__ = ["TABLES", "VALIDATOR_PYTHON", "NothingToReturn", "ReturnResult", "RETURN", "export_and_validate", "validate"]
 
 TABLES = ("header", "episodes", "uasc", "reviews", "missing")
 VALIDATOR_PYTHON = REPO_ROOT / ".venv-validator" / "bin" / "python"
 VALIDATOR_SCRIPT = Path(__file__).with_name("validator.py")
-# The script and the module beside it that it imports: a change to either is another validation.
-VALIDATOR_FILES = (VALIDATOR_SCRIPT, VALIDATOR_SCRIPT.with_name("validator_rules.py"))
+# The script and the modules beside it that it imports: a change to either is another validation.
+VALIDATOR_FILES = tuple(VALIDATOR_SCRIPT.with_name(f"validator{n}.py") for n in ("", "_rules", "_setup"))
 # csc-validator-be-903 0.1.17 carries rule packs for 2022/23 (2023) to 2026/27; an older year is
 # checked against the oldest pack, and the report says so.
 OLDEST_RULE_PACK = 2023
@@ -68,6 +69,19 @@ def _write(con: duckdb.DuckDBPyConnection, model: str, path: Path) -> int:
     return len(rows)
 
 
+def partial_year(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Why the year is partial (the latest placements extract ends inside it), or None when it is complete."""
+    year_end, latest, complete = con.execute(
+        "select year_end, latest_extract_date, is_complete from returns.ssda903_return_scope"
+    ).fetchone()
+    if complete:
+        return None
+    return (
+        f"a partial year: the latest placements extract is of {latest:%d %B %Y}, "
+        f"before the year ends on {year_end:%d %B %Y}"
+    )
+
+
 def export(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]:
     """This year's tables in `folder`, last year's in `folder/previous_year` (for the *_last rules)."""
     rows = {t: _write(con, f"ssda903_return_{t}", folder / f"{t}.csv") for t in TABLES}
@@ -76,8 +90,19 @@ def export(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]:
     return rows
 
 
-def _fingerprint(folder: Path, year: int, la_ons: str) -> str:
-    """What a validation result depends on: the files, year and council, the runner and the validator's pins."""
+def ofsted_lookups(reference: Path) -> tuple[Path, Path] | None:
+    """Ofsted's children's homes and social care providers lists, when the council has put both in reference/.
+
+    Ofsted names them by what they list and when ("Childrens_homes_list_...", "Social_care_providers_list_..."):
+    the newest of each is the one the URN rules need."""
+    lists = sorted(reference.glob("*.xlsx"), key=lambda p: (p.stat().st_mtime, p.name)) if reference.is_dir() else []
+    homes = [p for p in lists if "home" in p.name.lower()]
+    providers = [p for p in lists if "provider" in p.name.lower() and "home" not in p.name.lower()]
+    return (homes[-1], providers[-1]) if homes and providers else None
+
+
+def _fingerprint(folder: Path, year: int, la_ons: str, lookups: tuple[Path, Path] | None) -> str:
+    """What a validation result depends on: files, year, council, Ofsted's lists, the runner, the validator's pins."""
     digest = hashlib.sha256(f"{year}\0{la_ons}".encode())
     pins = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["tool"]["cscw"]["validator-requirements"]
     digest.update("\0".join(pins).encode())
@@ -86,10 +111,12 @@ def _fingerprint(folder: Path, year: int, la_ons: str) -> str:
     for path in sorted(folder.glob("*.csv")) + sorted((folder / "previous_year").glob("*.csv")):
         digest.update(str(path.relative_to(folder)).encode())
         digest.update(path.read_bytes())
+    for path in lookups or ():
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def validate(folder: Path, year: int, la_ons: str) -> dict:
+def validate(folder: Path, year: int, la_ons: str, lookups: tuple[Path, Path] | None = None) -> dict:
     """Run the DfE rules on the files in `folder`, unless they were already run on exactly these files.
 
     A night that changes nothing in the collection year (most nights, for last year's return) reuses
@@ -115,7 +142,9 @@ def validate(folder: Path, year: int, la_ons: str) -> dict:
         command += ["--prev-year", str(previous)]
     if year < OLDEST_RULE_PACK:
         command += ["--rule-pack", str(OLDEST_RULE_PACK)]
-    fingerprint = _fingerprint(folder, year, la_ons)
+    if lookups:
+        command += ["--ch-lookup", str(lookups[0]), "--scp-lookup", str(lookups[1])]
+    fingerprint = _fingerprint(folder, year, la_ons, lookups)
     if report_path.exists():
         earlier = json.loads(report_path.read_text())
         if earlier.get("input_fingerprint") == fingerprint:
@@ -127,37 +156,7 @@ def validate(folder: Path, year: int, la_ons: str) -> dict:
     report = json.loads(report_path.read_text())
     report["input_fingerprint"] = fingerprint
     report_path.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
-    write_markdown(report, folder / "validation_report.md")
     return report
-
-
-def write_markdown(report: dict, path: Path) -> None:
-    s = report["summary"]
-    lines = [
-        f"# SSDA903 {report['collection_year']} validation ({report['la']})",
-        "",
-        f"{s['rules']} rules: {s['passed']} passed, {s['failed_error']} failed as errors "
-        f"({s['error_rows']} locations), {s['failed_query']} as queries ({s['query_rows']}), "
-        f"{s['skipped']} skipped (table not in the extract), {s['crashed']} crashed inside the validator.",
-        "",
-    ]
-    for status, title in (("error", "Errors"), ("query", "Queries")):
-        failed = [r for r in report["rules"] if r["status"] == "failed" and r["severity"] == status]
-        lines += [f"## {title}", ""] + (["None."] if not failed else [])
-        for r in failed:
-            lines.append(f"### {r['code']}: {r.get('description', '')}")
-            lines.append("| table | row | child | fields |")
-            lines.append("|---|---|---|---|")
-            lines += [
-                f"| {loc['table']} | {loc['row']} | {loc['child']} | {', '.join(loc.get('fields') or [])} |"
-                for loc in r["locations"]
-            ]
-            lines.append("")
-        lines.append("")
-    for status, title in (("crashed", "Crashed (not run)"), ("skipped", "Skipped")):
-        codes = [r["code"] for r in report["rules"] if r["status"] == status]
-        lines += [f"## {title}", "", ", ".join(codes) or "None.", ""]
-    path.write_text("\n".join(lines), encoding="utf-8")
 
 
 def export_and_validate(con: duckdb.DuckDBPyConnection, exports: Path, la_ons: str) -> ReturnResult:
@@ -174,19 +173,27 @@ class Ssda903(StatutoryReturn):
     def export(self, con: duckdb.DuckDBPyConnection, exports: Path) -> Exported:
         year = collection_year(con)
         folder = exports / "ssda903" / str(year)
-        (folder / "READY").unlink(missing_ok=True)
-        return Exported(year, folder, export(con, folder))
+        for marker in ("READY", "PARTIAL"):
+            (folder / marker).unlink(missing_ok=True)
+        rows = export(con, folder)
+        partial = partial_year(con)
+        if partial:
+            (folder / "PARTIAL").write_text(f"SSDA903 {year}: {partial}\n", encoding="utf-8")
+        return Exported(year, folder, rows, partial=partial)
 
     def validate(self, exported: Exported, la_ons: str) -> ReturnResult:
         year, folder, rows = exported.year, exported.folder, exported.rows
         try:
-            result = ReturnResult(year, folder, rows, validate(folder, year, la_ons))
+            report = validate(folder, year, la_ons, ofsted_lookups(get_settings().reference))
         except ValidatorFailed as failed:
             (folder / "validation_report.json").unlink(missing_ok=True)  # an earlier report is not about these files
             (folder / "validation_report.md").write_text(
                 f"# SSDA903 {year} validation ({la_ons})\n\nNot validated: {failed}\n", encoding="utf-8"
             )
-            return ReturnResult(year, folder, rows, None, failure=str(failed))
+            reasons = blockers(None, exported.partial)
+            return ReturnResult(year, folder, rows, None, failure=str(failed), blockers=reasons)
+        result = ReturnResult(year, folder, rows, report, blockers=blockers(report, exported.partial))
+        write_markdown(report, folder / "validation_report.md", result.blockers)
         if result.ready:
             (folder / "READY").write_text(f"SSDA903 {year}: no validation errors\n", encoding="utf-8")
         return result
@@ -195,7 +202,7 @@ class Ssda903(StatutoryReturn):
 RETURN = Ssda903(
     name="ssda903",
     label="SSDA903",
-    models=tuple(f"ssda903_return_{t}{suffix}" for t in TABLES for suffix in ("", "_last")),
+    models=("ssda903_return_scope", *(f"ssda903_return_{t}{suffix}" for t in TABLES for suffix in ("", "_last"))),
     year_var="ssda903_year",
     validator="csc-validator-be-903",
 )

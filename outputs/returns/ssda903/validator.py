@@ -7,7 +7,8 @@ the pandas that comes with it - never anything from this project.  The warehouse
 in a subprocess and reads the JSON report it writes.
 
     python validator.py --year 2025 --la E10000003 \
-        --this-year DIR [--prev-year DIR] [--rule-pack YEAR] --output report.json
+        --this-year DIR [--prev-year DIR] [--rule-pack YEAR] \
+        [--ch-lookup XLSX --scp-lookup XLSX] --output report.json
 
 ``DIR`` holds the landing-contract CSVs header.csv, episodes.csv, uasc.csv, reviews.csv and
 missing.csv (DfE column names, DD/MM/YYYY dates); any of them may be absent.  Other files
@@ -17,7 +18,8 @@ How the validator is driven (mirrors its own front-end entry point ``rpc_main.la
 and ``lac_validator.LacValidator``):
 
 * ``lac_validator.utils.process_uploaded_files({"This year": [...], "Prev year": [...]})`` turns
-  paths into ``UploadedFile`` dicts (no Ofsted "CH lookup" / "SCP lookup": the warehouse has none);
+  paths into ``UploadedFile`` dicts, with Ofsted's "CH lookup" and "SCP lookup" lists when
+  --ch-lookup/--scp-lookup give them (the council drops them in CSCW_HOME/reference/);
 * ``lac_validator.ingress.read_from_text(files)`` reads every CSV with all values as text
   (blank -> NaN), upper-cases them, identifies each table by the exact *set* of its header
   names (``lac_validator.config.column_names``), suffixes "Prev year" tables with ``_last``,
@@ -63,21 +65,18 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import logging
 import os
-import re
 import sys
-import tempfile
 import time
 import warnings
 from dataclasses import dataclass
 from typing import Any
 
 from validator_rules import QUERY_RULES, RuleRun, names_kept_in_crash_texts, run_rule, sort_by_code, summarise
+from validator_setup import InputError, parse_args, rule_pack, validator_version, write_json_atomic
 
 SCRIPT_VERSION = "1"
-PACKAGE = "csc-validator-be-903"
 
 # landing-contract file name -> validator table name
 CONTRACT_FILES = {
@@ -89,10 +88,6 @@ CONTRACT_FILES = {
 }
 
 
-class InputError(Exception):
-    """Bad arguments or unreadable input: exit 2."""
-
-
 @dataclass
 class Loaded:
     """The return as the validator holds it."""
@@ -102,46 +97,6 @@ class Loaded:
     store: dict
     metadata: dict
     seconds: float
-
-
-# --------------------------------------------------------------------------- arguments
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    p = argparse.ArgumentParser(
-        description="Run csc-validator-be-903 (lac_validator) on an SSDA903 return and write a JSON report."
-    )
-    p.add_argument("--year", required=True, help='collection END year, e.g. "2025" for 2024/25')
-    p.add_argument("--la", required=True, help="ONS upper-tier local authority code, e.g. E10000003")
-    p.add_argument(
-        "--this-year",
-        required=True,
-        metavar="DIR",
-        help="folder with this year's header/episodes/uasc/reviews/missing.csv",
-    )
-    p.add_argument("--prev-year", metavar="DIR", help="folder with last year's return as sent (loaded as 'Prev year')")
-    p.add_argument("--output", required=True, metavar="FILE", help="report.json to write")
-    p.add_argument(
-        "--rule-pack",
-        metavar="YEAR",
-        help="run this collection year's rule pack instead of --year's "
-        "(metadata collectionYear stays --year); for years the validator has "
-        "no pack for",
-    )
-    args = p.parse_args(argv)
-    if not re.fullmatch(r"20\d\d", args.year):
-        raise InputError(f"--year must be a collection end year like 2025, got {args.year!r}") from None
-    if args.rule_pack is not None and not re.fullmatch(r"20\d\d", args.rule_pack):
-        raise InputError(f"--rule-pack must be a collection end year, got {args.rule_pack!r}") from None
-    args.la = args.la.strip().upper()
-    if not re.fullmatch(r"[ENSW]\d{8}", args.la):
-        raise InputError(f"--la must be an ONS code like E10000003, got {args.la!r}") from None
-    for option in ("this_year", "prev_year"):
-        folder = getattr(args, option)
-        if folder is not None and not os.path.isdir(folder):
-            raise InputError(f"--{option.replace('_', '-')} {folder!r} is not a folder") from None
-    out_dir = os.path.dirname(os.path.abspath(args.output))
-    if not os.path.isdir(out_dir):
-        raise InputError(f"output folder {out_dir!r} does not exist") from None
-    return args
 
 
 # --------------------------------------------------------------------------- input checks
@@ -191,48 +146,6 @@ def sex_codes(df: Any) -> set[str]:
     return {str(v) for v in df["SEX"].dropna().unique()}
 
 
-def write_json_atomic(path: str, obj: dict) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".ssda903_report.", suffix=".json", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(obj, fh, indent=1, ensure_ascii=False)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def validator_version() -> str | None:
-    from importlib import metadata
-
-    try:
-        return metadata.version(PACKAGE)
-    except metadata.PackageNotFoundError:
-        return None
-
-
-def rule_pack(pack_year: str) -> dict:
-    """The rule pack's registry, {code: RuleDefinition}; a year without one is an input error naming those there are."""
-    import importlib
-
-    try:
-        return importlib.import_module(f"lac_validator.rules.lac{int(pack_year) - 1}_{pack_year[2:]}").registry
-    except ModuleNotFoundError:
-        import lac_validator.rules as rules_pkg
-
-        packs = sorted(
-            str(int(n[3:7]) + 1) for d in rules_pkg.__path__ for n in os.listdir(d) if re.fullmatch(r"lac\d{4}_\d\d", n)
-        )
-        raise InputError(
-            f"validator {validator_version()} has no rule pack for collection "
-            f"year {pack_year}; packs exist for end years {', '.join(packs)} "
-            "(use --rule-pack to run one of them)"
-        ) from None
-
-
 def read_return(args: argparse.Namespace, run: RuleRun) -> Loaded:
     """The contract files read and turned into the validator's data store, as its front end does."""
     from lac_validator.config import column_names
@@ -250,6 +163,8 @@ def read_return(args: argparse.Namespace, run: RuleRun) -> Loaded:
     lac_data = {"This year": list(this_files.values())}
     if prev_files:
         lac_data["Prev year"] = list(prev_files.values())
+    if args.ch_lookup:
+        lac_data |= {"CH lookup": [args.ch_lookup], "SCP lookup": [args.scp_lookup]}
     started = time.perf_counter()
     try:
         with contextlib.redirect_stdout(run.sink):
@@ -360,6 +275,8 @@ def build_report(
         "script_version": SCRIPT_VERSION,
         "rule_isolation": "deep copy per rule",
         "files": {
+            # What each of the validator's tables is called as a file: the warehouse words a skipped rule from it.
+            "contract": dict((table, name) for name, table in CONTRACT_FILES.items()),
             "this_year": {t: os.path.basename(p) for t, p in loaded.this_files.items()},
             "prev_year": {t: os.path.basename(p) for t, p in loaded.prev_files.items()},
             "rows": {t: int(len(df)) for t, df in loaded.store.items() if t != "metadata"},
