@@ -127,3 +127,22 @@ def test_ofsted_lists_in_reference_let_the_urn_rules_run(tmp_path):
     assert report["files"]["lookups"] is True
     ran = {r["code"]: r["status"] for r in report["rules"] if r["code"] in URN_RULES}
     assert set(ran) == URN_RULES and "skipped" not in ran.values(), ran
+
+
+def test_the_status_line_says_what_holds_the_return_back():
+    from outputs.returns.status import describe
+
+    status = {
+        "return_name": "SSDA903",
+        "collection_year": 2026,
+        "ready": False,
+        "folder": "/x",
+        "error_rules": 0,
+        "query_rules": 0,
+        "children_with_errors": 0,
+        "not_ready_because": "OC2 (oc2.csv) is missing, so the rules that read it were not run",
+    }
+    assert describe(status) == (
+        "SSDA903 2025/26: NOT READY: OC2 (oc2.csv) is missing, so the rules that read it were not run, "
+        "no queries; report /x/validation_report.md"
+    )
