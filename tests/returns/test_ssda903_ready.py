@@ -27,6 +27,7 @@ def test_a_table_missing_this_year_holds_the_return_back_and_others_do_not():
         {"code": "185", "status": "skipped", "missing_tables": ["OC2"]},
         {"code": "503A", "status": "skipped", "missing_tables": ["Episodes_last"]},
         {"code": "219", "status": "skipped", "missing_tables": ["Provider Info"]},
+        {"code": "542", "status": "skipped", "missing_tables": ["OC2s"]},  # the validator's own misspelling
         {"code": "101", "status": "passed"},
     )
     assert blockers(report, None) == ["OC2 (oc2.csv) is missing, so the rules that read it were not run"]
@@ -39,6 +40,7 @@ def test_a_table_missing_this_year_holds_the_return_back_and_others_do_not():
     ]
     assert "last year's Episodes" in needed(report["rules"][1], report)[0]
     assert "Ofsted's children's homes and social care providers lists" in needed(report["rules"][2], report)[0]
+    assert "not one of the return's" in needed(report["rules"][3], report)[0]
     assert blockers(_report(), None) == ["no rule ran"]
 
 
@@ -52,8 +54,9 @@ def built(synthetic_warehouse, tmp_path_factory):
 
 def test_the_scope_model_knows_the_year_and_the_extract(built):
     with connect_duckdb(built, read_only=True) as con:
-        scope = con.execute("select collection_year, latest_extract_date, is_complete from returns.ssda903_return_scope")
-        year, latest, complete = scope.fetchone()
+        year, latest, complete = con.execute(
+            "select collection_year, latest_extract_date, is_complete from returns.ssda903_return_scope"
+        ).fetchone()
         extracted = con.execute("select max(extract_date) from staging.stg_placements__episodes").fetchone()[0]
     assert latest == extracted
     assert complete == (latest.isoformat() > f"{year}-03-31")
