@@ -135,6 +135,8 @@ def _check(line: str, result: ReturnResult | None) -> dict:
         }
         check |= {**result.report["summary"], "failing_rules": failing}
     check["report"] = dg.MetadataValue.path(str(result.folder / "validation_report.md"))
+    if result.blockers:
+        check["not_ready_because"] = "; ".join(result.blockers)
     if result.failure:
         check["validator_failure"] = result.failure[-1000:]
     return check
