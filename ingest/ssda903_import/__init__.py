@@ -51,7 +51,13 @@ def import_returns(root: Path, landing: Path, as_at: date | None = None, gate=No
     years = sorted((read_year(folder, as_at, gate) for folder in year_folders(root)), key=lambda y: y.year)
     _one_per_year(years)
     dfe_entities = {t.entity for t in TABLES}
-    entities = {e.name: e for e in entities_for("placements") if e.name in dfe_entities}
+    sent = {name for y in years for name in y.files}
+    # An optional table no year sent stays absent (its rules are skipped), not an empty file (it has none).
+    entities = {
+        e.name: e
+        for e in entities_for("placements")
+        if e.name in dfe_entities and (e.name in sent or not getattr(e, "optional", False))
+    }
     stitched = stitch({y.year: y.frames for y in years}, entities)
     logs = {e.name for e in entities_for("placements")} & {"stitch_log"}
     folder = landing / "placements" / as_at.isoformat()

@@ -132,12 +132,15 @@ def _neighbours(episodes: pd.DataFrame) -> pd.DataFrame:
     return episodes
 
 
+def _equal(a, b) -> bool:
+    """Blank equals blank (liiatools' _is_the_same); pandas' NA compares as neither true nor false."""
+    if pd.isna(a) or pd.isna(b):
+        return pd.isna(a) and pd.isna(b)
+    return a == b
+
+
 def _same(row, side: str) -> bool:
-    return all(
-        getattr(row, c) == getattr(row, f"{side}_{c}")
-        or (pd.isna(getattr(row, c)) and pd.isna(getattr(row, f"{side}_{c}")))
-        for c in SAME_EPISODE
-    )
+    return all(_equal(getattr(row, c), getattr(row, f"{side}_{c}")) for c in SAME_EPISODE)
 
 
 def _day_before(iso: str) -> str:

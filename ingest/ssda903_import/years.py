@@ -159,7 +159,7 @@ def _gated(folder: Path, tables: dict[str, Path], xml: Path | None, as_at: date,
         episodes = read_entity(tables["Episodes"], contract["episodes"])
         if named is None:
             result.year = infer_year(episodes.frame)
-            result.how = "inferred from the data (the collection year of the latest DECOM)"
+            result.how = "inferred from the data: the collection year of the latest DECOM"
         for table in TABLES:
             entity = contract.get(table.entity)
             if entity is None:
@@ -171,14 +171,16 @@ def _gated(folder: Path, tables: dict[str, Path], xml: Path | None, as_at: date,
             if path is not None:
                 result.files[entity.name] = xml or path
     except ContractError as error:
-        raise YearRefused(_where(result, error.problem, xml) + f": {error}") from error
+        # The error's own text starts with the file's path, which _where has already said.
+        said = str(error).split(": ", 1)[-1]
+        raise YearRefused(f"{describe(result, error.problem, xml)}: {said}") from error
     return _checked(result, snapshot, gate, xml)
 
 
 def _where(result: YearReturn, problem: Problem, xml: Path | None) -> str:
     place = f"{xml.name} ({problem.file})" if xml else problem.file
     return (
-        f"SSDA903 {result.label or '?'} ({result.folder.name}) {place}"
+        f"SSDA903 {result.label if result.year else '?'} ({result.folder.name}) {place}"
         + (f" row {problem.row}" if problem.row else "")
         + (f" column {problem.column}" if problem.column else "")
     )

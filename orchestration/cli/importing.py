@@ -61,8 +61,9 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     what = "landed" if result.written else "already landed, unchanged"
     rows = ", ".join(f"{name} {n:,}" for name, n in result.rows.items())
     log.info(
-        "import: %d years %s in %s (%s) in %.1fs",
+        "import: %d year%s %s in %s (%s) in %.1fs",
         len(result.years),
+        "" if len(result.years) == 1 else "s",
         what,
         result.folder,
         rows,
