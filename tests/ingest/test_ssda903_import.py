@@ -21,6 +21,7 @@ from orchestration.cli import main as cscw
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "external"
 FAKE_SET, FAKE_MORE = FIXTURES / "ssda903_fake_d2i", FIXTURES / "ssda903_fake_d2i_more"
 README = Path(__file__).resolve().parents[2] / "README.md"
+SEED = README.parent / "dbt_project" / "seeds" / "reference" / "ssda903_stitch_rule.csv"
 AS_AT = "2026-11-20"
 EPISODES = next(e for e in entities_for("placements") if e.name == "episodes")
 
@@ -192,3 +193,10 @@ def test_two_returns_for_one_year_are_refused(fake_year, cscw_home, capsys):
     shutil.copytree(fake_year, fake_year.parent / "2017-18")
     assert cscw(["import", "ssda903", str(fake_year.parent), "--as-at", AS_AT]) == 1
     assert "two returns for 2017/18" in capsys.readouterr().out
+
+
+def test_the_stitch_rule_seed_is_the_code_s_rules():
+    seed = pd.read_csv(SEED, dtype=str, keep_default_na=False)
+    assert seed.to_dict("records") == [
+        {"code": r.code, "liiatools_rule": r.liiatools or "", "description": r.what} for r in RULES.values()
+    ]
