@@ -135,3 +135,21 @@ def test_the_command_says_which_year_each_folder_is_and_a_second_import_changes_
     }
     assert cscw(["import", "ssda903", str(work / "returns"), "--as-at", AS_AT]) == 0
     assert "10 years already landed, unchanged" in capsys.readouterr().out
+
+
+def test_the_nightly_load_takes_the_imported_snapshot_as_it_is(imported, tmp_path):
+    """The landed folder through the real gate and loader, then staging and the data-quality mart."""
+    from expectations.run import gate
+    from tests.support.warehouse import dbt_build, load_landing
+
+    result, _ = imported
+    warehouse = tmp_path / "warehouse.duckdb"
+    load_landing(warehouse, result.folder.parent.parent, gate=gate, sources=("placements",))
+    dbt_build(warehouse, "+data_quality_stitching", tmp_path)
+    with connect_duckdb(warehouse, read_only=True) as con:
+        loaded = con.execute("select count(*) from raw.placements__episodes").fetchone()[0]
+        rules = dict(
+            con.execute("select rule, sum(episodes) from data_quality.data_quality_stitching group by 1").fetchall()
+        )
+    assert loaded == result.rows["episodes"]
+    assert rules == dict(result.rules_fired)
