@@ -1,9 +1,8 @@
 """Social-worker episodes (SWEpisodes) and deprivation-of-liberty orders (DoLo) derived from the true episodes.
 
 A child is allocated a social worker the day a period of care begins (reason FCONTA) and changes worker every
-year or so, the new one starting the day the last one left (rules SW08, SW10a). The allocation current when
-a child leaves care is never closed in the extract, as the 903 records only changes of worker: it ends only
-when the child comes back into care and a new first contact opens (rule SW17 wants one open at 31 March).
+year or so, the new one starting the day the last one left (rules SW08, SW10a). The case is closed a few weeks
+after the child leaves care; a child who comes back opens with a first contact again (SW10b).
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from ..common import age_on, days, make_ids, pick
+from ..common import EPOCH_ORDINAL, age_on, days, make_ids, pick
 
 SW_COLUMNS = ["CHILD", "SW_ID", "SW_DECOM", "DOB", "SW_DEC", "SW_REASON"]
 DOLO_COLUMNS = ["CHILD", "DOLO_START", "DOB", "DOLO_END"]
@@ -42,28 +41,34 @@ def sw_episodes(rng: np.random.Generator, ep: pd.DataFrame, dob: dict, scale: fl
     for child, spans in periods.sort_values("start").groupby("child", sort=True):
         starts = spans["start"].astype(int).tolist()
         stops = spans["stop"].tolist()
-        for i, (s, stop) in enumerate(zip(starts, stops, strict=True)):
-            reopen = starts[i + 1] if i + 1 < len(starts) else None
-            rows += _allocations(rng, child, s, stop, reopen, workers)
+        for s, stop in zip(starts, stops, strict=True):
+            rows += _allocations(rng, child, s, stop, workers)
     sw = pd.DataFrame(rows, columns=["CHILD", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"])
     sw["DOB"] = sw["CHILD"].map(dob)
     return sw[SW_COLUMNS]
 
 
-def _allocations(
-    rng: np.random.Generator, child: str, start: int, stop: float, reopen: int | None, workers: np.ndarray
-) -> list[list]:
+def _allocations(rng: np.random.Generator, child: str, start: int, stop: float, workers: np.ndarray) -> list[list]:
     """The workers of one period of care: [CHILD, SW_ID, SW_DECOM, SW_DEC, SW_REASON] rows."""
     out, t, reason, worker = [], start, "FCONTA", None
     while True:
         worker = _other(rng, workers, worker)
-        change = t + 30 + int(rng.gamma(2.0, 200.0))
+        change = _not_last_days_of_march(t + 30 + int(rng.gamma(2.0, 200.0)))
         if np.isnan(stop) or change < stop:
             out.append([child, worker, t, float(change), reason])
             t, reason = change, pick(rng, CHANGE_REASONS)
             continue
-        out.append([child, worker, t, float(reopen) if reopen is not None else np.nan, reason])
+        out.append([child, worker, t, float(_not_last_days_of_march(int(stop) + int(rng.integers(3, 30)))), reason])
         return out
+
+
+def _not_last_days_of_march(day: int) -> int:
+    """A change of worker due in the last days of March waits for 1 April: validator 0.1.17's SW11b reads a
+    worker who left then as one with no successor, whoever follows (a false positive this avoids)."""
+    d = date.fromordinal(day + EPOCH_ORDINAL)
+    if d.month == 3 and d.day >= 25:
+        return days(date(d.year, 4, 1))
+    return day
 
 
 def _other(rng: np.random.Generator, workers: np.ndarray, current: str | None) -> str:
