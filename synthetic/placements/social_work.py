@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..common import EPOCH_ORDINAL, age_on, days, make_ids, pick
+from .outcomes import collection_year_of, year_bounds
 
 SW_COLUMNS = ["CHILD", "SW_ID", "SW_DECOM", "DOB", "SW_DEC", "SW_REASON"]
 DOLO_COLUMNS = ["CHILD", "DOLO_START", "DOB", "DOLO_END"]
@@ -58,7 +59,10 @@ def _allocations(rng: np.random.Generator, child: str, start: int, stop: float, 
             out.append([child, worker, t, float(change), reason])
             t, reason = change, pick(rng, CHANGE_REASONS)
             continue
-        out.append([child, worker, t, float(_not_last_days_of_march(int(stop) + int(rng.integers(3, 30)))), reason])
+        # Closed within weeks of leaving care, in the same collection year: a later year's return does not
+        # carry a worker for a child it has no episode for.
+        closed = min(int(stop) + int(rng.integers(3, 30)), year_bounds(collection_year_of(int(stop)))[1])
+        out.append([child, worker, t, float(max(closed, t + 3)), reason])
         return out
 
 

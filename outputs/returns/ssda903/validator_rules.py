@@ -62,9 +62,9 @@ SW12_FALSE_POSITIVE = (
 # Rules 628 and 612 leave a care leaver not looked after in the year without MOTHER and so without MC_DOB;
 # 624 then refuses the MC_DOB sent last year, while the young person was still in care.
 CARE_LEAVER_MC_DOB = "624 on a care leaver not looked after in the year (628 and 612 blank MC_DOB): rules in conflict"
-# SW17STG2 ("no social worker episode open at 31 March") is tested on every child, also those who left care
-# in the year and whose case was closed.
-SW17_LEFT_CARE = "SW17STG2 on a child no longer looked after at 31 March: known false positive of validator 0.1.17"
+# SW17STG2 ("no social worker episode open at 31 March") and SW11b ("ended before 31 March and no subsequent
+# social worker episode") are tested on every child, also those who left care in the year and whose case closed.
+SW17_LEFT_CARE = "on a child no longer looked after at 31 March: known false positive of validator 0.1.17"
 FALSE_POSITIVES = (K3_FALSE_POSITIVE, SW12_FALSE_POSITIVE, CARE_LEAVER_MC_DOB, SW17_LEFT_CARE)
 
 
@@ -255,7 +255,7 @@ def _location(code: str, table: str, label: Any, df: Any, fields: list[str], run
         if code == "624" and table == "Header" and _care_leaver_only(df, position, run.store):
             location["note"] = CARE_LEAVER_MC_DOB
             return location
-        if code == "SW17STG2" and table == "SWEpisodes" and _left_care(df["CHILD"].iat[position], run.store):
+        if code in ("SW17STG2", "SW11bSTG2") and table == "SWEpisodes" and _left_care(df["CHILD"].iat[position], run.store):
             location["note"] = SW17_LEFT_CARE
             return location
         if code == "SW12STG2" and table == "Episodes" and _sw12_false_positive(df, position):
