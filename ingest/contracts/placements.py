@@ -101,7 +101,7 @@ OPTIONAL_ENTITIES = (
         col("CHILD", key=True),
         col("DECOM", "date", key=True),
         col("SOURCE_YEAR", "int", nullable=False),
-        col("RULE", key=True, codes="ssda903_stitch_rule"),
+        col("RULE", key=True),  # no code list: the gate upper-cases codes, the rules are lower-case names
         col("DETAIL"),
     ),
 )

@@ -81,7 +81,10 @@ RULES = {
 }
 CLOSING = ("dec", "rec", "reason_place_change")  # filled in by a later return when an open episode ends
 SAME_EPISODE = ("rne", "ls", "place", "place_provider", "pl_post", "urn")  # liiatools' duplicate test
-SEX_CODES = {"1": "M", "2": "F"}  # the 903's coding up to 2023/24, as staging reads it (DOMAIN.md 3.1)
+SEX_CODES = {"1": "M", "2": "F"}
+# A later return that leaves a child's value blank has not corrected it: a care leaver listed in the header
+# for OC3, or a child on short breaks only, is sent without MOTHER (DOMAIN.md 2.7).
+KEEP_EARLIER_VALUES = {"header"}  # the 903's coding up to 2023/24, as staging reads it (DOMAIN.md 3.1)
 
 
 @dataclass
@@ -98,7 +101,12 @@ def union_latest(frames: dict[int, pd.DataFrame], entity: Entity) -> pd.DataFram
         return pd.DataFrame({c: pd.Series(dtype="string") for c in columns})
     rows = pd.concat(years, ignore_index=True)
     key = [k.lower() for k in entity.key] or columns
-    rows = rows.sort_values("source_year", kind="stable").drop_duplicates(key, keep="last")
+    rows = rows.sort_values("source_year", kind="stable")
+    if entity.name in KEEP_EARLIER_VALUES:
+        # groupby's last() skips blanks: each column's value from the latest return that gave one.
+        rows = rows.groupby(key, sort=False, as_index=False).last()
+    else:
+        rows = rows.drop_duplicates(key, keep="last")
     if "sex" in rows.columns:
         rows["sex"] = rows["sex"].replace(SEX_CODES)
     return rows.sort_values(key, kind="stable")[columns].reset_index(drop=True)

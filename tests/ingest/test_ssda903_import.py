@@ -200,3 +200,16 @@ def test_the_stitch_rule_seed_is_the_code_s_rules():
     assert seed.to_dict("records") == [
         {"code": r.code, "liiatools_rule": r.liiatools or "", "description": r.what} for r in RULES.values()
     ]
+
+
+def test_a_header_value_a_later_return_leaves_blank_is_kept():
+    from ingest.ssda903_import.stitch import union_latest
+
+    header = next(e for e in entities_for("placements") if e.name == "header")
+    year = {c.raw_name: None for c in header.columns} | {"child": "A", "sex": "2", "dob": "2005-01-01"}
+    frames = {
+        2019: pd.DataFrame([year | {"mother": "1", "upn": "A123"}]).astype("string"),
+        2020: pd.DataFrame([year | {"sex": "F", "upn": "B456"}]).astype("string"),
+    }
+    row = union_latest(frames, header).iloc[0]
+    assert (row["sex"], row["mother"], row["upn"]) == ("F", "1", "B456")

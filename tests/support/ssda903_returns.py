@@ -14,7 +14,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from outputs.returns.ssda903 import TABLES, _write
+from outputs.returns.ssda903 import TABLES, _write, absent_tables, tables_for
 from tests.support.warehouse import DBT
 from warehouse.connection import connect_duckdb
 from warehouse.settings import DBT_PROJECT_DIR
@@ -49,5 +49,6 @@ def export_years(warehouse: Path, years: range, folder: Path, work: Path) -> dic
                 year_sql, n = pattern.subn(f"{year} as end_year", sql)
                 assert n, f"ssda903_return_{table}: the collection year is no longer compiled in as end_year"
                 con.execute(f"create or replace table returns.ssda903_return_{table} as {year_sql}")
-            rows[year] = {t: _write(con, f"ssda903_return_{t}", folder / str(year) / f"{t}.csv") for t in TABLES}
+            tables = tables_for(year, absent_tables(con))
+            rows[year] = {t: _write(con, f"ssda903_return_{t}", folder / str(year) / f"{t}.csv") for t in tables}
     return rows
