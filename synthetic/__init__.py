@@ -25,12 +25,9 @@ from .faults import FAULT_MODES, plan_faults, plant_faults
 from .postcodes import load_postcodes
 from .providers import build_registry
 
-# Contract files only another command writes (`cscw import ssda903`'s stitch log), never a nightly extract.
-NOT_GENERATED = {"stitch_log"}
 # File and column order of the landing contract, from the one place it is defined.
 CONTRACT: dict[str, dict[str, list[str]]] = {
-    source: {e.file_stem: e.column_names for e in entities_for(source) if e.name not in NOT_GENERATED}
-    for source in SOURCES
+    source: {e.file_stem: e.column_names for e in entities_for(source)} for source in SOURCES
 }
 OPTIONAL = {(e.source, e.file_stem) for e in all_entities() if e.optional}
 
