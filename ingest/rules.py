@@ -38,7 +38,12 @@ RULES = {
     rule.code: rule
     for rule in (
         # structural: refuse the snapshot
-        Rule("file_missing", "structural", "a contract file is absent: the snapshot is incomplete"),
+        Rule(
+            "file_missing",
+            "structural",
+            "a contract file is absent: the snapshot is incomplete (an optional SSDA903 table is published empty "
+            "instead)",
+        ),
         Rule("unreadable", "structural", "the bytes are not UTF-8 or Windows-1252 text, or not a workbook"),
         Rule("empty_file", "structural", "zero bytes or no header row: an export that did not run"),
         Rule(

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingest.contracts import SOURCES, entities_for
+from ingest.contracts import SOURCES, all_entities, entities_for
 
 from . import camhs, case, finance, placements, reference
 from .common import days, sub_rng
@@ -29,6 +29,7 @@ from .providers import build_registry
 CONTRACT: dict[str, dict[str, list[str]]] = {
     source: {e.file_stem: e.column_names for e in entities_for(source)} for source in SOURCES
 }
+OPTIONAL = {(e.source, e.file_stem) for e in all_entities() if e.optional}
 
 
 def simulate(
@@ -119,7 +120,9 @@ def generate(
             snap = plant_faults(snap, plan, latest=k == 0)
         for source, files in CONTRACT.items():
             for name, columns in files.items():
-                df = snap[source][name]
+                df = snap[source].get(name)
+                if df is None and (source, name) in OPTIONAL:  # a table the extract may leave out
+                    continue
                 _write(df, columns, landing / source / extract.isoformat() / f"{name}.csv")
                 counts[(source, extract.isoformat(), f"{name}.csv")] = len(df)
         if progress:
@@ -128,4 +131,4 @@ def generate(
     return counts
 
 
-__all__ = ["CONTRACT", "FAULT_MODES", "generate", "simulate", "snapshots"]
+__all__ = ["CONTRACT", "FAULT_MODES", "OPTIONAL", "generate", "simulate", "snapshots"]

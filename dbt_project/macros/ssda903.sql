@@ -86,24 +86,35 @@ where episodes.episode_start_date <= collection.year_end
          else case {{ sex_column }} when 'M' then '1' when 'F' then '2' end end
 {%- endmacro %}
 
+{#- Every child with an episode in the year, and every care leaver with OC3 information for it (rules
+    INT06, INT15); a care leaver not looked after in the year has no motherhood details (rules 628, 612). -#}
 {% macro ssda903_header(years_back=0) -%}
 with collection as ({{ ssda903_collection(years_back) }}),
-children as ({{ ssda903_children(years_back) }})
+children as ({{ ssda903_children(years_back) }}),
+care_leavers as (
+    select distinct oc3.child_id
+    from {{ ref('stg_placements__oc3') }} as oc3
+    cross join collection
+    where oc3.collection_year = collection.collection_year
+        and oc3.child_id not in (select children.child_id from children)
+)
 select
     header.child_id as "CHILD",
     {{ ssda903_sex('header.sex', 'collection.collection_year + ' ~ years_back) }} as "SEX",
     {{ format_dmy('header.date_of_birth') }} as "DOB",
     header.ethnicity as "ETHNIC",
     header.upn as "UPN",
-    case when children.is_short_breaks_only or header.is_mother is null then null
+    case when children.child_id is null or children.is_short_breaks_only or header.is_mother is null then null
          when header.is_mother and header.mother_child_date_of_birth <= children.last_day_in_year then '1'
          else '0' end as "MOTHER",
     case when not children.is_short_breaks_only and header.mother_child_date_of_birth <= children.last_day_in_year
          then {{ format_dmy('header.mother_child_date_of_birth') }}
     end as "MC_DOB"
 from {{ ref('stg_placements__header') }} as header
-inner join children on children.child_id = header.child_id
+left join children on children.child_id = header.child_id
+left join care_leavers on care_leavers.child_id = header.child_id
 cross join collection
+where children.child_id is not null or care_leavers.child_id is not null
 {%- endmacro %}
 
 {% macro ssda903_uasc(years_back=0) -%}

@@ -94,6 +94,16 @@ OPTIONAL_ENTITIES = (
         col("DOB", "date"),
         col("DOLO_END", "date"),
     ),
+    # Written by `cscw import ssda903` beside the stitched history: which annual return each episode came
+    # from and each stitching rule that changed it (ingest/ssda903_import/stitch.py).
+    _optional(
+        "stitch_log",
+        col("CHILD", key=True),
+        col("DECOM", "date", key=True),
+        col("SOURCE_YEAR", "int", nullable=False),
+        col("RULE", key=True),  # no code list: the gate upper-cases codes, the rules are lower-case names
+        col("DETAIL"),
+    ),
 )
 
 ENTITIES = (

@@ -10,6 +10,9 @@ cscw query SQL  run SQL on the published warehouse, read-only, and print each st
 cscw return ssda903 --year 2025
                 build, export and validate a statutory return for a collection year (named by its end):
                 its Dagster job, return_<name>, in this process
+cscw import ssda903 FOLDER
+                past annual SSDA903 returns (a folder per year, CSV or the DfE XML) gated, stitched into
+                one full history and landed as one placements snapshot for the next nightly
 cscw report     the committee report (HTML and PDF) and the CSV tables for publication
 cscw summary    rows per table, where the warehouse file is, and the return's state
 cscw quality    the data-quality to-fix list (quarantined rows, flags, refused snapshots), --csv FILE
@@ -31,6 +34,7 @@ import sys
 from ingest.contracts import SOURCES
 from orchestration.cli.catalogue import add_catalogue_parsers, cmd_docs, cmd_tables
 from orchestration.cli.common import log, setup_logging
+from orchestration.cli.importing import add_import_parser, cmd_import
 from orchestration.cli.nightly import cmd_nightly
 from orchestration.cli.operate import cmd_accept, cmd_generate, cmd_report, cmd_ui, cmd_withdraw
 from orchestration.cli.query import add_query_parser, cmd_query
@@ -90,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     withdraw.add_argument("date", help="the snapshot's folder name, YYYY-MM-DD")
     add_query_parser(sub)
     add_return_parser(sub)
+    add_import_parser(sub)
     add_catalogue_parsers(sub)
     report = sub.add_parser("report", help="write the committee report (HTML, PDF) and the CSV tables for publication")
     report.add_argument("--month", help="YYYY-MM (default: the latest complete month)")
@@ -117,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         "summary": cmd_summary,
         "query": cmd_query,
         "return": cmd_return,
+        "import": cmd_import,
         "report": cmd_report,
         "ui": cmd_ui,
         "quality": cmd_quality,

@@ -18,7 +18,10 @@ from ..postcodes import PostcodePool
 from ..providers import Registry
 from .codes import EPISODE_COLUMNS
 from .extras import extras
+from .outcomes import collection_year_of, oc2, oc3
+from .permanence import adoptions, previous_permanence
 from .simulator import CareSimulator
+from .social_work import dolo, sw_episodes
 
 
 def simulate(rng: np.random.Generator, pool: PostcodePool, registry: Registry, *, end_date: date, scale: float) -> dict:
@@ -48,11 +51,25 @@ def simulate(rng: np.random.Generator, pool: PostcodePool, registry: Registry, *
     children = _child_attributes(rng, children[children["child_id"].isin(set(ep["CHILD"]))].reset_index(drop=True))
     periods = pd.DataFrame(sim.periods, columns=["child_id", "start", "end", "rec", "route"])
     periods = periods[periods["child_id"].isin(set(children["child_id"])) & (periods["end"] >= window_start)]
+    world = {"episodes": ep, "children": children, "periods": periods.reset_index(drop=True)}
+    world |= extras(rng, ep, children, end)
+    return world | _other_tables(rng, world, window_start, end, scale)
+
+
+def _other_tables(rng: np.random.Generator, world: dict, window_start: int, end: int, scale: float) -> dict:
+    """The 903 tables beyond the landing contract's first five, drawn after them so those stay as they were."""
+    ep, periods = world["episodes"], world["periods"]
+    dob = dict(zip(world["children"]["child_id"], world["children"]["dob"], strict=False))
+    years = range(collection_year_of(window_start), collection_year_of(end + 1))  # complete years only
+    placed, ad1 = adoptions(rng, ep, dob)
     return {
-        "episodes": ep,
-        "children": children,
-        "periods": periods.reset_index(drop=True),
-        **extras(rng, ep, children, end),
+        "oc2": oc2(rng, ep, dob, years),
+        "oc3": oc3(rng, periods, dob, end),
+        "ad1": ad1,
+        "placed_for_adoption": placed,
+        "previous_permanence": previous_permanence(rng, ep, dob),
+        "sw_episodes": sw_episodes(rng, ep, dob, scale),
+        "dolo": dolo(rng, ep, dob),
     }
 
 

@@ -7,6 +7,20 @@ import pandas as pd
 
 from ..common import ages_on, birthday, fmt_dates
 from .codes import EPISODE_COLUMNS
+from .outcomes import year_bounds
+
+# Date columns of the tables beyond the first five, and each table's date that makes a row known.
+DATES = {
+    "ad1": ("DOB", "DATE_INT", "DATE_MATCH"),
+    "placed_for_adoption": ("DOB", "DATE_PLACED", "DATE_PLACED_CEASED"),
+    "previous_permanence": ("DOB",),
+    "sw_episodes": ("DOB", "SW_DECOM", "SW_DEC"),
+    "dolo": ("DOB", "DOLO_START", "DOLO_END"),
+    "oc2": ("DOB",),
+    "oc3": ("DOB",),
+}
+# An end date after the extract is not known yet.
+ENDS = {"placed_for_adoption": "DATE_PLACED_CEASED", "sw_episodes": "SW_DEC", "dolo": "DOLO_END"}
 
 
 def snapshot(world: dict, extract: int, *, sex_code: str = "MF") -> dict[str, pd.DataFrame]:
@@ -18,7 +32,30 @@ def snapshot(world: dict, extract: int, *, sex_code: str = "MF") -> dict[str, pd
         "uasc": _uasc(kids),
         "reviews": _reviews(world["reviews"], extract),
         "missing": _missing(world["missing"], extract),
+        **{name: _known(world, name, extract, set(e["CHILD"])) for name in DATES},
     }
+
+
+def _known(world: dict, name: str, extract: int, children: set[str]) -> pd.DataFrame:
+    """A table as known on the extract date: a year's OC2/OC3 once the year is over, an adoption once it
+    happened, other rows once they began (with an end still to come blanked)."""
+    df = world[name]
+    if name in ("oc2", "oc3"):
+        known = np.array([year_bounds(int(y))[1] < extract for y in df["COLLECTION_YEAR"]], dtype=bool)
+    elif name == "ad1":
+        adopted = world["episodes"][world["episodes"]["REC"].isin(["E11", "E12"])].groupby("CHILD")["DEC"].max()
+        known = df["CHILD"].map(adopted).to_numpy() <= extract
+    elif name == "previous_permanence":
+        known = df["CHILD"].isin(children).to_numpy()
+    else:
+        known = df[DATES[name][1]].to_numpy() <= extract
+    df = df[known].copy()
+    if name in ENDS:
+        df.loc[df[ENDS[name]] > extract, ENDS[name]] = np.nan
+    for column in DATES[name]:
+        df[column] = fmt_dates(df[column]).values
+    key = [c for c in df.columns[:3] if c != "DOB"]
+    return df.sort_values(key, kind="stable").reset_index(drop=True)
 
 
 def _episodes(ep: pd.DataFrame, extract: int) -> tuple[pd.DataFrame, pd.DataFrame]:

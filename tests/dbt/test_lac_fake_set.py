@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from ingest.contracts import entities_for
 from orchestration.cli import main as cscw
 from outputs.returns.ssda903 import TABLES, VALIDATOR_PYTHON, export_and_validate, validate
 from tests.conftest import FIXTURE_LANDING, export_home
@@ -20,6 +21,7 @@ from tests.support.ssda903_pandas import FAKE_SET_EXTRACT_DATE, fake_set_measure
 from warehouse.connection import connect_duckdb
 
 FAKE_SET = Path(__file__).resolve().parents[1] / "fixtures" / "external" / "ssda903_fake_d2i"
+CORE_TABLES = [e for e in entities_for("placements") if not e.optional]
 
 
 @pytest.fixture(scope="module")
@@ -31,11 +33,12 @@ def fake_night(reference_warehouse, tmp_path_factory):
         settings = export_home(home, env)
         for source in ("case", "finance", "camhs", "reference"):
             shutil.copytree(FIXTURE_LANDING / source, settings.landing / source)
-        shutil.copytree(
-            FAKE_SET,
-            settings.landing / "placements" / FAKE_SET_EXTRACT_DATE.isoformat(),
-            ignore=shutil.ignore_patterns("tiny", "*.txt", "*.xml"),
-        )
+        folder = settings.landing / "placements" / FAKE_SET_EXTRACT_DATE.isoformat()
+        folder.mkdir(parents=True)
+        # The five core tables only: the set's OC2 and OC3 have no COLLECTION_YEAR (one year's return, not a
+        # full history), so the whole set arrives through `cscw import ssda903` instead.
+        for entity in CORE_TABLES:
+            shutil.copy(FAKE_SET / f"{entity.name}.csv", folder)
         shutil.copy(reference_warehouse, settings.build_warehouse)  # the ONS directory, already loaded
         assert cscw(["nightly"]) == 0, "the fake set must publish, faults and all"
         yield settings

@@ -56,6 +56,30 @@ def test_loads_typed_tables_with_load_metadata(landing, con):
     ]
 
 
+def test_an_absent_optional_table_is_published_empty_with_its_contract_columns(landing, con):
+    load_source(con, landing, "placements")
+    for entity in OPTIONAL_ENTITIES:
+        columns = [
+            r[0]
+            for r in con.execute(
+                "select column_name from information_schema.columns where table_schema = 'raw' "
+                "and table_name = ? order by ordinal_position",
+                [entity.token],
+            ).fetchall()
+        ]
+        assert columns == ["_row_number", *entity.raw_names, "extract_date", "_loaded_at", "_source_file"]
+        assert con.execute(f"select count(*) from raw.{entity.token}").fetchone() == (0,)
+    # The ledger lists the files the snapshot had: the absent ones have no row.
+    files = {r[0] for r in con.execute("select lower(file_name) from raw._ledger").fetchall()}
+    assert files == {"header.csv", "episodes.csv", "uasc.csv", "reviews.csv", "missing.csv"}
+
+
+def test_a_required_table_is_still_file_missing(landing, con):
+    (landing / "placements" / FIXTURE_DATE / "uasc.csv").unlink()
+    outcome = load_source(con, landing, "placements", raise_on_refusal=False)
+    assert [p.rule for r in outcome.refused for p in r.problems] == ["file_missing"]
+
+
 def test_same_folder_twice_loads_once(landing, con):
     assert len(load_source(con, landing, "placements").loaded) == 1
     second = load_source(con, landing, "placements")

@@ -24,7 +24,7 @@ def test_every_fixture_file_reads_cleanly(source):
     folder = FIXTURE_LANDING / source / FIXTURE_DATE
     for entity in entities_for(source):
         path = find_file(folder, entity)
-        if path is None and entity.optional:  # the fixture keeps to the core tables; tests/ingest/test_optional.py
+        if path is None and entity.optional:  # the fixture has the core tables only (tests/dbt/test_optional_tables.py)
             continue
         result = read_entity(path, entity)
         assert result.problems == []

@@ -14,6 +14,13 @@ TEMPS = {"T0", "T1", "T2", "T3", "T4"}
 UPN_RE = re.compile(r"^[A-HJ-NPQRT-Z](\d{12}|\d{11}[A-Z])$")
 
 
+def left_out(landing: Path, source: str, name: str, night: str) -> bool:
+    """An optional table (ingest/contracts Entity.optional) the generator did not write: an extract may lack it."""
+    from synthetic import OPTIONAL
+
+    return (source, name) in OPTIONAL and not (landing / source / night / f"{name}.csv").exists()
+
+
 def read(landing: Path, source: str, name: str, night: str = NIGHT2) -> pd.DataFrame:
     return pd.read_csv(landing / source / night / f"{name}.csv", dtype=str, keep_default_na=False)
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from synthetic import CONTRACT, generate
-from tests.synthetic.helpers import END, NIGHT1, NIGHT2, read
+from tests.synthetic.helpers import END, NIGHT1, NIGHT2, left_out, read
 
 # ------------------------------------------------------------------ planted faults (faults="realistic")
 # Every count below is taken from the written CSV files with pandas, as the gate would see them; the rates
@@ -57,6 +57,8 @@ def row_problems(root: Path, night: str) -> dict[tuple[str, str, str], pd.Series
 
     found = {}
     for e in all_entities():
+        if left_out(root, e.source, e.file_stem, night):
+            continue
         df = read(root, e.source, e.name, night)
         for c in e.columns:
             v = df[c.name]
@@ -173,6 +175,8 @@ def test_realistic_faults_leave_everything_else_as_the_default(landing, faulty):
     for night in (NIGHT1, NIGHT2):
         for source, files in CONTRACT.items():
             for name in files:
+                if left_out(landing, source, name, night):
+                    continue
                 a, b = read(landing, source, name, night), read(faulty, source, name, night)
                 if filecmp.cmp(
                     landing / source / night / f"{name}.csv", faulty / source / night / f"{name}.csv", shallow=False

@@ -24,7 +24,22 @@ from warehouse.settings import REPO_ROOT, get_settings
 
 __all__ = ["TABLES", "VALIDATOR_PYTHON", "NothingToReturn", "ReturnResult", "RETURN", "export_and_validate", "validate"]
 
-TABLES = ("header", "episodes", "uasc", "reviews", "missing")
+TABLES = (
+    "header",
+    "episodes",
+    "uasc",
+    "reviews",
+    "missing",
+    "oc2",
+    "oc3",
+    "ad1",
+    "placed_for_adoption",
+    "previous_permanence",
+    "sw_episodes",
+    "dolo",
+)
+# Tables the DfE collects only from a collection year on (named by its end): not written before it.
+FIRST_YEAR = {"sw_episodes": 2024, "dolo": 2027}
 VALIDATOR_PYTHON = REPO_ROOT / ".venv-validator" / "bin" / "python"
 VALIDATOR_SCRIPT = Path(__file__).with_name("validator.py")
 # The script and the modules beside it that it imports: a change to either is another validation.
@@ -51,15 +66,12 @@ def collection_year(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _write(con: duckdb.DuckDBPyConnection, model: str, path: Path) -> int:
-    """One CSV per table; a table with no rows is left out (the validator then skips its rules)."""
+    """One CSV per table, header-only when the table has no rows (the validator then runs its rules on none)."""
     names = [d[0] for d in con.execute(f"select * from returns.{model} limit 0").description]
     # A fixed row order: the same return gives the same files (and row numbers in the validation
     # report), so an unchanged return is recognised and not validated again.
     order = ", ".join(str(position) for position in range(1, len(names) + 1))
     rows = con.execute(f"select * from returns.{model} order by {order}").fetchall()
-    path.unlink(missing_ok=True)
-    if not rows:
-        return 0
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
@@ -82,10 +94,24 @@ def partial_year(con: duckdb.DuckDBPyConnection) -> str | None:
     )
 
 
-def export(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]:
+def absent_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Tables whose file the published placements snapshot did not have: left out, so the validator skips
+    their rules rather than passing them on no rows."""
+    found = con.execute("select entity, is_present from staging.stg_placements__files_present").fetchall()
+    return {entity for entity, present in found if not present}
+
+
+def tables_for(year: int, absent: set[str]) -> tuple[str, ...]:
+    return tuple(t for t in TABLES if t not in absent and year >= FIRST_YEAR.get(t, 0))
+
+
+def export(con: duckdb.DuckDBPyConnection, folder: Path, year: int) -> dict[str, int]:
     """This year's tables in `folder`, last year's in `folder/previous_year` (for the *_last rules)."""
-    rows = {t: _write(con, f"ssda903_return_{t}", folder / f"{t}.csv") for t in TABLES}
-    for t in TABLES:
+    absent = absent_tables(con)
+    for stale in list(folder.glob("*.csv")) + list((folder / "previous_year").glob("*.csv")):
+        stale.unlink()  # a table no longer sent must not linger from an earlier export
+    rows = {t: _write(con, f"ssda903_return_{t}", folder / f"{t}.csv") for t in tables_for(year, absent)}
+    for t in tables_for(year - 1, absent):
         _write(con, f"ssda903_return_{t}_last", folder / "previous_year" / f"{t}.csv")
     return rows
 
@@ -175,7 +201,7 @@ class Ssda903(StatutoryReturn):
         folder = exports / "ssda903" / str(year)
         for marker in ("READY", "PARTIAL"):
             (folder / marker).unlink(missing_ok=True)
-        rows = export(con, folder)
+        rows = export(con, folder, year)
         partial = partial_year(con)
         if partial:
             (folder / "PARTIAL").write_text(f"SSDA903 {year}: {partial}\n", encoding="utf-8")

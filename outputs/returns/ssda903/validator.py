@@ -10,8 +10,8 @@ in a subprocess and reads the JSON report it writes.
         --this-year DIR [--prev-year DIR] [--rule-pack YEAR] \
         [--ch-lookup XLSX --scp-lookup XLSX] --output report.json
 
-``DIR`` holds the landing-contract CSVs header.csv, episodes.csv, uasc.csv, reviews.csv and
-missing.csv (DfE column names, DD/MM/YYYY dates); any of them may be absent.  Other files
+``DIR`` holds the return's CSVs named in ``CONTRACT_FILES`` (header.csv, episodes.csv, ..., oc2.csv,
+sw_episodes.csv, dolo.csv; DfE column names, DD/MM/YYYY dates); any of them may be absent.  Other files
 in the folder are ignored.
 
 How the validator is driven (mirrors its own front-end entry point ``rpc_main.lac_validate``
@@ -85,6 +85,13 @@ CONTRACT_FILES = {
     "uasc.csv": "UASC",
     "reviews.csv": "Reviews",
     "missing.csv": "Missing",
+    "oc2.csv": "OC2",
+    "oc3.csv": "OC3",
+    "ad1.csv": "AD1",
+    "placed_for_adoption.csv": "PlacedAdoption",
+    "previous_permanence.csv": "PrevPerm",
+    "sw_episodes.csv": "SWEpisodes",
+    "dolo.csv": "DoLo",
 }
 
 

@@ -50,6 +50,22 @@ DERIVED_NAMES = {
     "metadata",
 }
 K3_FALSE_POSITIVE = "K3 rejected by the validator's 2024/25 list ('k3'): known false positive (DOMAIN.md 2.3)"
+# SW12STG2 pairs every episode with every social-worker episode of the child. An open episode's blank REC
+# passes its "ceased, not X1" test and its blank DEC then fails every comparison, so each child in care at
+# 31 March whose current episode is not their first is flagged (the validator's own front end hides this:
+# rule 365 has already filled blank DECs in place). A child with two periods of care in the window has each
+# period's workers compared with the other period's episodes.
+SW12_FALSE_POSITIVE = (
+    "SW12STG2 on an episode still open at 31 March, or of a child who left care and came back in the window: "
+    "known false positive of validator 0.1.17"
+)
+# Rules 628 and 612 leave a care leaver not looked after in the year without MOTHER and so without MC_DOB;
+# 624 then refuses the MC_DOB sent last year, while the young person was still in care.
+CARE_LEAVER_MC_DOB = "624 on a care leaver not looked after in the year (628 and 612 blank MC_DOB): rules in conflict"
+# SW17STG2 ("no social worker episode open at 31 March") and SW11b ("ended before 31 March and no subsequent
+# social worker episode") are tested on every child, also those who left care in the year and whose case closed.
+SW17_LEFT_CARE = "on a child no longer looked after at 31 March: known false positive of validator 0.1.17"
+FALSE_POSITIVES = (K3_FALSE_POSITIVE, SW12_FALSE_POSITIVE, CARE_LEAVER_MC_DOB, SW17_LEFT_CARE)
 
 
 @dataclass
@@ -199,7 +215,7 @@ def _flagged(code: str, result: dict, fields: list[str], run: RuleRun) -> dict:
                 continue
             seen.add(key)
             location = _location(code, table, label, df, table_fields, run)
-            if location.get("note") == K3_FALSE_POSITIVE:
+            if location.get("note") in FALSE_POSITIVES:
                 false_positives.append(location)
             else:
                 locations.append(location)
@@ -236,12 +252,50 @@ def _location(code: str, table: str, label: Any, df: Any, fields: list[str], run
         if code == "146" and run.pack_year == "2025" and table == "Episodes" and str(df["PLACE"].iat[position]) == "K3":
             location["note"] = K3_FALSE_POSITIVE
             return location  # a false positive: no file, as before
+        if code == "624" and table == "Header" and _care_leaver_only(df, position, run.store):
+            location["note"] = CARE_LEAVER_MC_DOB
+            return location
+        if code in ("SW17STG2", "SW11bSTG2") and table == "SWEpisodes" and _left_care(df["CHILD"].iat[position], run.store):
+            location["note"] = SW17_LEFT_CARE
+            return location
+        if code == "SW12STG2" and table == "Episodes" and _sw12_false_positive(df, position):
+            location["note"] = SW12_FALSE_POSITIVE
+            return location
     source = run.table_source.get(table)
     if source:
         location["file"] = source[1]
         if source[0] == "prev_year":
             location["year"] = "prev"
     return location
+
+
+def _care_leaver_only(header: Any, position: int, store: dict) -> bool:
+    episodes = store.get("Episodes")
+    child = header["CHILD"].iat[position]
+    return is_missing(header["MOTHER"].iat[position]) and (episodes is None or not (episodes["CHILD"] == child).any())
+
+
+def _left_care(child: Any, store: dict) -> bool:
+    """The child's episodes in the year are all closed: not looked after at 31 March."""
+    episodes = store.get("Episodes")
+    if episodes is None:
+        return False
+    own = episodes[episodes["CHILD"] == child]
+    return len(own) > 0 and bool(own["DEC"].notna().all())
+
+
+def _sw12_false_positive(episodes: Any, position: int) -> bool:
+    """The episode is open, or the child's episodes show a period of care ending before a later one began."""
+    if is_missing(episodes["DEC"].iat[position]):
+        return True
+    import pandas as pd
+
+    own = episodes[episodes["CHILD"] == episodes["CHILD"].iat[position]]
+    start = pd.to_datetime(own["DECOM"], format="%d/%m/%Y", errors="coerce")
+    end = pd.to_datetime(own["DEC"], format="%d/%m/%Y", errors="coerce")
+    latest_start = start[own["RNE"] == "S"].max()
+    ended = own["REC"].notna() & (own["REC"] != "X1") & (end <= latest_start)
+    return bool(ended.any())
 
 
 def names_kept_in_crash_texts(store: dict, tables: set[str]) -> set[str]:

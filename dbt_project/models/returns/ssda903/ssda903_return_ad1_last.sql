@@ -1,0 +1,1 @@
+{{ ssda903_ad1(years_back=1) }}

@@ -1,0 +1,1 @@
+{{ ssda903_dolo(years_back=1) }}

@@ -1,0 +1,1 @@
+{{ ssda903_oc2(years_back=1) }}

@@ -1,0 +1,1 @@
+{{ ssda903_oc3(years_back=1) }}

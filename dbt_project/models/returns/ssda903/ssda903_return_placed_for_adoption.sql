@@ -1,0 +1,1 @@
+{{ ssda903_placed_for_adoption() }}

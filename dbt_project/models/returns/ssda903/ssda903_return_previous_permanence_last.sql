@@ -1,0 +1,1 @@
+{{ ssda903_previous_permanence(years_back=1) }}

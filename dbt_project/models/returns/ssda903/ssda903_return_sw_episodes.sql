@@ -1,0 +1,1 @@
+{{ ssda903_sw_episodes() }}

@@ -1,0 +1,1 @@
+{{ ssda903_sw_episodes(years_back=1) }}
