@@ -34,8 +34,18 @@ def born_after_start(episodes: pd.DataFrame, header: pd.DataFrame) -> pd.Series:
     return (dob > episodes["decom"]).fillna(False)
 
 
+# The tables whose rows are intervals, (end, start): one ending before it starts cannot be placed on a timeline.
+INTERVALS = {
+    "missing": ("MIS_END", "MIS_START"),
+    "placed_for_adoption": ("DATE_PLACED_CEASED", "DATE_PLACED"),
+    "sw_episodes": ("SW_DEC", "SW_DECOM"),
+    "dolo": ("DOLO_END", "DOLO_START"),
+}
+
+
 def suites(ctx: SuiteContext) -> dict:
-    entities = {e.name: e for e in entities_for("placements")}
+    # An optional table the extract lacks has no frame, and nothing to check.
+    entities = {e.name: e for e in entities_for("placements") if e.name in ctx.frames}
     header, episodes = ctx.frames["header"], ctx.frames["episodes"]
     children = set(header["child"].dropna())
     extra = {
@@ -50,13 +60,11 @@ def suites(ctx: SuiteContext) -> dict:
             flagged(ctx, "episodes", "born_after_episode_start", "DECOM", ~born_after_start(episodes, header)),
             known_in(ctx, "episodes", "CHILD", children, "unknown_child"),
         ],
-        "uasc": [known_in(ctx, "uasc", "CHILD", children, "unknown_child")],
-        "reviews": [known_in(ctx, "reviews", "CHILD", children, "unknown_child")],
-        "missing": [
-            end_not_before_start("MIS_END", "MIS_START"),
-            known_in(ctx, "missing", "CHILD", children, "unknown_child"),
-        ],
     }
+    for name in entities.keys() - extra.keys():
+        # Every table but the header is about a child the header must hold.
+        interval = [end_not_before_start(*INTERVALS[name])] if name in INTERVALS else []
+        extra[name] = [*interval, known_in(ctx, name, "CHILD", children, "unknown_child")]
     return {
         f"raw_{e.token}": suite(f"raw_{e.token}", contract_expectations(e) + extra[name])
         for name, e in entities.items()

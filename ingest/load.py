@@ -8,7 +8,8 @@ replaced inside one transaction, without the quarantined rows and with every pro
 and the ledger rows, so a reader (or a crash) sees the previous snapshot or the new one, never a mix.
 
 raw._ledger has a row per file per snapshot (source, extract date, file, content hash, rows in the file,
-status, time). Statuses: loaded; refused; held (suspect, until `accept` records accepted); unchanged
+status, time), so it also says which optional files (Entity.optional) a snapshot lacked: their raw tables
+are replaced by empty ones. Statuses: loaded; refused; held (suspect, until `accept` records accepted); unchanged
 (byte-identical to the last loaded snapshot: nothing loaded). The same folder never loads twice, and an
 older folder arriving after a newer one is refused once, loudly, rather than applied.
 
@@ -25,6 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+import pandas as pd
 
 from ingest.contracts import Entity, source_named
 from ingest.gate_report import ACTIONS, quarantine_folder, report_loaded, write_gate_report
@@ -89,6 +92,27 @@ def _select_list(entity: Entity, frame_columns: list[str]) -> str:
     return ", ".join(parts)
 
 
+def _no_rows(entity: Entity) -> pd.DataFrame:
+    """An absent optional file's table: the contract's columns and no rows, so staging still compiles."""
+    return pd.DataFrame({name: pd.Series(dtype="string") for name in ["_row_number", *entity.raw_names]})
+
+
+def _replace_raw_table(con: Connection, entity: Entity, frame: pd.DataFrame, stamps: list) -> None:
+    """raw.<token> becomes the frame, with extract_date, _loaded_at and _source_file (the stamps) on each row."""
+    view = f"_incoming_{entity.token}"
+    stage_frame(con, view, frame)
+    con.execute(f"drop table if exists raw.{entity.token}")
+    con.execute(
+        f"create table raw.{entity.token} as "
+        f"select {_select_list(entity, list(frame.columns))}, "
+        f"cast(? as date) as extract_date, cast(? as timestamp) as _loaded_at, "
+        f"cast(? as varchar) as _source_file "
+        f"from {view}",
+        stamps,
+    )
+    unstage_frame(con, view)
+
+
 def publish(
     con: Connection,
     snapshot: Snapshot,
@@ -104,25 +128,15 @@ def publish(
     con.execute(LEDGER_DDL)
     con.execute("begin transaction")
     try:
-        for read in snapshot.reads.values():
-            view = f"_incoming_{read.entity.token}"
-            frame = read.frame
-            if read.path.name in quarantined:
-                frame = frame[~frame["_row_number"].isin(quarantined[read.path.name])]
-            loaded[read.entity.name] = len(frame)
-            stage_frame(con, view, frame)
-            con.execute(f"drop table if exists raw.{read.entity.token}")
-            con.execute(
-                f"create table raw.{read.entity.token} as "
-                f"select {_select_list(read.entity, list(frame.columns))}, "
-                f"cast(? as date) as extract_date, cast(? as timestamp) as _loaded_at, "
-                f"cast(? as varchar) as _source_file "
-                f"from {view}",
-                [snapshot.extract_date, loaded_at, read.path.name],
-            )
-            unstage_frame(con, view)
+        tables = [(read.entity, read.frame, read.path.name) for read in snapshot.reads.values()]
+        tables += [(entity, _no_rows(entity), None) for entity in snapshot.absent]
+        for entity, frame, file_name in tables:
+            if file_name in quarantined:
+                frame = frame[~frame["_row_number"].isin(quarantined[file_name])]
+            loaded[entity.name] = len(frame)
+            _replace_raw_table(con, entity, frame, [snapshot.extract_date, loaded_at, file_name])
             if on_table_written:
-                on_table_written(read.entity.token)
+                on_table_written(entity.token)
         record_problems(con, snapshot.source, snapshot.extract_date, snapshot.fingerprint, problems, loaded_at)
         message = f"{sum(map(len, quarantined.values()))} row(s) quarantined" if quarantined else None
         record_ledger(

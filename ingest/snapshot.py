@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ingest.contracts import entities_for
+from ingest.contracts import Entity, entities_for
 from ingest.readers import ContractError, Problem, ReadResult, candidate_files, read_entity
 from ingest.rules import kind_of
 
@@ -23,6 +23,9 @@ class Snapshot:
     folder: Path
     fingerprint: str
     reads: dict[str, ReadResult] = field(default_factory=dict)
+    # Optional entities whose file the folder lacks: published as empty raw tables. The ledger lists the
+    # files a snapshot had, so the absence needs no record of its own.
+    absent: list[Entity] = field(default_factory=list)
 
     @property
     def problems(self) -> list[Problem]:
@@ -64,6 +67,9 @@ def read_snapshot(source: str, extract_date: date, folder: Path) -> Snapshot:
     snapshot = Snapshot(source, extract_date, folder, fingerprint(folder))
     for entity in entities_for(source):
         candidates = candidate_files(folder, entity)
+        if not candidates and entity.optional:
+            snapshot.absent.append(entity)
+            continue
         if not candidates:
             raise ContractError(
                 folder / f"{entity.file_stem}.csv", "file_missing", "file missing (expected .csv or .xlsx)"

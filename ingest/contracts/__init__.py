@@ -39,6 +39,9 @@ class Entity:
     name: str
     columns: tuple[Column, ...]
     may_be_empty: bool = False  # a header-only file is normal (no closures this year), not a broken extract
+    # The file may be absent from an extract (a table the council's system cannot produce yet, or one the
+    # DfE added later): the snapshot still loads, the raw table is empty and the absence is on the ledger.
+    optional: bool = False
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -62,6 +65,10 @@ class Entity:
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @property
+    def raw_names(self) -> list[str]:
+        return [c.raw_name for c in self.columns]
 
 
 def col(

@@ -23,7 +23,10 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 def test_every_fixture_file_reads_cleanly(source):
     folder = FIXTURE_LANDING / source / FIXTURE_DATE
     for entity in entities_for(source):
-        result = read_entity(find_file(folder, entity), entity)
+        path = find_file(folder, entity)
+        if path is None and entity.optional:  # the fixture keeps to the core tables; tests/ingest/test_optional.py
+            continue
+        result = read_entity(path, entity)
         assert result.problems == []
         assert list(result.frame.columns)[1 : len(entity.columns) + 1] == [c.raw_name for c in entity.columns]
         assert len(result.frame) > 0
