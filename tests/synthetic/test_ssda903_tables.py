@@ -87,10 +87,12 @@ def test_one_previous_permanence_row_per_child(episodes, tables):
 def test_social_workers_cover_each_period_of_care(episodes, tables):
     sw = tables["sw_episodes"]
     assert sw.SW_ID.str.fullmatch(r"SW\d+").all()
-    assert sw.SW_REASON.isin(["FCONTA", "LEFTRL", "MANAGE", "TSPROC", "ORGRST", "PCCHAN", "CHCHAN", "ABSENC", "OTHERS"]).all()
+    reasons = ["FCONTA", "LEFTRL", "MANAGE", "TSPROC", "ORGRST", "PCCHAN", "CHCHAN", "ABSENC", "OTHERS"]
+    assert sw.SW_REASON.isin(reasons).all()
     in_care = episodes[~episodes.LS.isin(["V3", "V4"])]
     assert set(sw.CHILD) == set(in_care.CHILD)
-    sw = sw.assign(s=pd.to_datetime(sw.SW_DECOM), e=pd.to_datetime(sw.SW_DEC.replace("", None))).sort_values(["CHILD", "s"])
+    sw = sw.assign(s=pd.to_datetime(sw.SW_DECOM), e=pd.to_datetime(sw.SW_DEC.replace("", None)))
+    sw = sw.sort_values(["CHILD", "s"])
     nxt = sw.groupby("CHILD")["s"].shift(-1)
     assert not (nxt < sw.e).any() and not (sw.e.isna() & nxt.notna()).any()  # never two workers at once
     starts = in_care[in_care.RNE == "S"]

@@ -255,7 +255,8 @@ def _location(code: str, table: str, label: Any, df: Any, fields: list[str], run
         if code == "624" and table == "Header" and _care_leaver_only(df, position, run.store):
             location["note"] = CARE_LEAVER_MC_DOB
             return location
-        if code in ("SW17STG2", "SW11bSTG2") and table == "SWEpisodes" and _left_care(df["CHILD"].iat[position], run.store):
+        left_care = table == "SWEpisodes" and _left_care(df["CHILD"].iat[position], run.store)
+        if code in ("SW17STG2", "SW11bSTG2") and left_care:
             location["note"] = SW17_LEFT_CARE
             return location
         if code == "SW12STG2" and table == "Episodes" and _sw12_false_positive(df, position):
