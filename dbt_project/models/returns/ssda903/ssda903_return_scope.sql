@@ -1,6 +1,8 @@
 {#- One row: the collection year the return models were built for, and whether the placements extract covers
     all of it. A year the extract ends inside is exported marked partial and is never READY. -#}
-with collection as ({{ ssda903_collection() }}),
+with collection as (
+    {{ ssda903_collection() }}
+),
 
 extracts as (
     select max(extract_date) as latest_extract_date
