@@ -24,6 +24,8 @@ LANDING_FILES = [
     "placements__previous_permanence",
     "placements__sw_episodes",
     "placements__dolo",
+    # Written by `cscw import ssda903` beside the stitched history (how each episode was stitched).
+    "placements__stitch_log",
     "finance__placement_commitments",
     "finance__budgets",
     "camhs__referrals",
