@@ -157,23 +157,31 @@ def _process_group() -> Iterator[int]:
     which then stops the group in order rather than Python's subprocess killing dagster dev alone and
     leaving its webserver and daemon running.
     """
+    stopping: list[int] = []
+    groups: list[int] = []
+
+    def stop(signum: int, frame: object) -> None:
+        if not stopping and groups:
+            stopping.append(signum)
+            _signal_group(groups[0], signal.SIGTERM)
+
+    # Handlers first: a signal this process ignores (a library may, for a moment) stays ignored across exec,
+    # and an anchor deaf to SIGTERM would never leave; a handler is reset to the default instead.
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
     # The anchor leaves by itself if this process is killed outright (SIGKILL) and cannot stop it.
     idle = "import os, sys, time\nwhile os.getppid() == int(sys.argv[1]):\n    time.sleep(1)"
     anchor = subprocess.Popen([sys.executable, "-c", idle, str(os.getpid())], process_group=0)
     group = anchor.pid
-    stopping: list[int] = []
-
-    def stop(signum: int, frame: object) -> None:
-        if not stopping:
-            stopping.append(signum)
-            _signal_group(group, signal.SIGTERM)
-
-    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    groups.append(group)
     try:
         yield group
     finally:
         _signal_group(group, signal.SIGTERM)
-        anchor.wait()
+        try:
+            anchor.wait(timeout=UI_STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            anchor.kill()
+            anchor.wait()
         deadline = time.monotonic() + UI_STOP_SECONDS
         while _group_alive(group) and time.monotonic() < deadline:
             time.sleep(0.2)

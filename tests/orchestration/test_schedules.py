@@ -121,3 +121,28 @@ def test_ui_binds_to_this_machine_unless_told_otherwise(monkeypatch, cscw_home):
         return command[command.index(flag) + 1]
 
     assert [(option(c, "-h"), option(c, "-p")) for c in commands] == [("127.0.0.1", "3000"), ("0.0.0.0", "3333")]
+
+
+def test_ui_group_anchor_hears_sigterm_even_when_started_with_it_ignored():
+    """A library that ignores SIGTERM for a moment must not leave an anchor deaf to it: the stop would wait on it."""
+    import signal
+    from pathlib import Path
+
+    from orchestration.cli.operate import _group_alive, _process_group
+
+    previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        with _process_group() as group:
+            ignored = int(
+                next(
+                    line
+                    for line in Path(f"/proc/{group}/status").read_text().splitlines()
+                    if line.startswith("SigIgn:")
+                ).split()[1],
+                16,
+            )
+            assert not ignored & (1 << (signal.SIGTERM - 1)), "the anchor ignores SIGTERM"
+        assert not _group_alive(group)
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
