@@ -11,6 +11,14 @@ import pytest
 from tests.support.postgres import differences, published_models, table_rows
 
 MODELS = published_models()
+# Models this small set cannot fill, each for a reason of the data, not of the warehouse: they are compared all the
+# same, and must stay empty (a set that fills one must come off this list and be compared on its rows).
+EMPTY_HERE = {
+    "data_quality.data_quality_stitching": "filled only by `cscw import ssda903`, which this set does not run",
+    "returns.ssda903_return_dolo": "deprivation of liberty orders are collected from 2026/27",
+    "returns.ssda903_return_dolo_last": "deprivation of liberty orders are collected from 2026/27",
+    "returns.ssda903_return_ad1_last": "no child of the set was adopted in the year before the return's",
+}
 
 
 def test_marts_are_found_in_the_manifest():
@@ -29,7 +37,10 @@ def test_mart_is_the_same_on_postgres(built_warehouses, schema, table):
     duck, pg = built_warehouses
     on_duckdb = table_rows(duck, schema, table)
     on_postgres = table_rows(pg, schema, table)
-    assert on_duckdb[1], f"{schema}.{table} is empty: comparing it would prove nothing"
+    if f"{schema}.{table}" in EMPTY_HERE:
+        assert not on_duckdb[1], f"{schema}.{table} has rows now: take it off EMPTY_HERE"
+    else:
+        assert on_duckdb[1], f"{schema}.{table} is empty: comparing it would prove nothing"
     assert differences(on_duckdb, on_postgres) == []
 
 

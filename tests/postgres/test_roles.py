@@ -102,6 +102,7 @@ def test_analyst_reads_the_return_state_the_export_writes_after_the_build(built_
         "crashed_rules": 2,
         "children_with_errors": 1,
         "folder": "/exports/ssda903/2026",
+        "not_ready_because": "a partial year",
     }
     flag = {
         "return_name": "TEST",

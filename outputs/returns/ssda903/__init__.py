@@ -111,8 +111,11 @@ def export(con: duckdb.DuckDBPyConnection, folder: Path, year: int) -> dict[str,
     for stale in list(folder.glob("*.csv")) + list((folder / "previous_year").glob("*.csv")):
         stale.unlink()  # a table no longer sent must not linger from an earlier export
     rows = {t: _write(con, f"ssda903_return_{t}", folder / f"{t}.csv") for t in tables_for(year, absent)}
-    for t in tables_for(year - 1, absent):
-        _write(con, f"ssda903_return_{t}_last", folder / "previous_year" / f"{t}.csv")
+    # A history that does not reach last year sends no last year at all: the validator cannot read a last year
+    # of header-only files, and its *_last rules are then skipped and explained, as for a council's first year.
+    if con.execute("select count(*) from returns.ssda903_return_episodes_last").fetchone()[0]:
+        for t in tables_for(year - 1, absent):
+            _write(con, f"ssda903_return_{t}_last", folder / "previous_year" / f"{t}.csv")
     return rows
 
 
