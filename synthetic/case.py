@@ -341,11 +341,5 @@ def snapshot(world: dict, extract: int) -> dict[str, pd.DataFrame]:
             "end_reason": np.where(np.isnan(e), "", x["end_reason"].values),
         }
     )
-    return {
-        "children": children,
-        "referrals": referrals,
-        "cin_plans": cin,
-        "cp_plans": cp,
-        "section_47": section_47_snapshot(world["section_47"], extract),
-        "edge_of_care": edge,
-    }
+    tables = {"children": children, "referrals": referrals, "cin_plans": cin, "cp_plans": cp, "edge_of_care": edge}
+    return tables | {"section_47": section_47_snapshot(world["section_47"], extract)}
