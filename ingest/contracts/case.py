@@ -49,6 +49,22 @@ ENTITIES = (
             col("initial_category", codes="cp_initial_category"),
         ),
     ),
+    # Section 47 enquiries (added with the CIN census in, issue 22): optional, as a council's first case export
+    # may not have them; absent, the raw table is empty. Header-only is allowed, as for the optional 903 tables.
+    Entity(
+        S,
+        "section_47",
+        (
+            col("s47_id", key=True),
+            col("child_id", nullable=False),
+            col("referral_id"),
+            col("s47_start_date", "date", nullable=False),
+            col("icpc_date", "date"),  # the initial child protection conference, when one was held
+            col("icpc_not_required", codes="yes_no"),
+        ),
+        may_be_empty=True,
+        optional=True,
+    ),
     Entity(
         S,
         "edge_of_care",
