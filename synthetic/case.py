@@ -176,11 +176,12 @@ def simulate(rng: np.random.Generator, lac: dict, *, end_date: date, scale: floa
         rdate = int(s) - int(rng.integers(60, 400))
         a_a = rdate + int(rng.integers(20, 45))
         rows.append((child, rdate, "N", rdate + 3, a_a, e + 60, "RC7", a_a + 5, e + 30, np.nan, np.nan))
-    lac_refs = pd.DataFrame(rows, columns=_LAC_REFERRAL_COLUMNS)
+    lac_refs = _not_before_pregnancy(pd.DataFrame(rows, columns=_LAC_REFERRAL_COLUMNS), lac_children)
     all_refs = pd.concat([refs.drop(columns=["child"]), lac_refs], ignore_index=True)
     all_refs = _coded(rng, all_refs, dict(zip(nonsb["CHILD"], nonsb["CIN"], strict=False)), set(sb.index))
     # A CP plan starts at its initial conference, which is never held at a weekend (synthetic/section_47.py).
     all_refs["cp_start"] = weekday(all_refs["cp_start"])
+    all_refs = _one_episode_at_a_time(all_refs)
 
     children = pd.concat([lac_children.drop(columns=["upn", "upn_unknown"]), others], ignore_index=True)
     first_ref = all_refs.groupby("child_id")["referral_date"].min()
@@ -261,6 +262,36 @@ def _coded(rng: np.random.Generator, all_refs: pd.DataFrame, lac_need: dict, sb_
     all_refs = all_refs.sort_values(["referral_date", "child_id"], kind="stable").reset_index(drop=True)
     all_refs["referral_id"] = [f"R{i:08d}" for i in range(1, nr + 1)]
     return all_refs
+
+
+def _not_before_pregnancy(refs: pd.DataFrame, children: pd.DataFrame) -> pd.DataFrame:
+    """A baby's referral no earlier than 40 weeks before birth (CIN census rule 8606), the dates after it with it."""
+    floor = refs["child_id"].map(dict(zip(children["child_id"], children["dob"], strict=False))) - 270
+    refs["referral_date"] = np.maximum(refs["referral_date"], floor)
+    for column in ("assessment_start_date", "assessment_authorised_date", "cp_start", "cin_start"):
+        refs[column] = np.maximum(refs[column].astype(float), refs["referral_date"])
+    return refs
+
+
+def _one_episode_at_a_time(refs: pd.DataFrame) -> pd.DataFrame:
+    """A referral still open when the child's next begins closes the day before, its plans with it: one CIN
+    episode at a time (CIN census rules 8815, 8820), no CIN plan beside a later episode's CP plan (4017)."""
+    order = refs.sort_values(["child_id", "referral_date"], kind="stable")
+    nxt = order.groupby("child_id")["referral_date"].shift(-1).astype(float)
+    close = order["closure_date"].astype(float)
+    over = nxt.notna() & (close.isna() | (close >= nxt))
+    cut = np.maximum(nxt - 1, order["referral_date"].astype(float))[over]
+    refs = refs.copy()
+    refs.loc[cut.index, "closure_date"] = cut
+    refs.loc[cut.index, "closure_reason"] = "RC7"
+    for column in ("assessment_start_date", "assessment_authorised_date"):
+        refs.loc[cut.index, column] = np.minimum(refs.loc[cut.index, column].astype(float), cut)
+    for prefix in ("cin", "cp"):
+        start, end = refs.loc[cut.index, f"{prefix}_start"], refs.loc[cut.index, f"{prefix}_end"].astype(float)
+        gone = start >= cut
+        refs.loc[cut.index, f"{prefix}_end"] = np.where(gone, np.nan, np.fmin(end.fillna(cut), cut))
+        refs.loc[gone[gone].index, f"{prefix}_start"] = np.nan
+    return refs
 
 
 def snapshot(world: dict, extract: int) -> dict[str, pd.DataFrame]:

@@ -6,6 +6,7 @@ dbt builds them, and nothing else.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -40,7 +41,12 @@ def load_landing(warehouse: Path, landing: Path, gate: Callable | None = None, s
 
 
 def dbt_build(
-    warehouse: Path, select: str, work_dir: Path, command: str = "build", env: dict[str, str] | None = None
+    warehouse: Path,
+    select: str,
+    work_dir: Path,
+    command: str = "build",
+    env: dict[str, str] | None = None,
+    dbt_vars: dict | None = None,
 ) -> None:
     """dbt build (or run) into `warehouse`, with its own target path so parallel builds do not collide.
 
@@ -71,6 +77,7 @@ def dbt_build(
                 str(DBT_PROJECT_DIR),
                 "--profiles-dir",
                 str(DBT_PROJECT_DIR),
+                *(["--vars", json.dumps(dbt_vars)] if dbt_vars else []),
             ],
             env=run_env,
             capture_output=True,
