@@ -58,8 +58,14 @@ def _iso(epoch_days: pd.Series) -> pd.Series:
 
 
 def _open_in(df: pd.DataFrame, start: str, end: str, begin: str, finish: str) -> pd.Series:
-    """Rows begun by the year's end and not finished before it began (ISO text compares as dates)."""
-    return (df[begin] <= end) & ((df[finish] == "") | (df[finish] >= start))
+    """Rows begun by the year's end and not finished before it began (ISO text compares as dates). A planted
+    blank or unparseable date counts as within the year, so the fault reaches the census it belongs to."""
+
+    def unreadable(column: str) -> pd.Series:
+        return ~df[column].str.fullmatch(r"\d{4}-\d\d-\d\d") & (df[column] != "")
+
+    begun = (df[begin] <= end) | (df[begin] == "") | unreadable(begin)
+    return begun & ((df[finish] == "") | (df[finish] >= start) | unreadable(finish))
 
 
 def _upns(world: dict, plan: Plan | None, year_end: int) -> pd.DataFrame:
@@ -90,7 +96,7 @@ def year_tables(world: dict, year: int, extract: date, plan: Plan | None) -> Cen
         only = Plan(cells={k: v for k, v in plan.cells.items() if k[0] == "case"})
         snap = plant_faults({"case": snap}, only, latest=False)["case"]
     refs = snap["referrals"]
-    refs = refs[_open_in(refs, start, end, "referral_date", "closure_date") | (refs["referral_date"] == "")]
+    refs = refs[_open_in(refs, start, end, "referral_date", "closure_date")]
     children = snap["children"][snap["children"]["child_id"].isin(refs["child_id"])]
     children = children.merge(_upns(world, plan, cut), on="child_id", how="left")
     # A child referred before birth is unborn at the reference date: expected date of birth, sex unknown.
