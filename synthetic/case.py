@@ -291,6 +291,9 @@ def _one_episode_at_a_time(refs: pd.DataFrame) -> pd.DataFrame:
         gone = start >= cut
         refs.loc[cut.index, f"{prefix}_end"] = np.where(gone, np.nan, np.fmin(end.fillna(cut), cut))
         refs.loc[gone[gone].index, f"{prefix}_start"] = np.nan
+    # and no assessment authorised after its referral closed (rule 8565: activity after closure)
+    auth, close = refs["assessment_authorised_date"].astype(float), refs["closure_date"].astype(float)
+    refs["assessment_authorised_date"] = np.where(close < auth, close, auth)
     return refs
 
 
