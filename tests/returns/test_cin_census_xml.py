@@ -10,80 +10,78 @@ from lxml import etree
 from outputs.returns.cin import VALIDATOR_PYTHON, validate
 from outputs.returns.cin.census_xml import CensusTables, census_bytes, write_census
 
+CHILDREN = [
+    {
+        "child_id": "A1",
+        "upn": "Q935831452010",
+        "date_of_birth": date(2014, 6, 1),
+        "sex": "2",
+        "ethnicity": "WBRI",
+    },
+    {
+        "child_id": "B2",
+        "upn_unknown": "UN1",
+        "date_of_birth": "2021-02-10",
+        "sex": "1",
+        "ethnicity": "AIND",
+    },
+]
+REFERRALS = [
+    {
+        "referral_id": "R1",
+        "child_id": "A1",
+        "referral_date": "2024-05-01",
+        "referral_source": "2A",
+        "primary_need": "N1",
+        "closure_date": None,
+        "closure_reason": None,
+        "is_nfa": False,
+    },
+    {
+        "referral_id": "R2",
+        "child_id": "B2",
+        "referral_date": "2024-04-08",
+        "referral_source": "5A",
+        "primary_need": "N2",
+        "closure_date": "2024-12-20",
+        "closure_reason": "RC7",
+        "is_nfa": False,
+    },
+    {
+        "referral_id": "R3",
+        "child_id": "B2",
+        "referral_date": "2025-01-15",
+        "referral_source": "1A",
+        "primary_need": None,
+        "closure_date": "2025-01-16",
+        "closure_reason": "RC8",
+        "is_nfa": True,
+    },
+]
+ASSESSMENTS = [
+    {
+        "referral_id": "R1",
+        "assessment_start_date": "2024-05-02",
+        "assessment_authorised_date": "2024-06-10",
+        "factors": "3A 4A",
+    },
+    {
+        "referral_id": "R2",
+        "assessment_start_date": "2024-04-09",
+        "assessment_authorised_date": "2024-05-01",
+        "factors": ["1C"],
+    },
+]
+
 
 def _case() -> CensusTables:
     """Two children in 2024/25: one on a CP plan after a Section 47 enquiry; one whose referral closed after a
     CIN plan, with a second referral that led to no further action."""
     return CensusTables(
-        children=pd.DataFrame(
-            [
-                {
-                    "child_id": "A1",
-                    "upn": "Q935831452010",
-                    "date_of_birth": date(2014, 6, 1),
-                    "sex": "2",
-                    "ethnicity": "WBRI",
-                },
-                {
-                    "child_id": "B2",
-                    "upn_unknown": "UN1",
-                    "date_of_birth": "2021-02-10",
-                    "sex": "1",
-                    "ethnicity": "AIND",
-                },
-            ]
-        ),  # fmt: skip
+        children=pd.DataFrame(CHILDREN),
         disabilities=pd.DataFrame([{"child_id": "A1", "disability": "NONE"}, {"child_id": "B2", "disability": "AUT"}]),
-        referrals=pd.DataFrame(
-            [
-                {
-                    "referral_id": "R1",
-                    "child_id": "A1",
-                    "referral_date": "2024-05-01",
-                    "referral_source": "2A",
-                    "primary_need": "N1",
-                    "closure_date": None,
-                    "closure_reason": None,
-                    "is_nfa": False,
-                },
-                {
-                    "referral_id": "R2",
-                    "child_id": "B2",
-                    "referral_date": "2024-04-08",
-                    "referral_source": "5A",
-                    "primary_need": "N2",
-                    "closure_date": "2024-12-20",
-                    "closure_reason": "RC7",
-                    "is_nfa": False,
-                },
-                {
-                    "referral_id": "R3",
-                    "child_id": "B2",
-                    "referral_date": "2025-01-15",
-                    "referral_source": "1A",
-                    "primary_need": None,
-                    "closure_date": "2025-01-16",
-                    "closure_reason": "RC8",
-                    "is_nfa": True,
-                },
-            ]
-        ),  # fmt: skip
-        assessments=pd.DataFrame(
-            [
-                {
-                    "referral_id": "R1",
-                    "assessment_start_date": "2024-05-02",
-                    "assessment_authorised_date": "2024-06-10",
-                    "factors": "3A 4A",
-                },
-                {
-                    "referral_id": "R2",
-                    "assessment_start_date": "2024-04-09",
-                    "assessment_authorised_date": "2024-05-01",
-                    "factors": ["1C"],
-                },
-            ]
-        ),  # fmt: skip
+        referrals=pd.DataFrame(REFERRALS),
+        assessments=pd.DataFrame(ASSESSMENTS),
         cin_plans=pd.DataFrame([{"referral_id": "R2", "plan_start_date": "2024-05-07", "plan_end_date": "2024-12-13"}]),
         section_47=pd.DataFrame(
             [
