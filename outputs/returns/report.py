@@ -36,6 +36,9 @@ def write_markdown(report: dict, path: Path, held_back_by: list[str], label: str
         lines += [f"## {title}", ""] + (["None."] if not failed else [])
         for r in failed:
             lines.append(f"### {r['code']}: {r.get('description', '')}")
+            if not r["locations"]:
+                lines += ["A rule about the return as a whole: it flags no single record.", ""]
+                continue
             lines.append("| table | row | child | fields |")
             lines.append("|---|---|---|---|")
             lines += [

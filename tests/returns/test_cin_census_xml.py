@@ -201,3 +201,32 @@ def test_the_hand_made_census_passes_the_dfe_rules(tmp_path):
     assert {code for code, r in failed.items() if r["severity"] == "error"} == set()
     assert report["summary"]["crashed"] == 0 and report["summary"]["rules"] > 100
     assert report["children"] == 2
+
+
+def test_the_report_names_every_flagged_child_and_says_when_a_rule_is_about_the_whole_return(tmp_path):
+    from outputs.returns.cin import _not_run
+    from outputs.returns.report import write_markdown
+
+    rules = [
+        {"code": "4220", "description": "Ethnicity invalid", "status": "failed", "severity": "error",
+         "locations": [{"table": "ChildCharacteristics", "row": 3, "child": "B2", "fields": ["Ethnicity"]}]},
+        {"code": "2887Q", "description": "Few disability codes", "status": "failed", "severity": "query",
+         "locations": []},
+        {"code": "8565", "description": "Activity after closure", "status": "crashed", "severity": "error",
+         "locations": [], "crash": "ValueError: length"},
+    ]  # fmt: skip
+    report = {
+        "collection_year": 2025,
+        "la": "873",
+        "rules": rules,
+        "summary": {"rules": 3, "passed": 0, "failed_error": 1, "error_rows": 1, "failed_query": 1, "query_rows": 0,
+                    "skipped": 0, "crashed": 1},
+    }  # fmt: skip
+    path = tmp_path / "validation_report.md"
+    write_markdown(report, path, [], "CIN census", _not_run(report))
+    text = path.read_text()
+    assert "**NOT READY:** 1 rules with errors (1 locations)." in text
+    assert "| ChildCharacteristics | 3 | B2 | Ethnicity |" in text
+    errors, queries = text.split("## Queries")
+    assert "4220" in errors and "2887Q" in queries and "it flags no single record" in queries
+    assert "**8565**: Activity after closure Crashed (ValueError: length)" in text
