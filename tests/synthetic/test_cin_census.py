@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from lxml import etree
 
+from outputs.returns.cin import VALIDATOR_PYTHON, validate
 from synthetic import generate
 from synthetic.section_47 import working_days_before
 
@@ -107,3 +108,23 @@ def test_every_cp_plan_follows_its_enquiry(both):
     within = (start - pd.Timestamp("1970-01-01")).dt.days.to_numpy() >= limit
     assert 0.75 < within.mean() < 0.95
     assert (start <= icpc).all()
+
+
+@pytest.mark.skipif(not VALIDATOR_PYTHON.exists(), reason="scripts/setup.sh makes .venv-validator-cin")
+def test_the_dfe_rules_find_the_planted_faults_on_their_children(both):
+    path = both / "cin_census" / END.isoformat() / "cin_census_2026.xml"
+    root = etree.parse(str(path)).getroot()
+    bad_ethnicity = {
+        c.findtext("ChildIdentifiers/LAchildID")
+        for c in root.iterfind("Children/Child")
+        if c.findtext("ChildCharacteristics/Ethnicity") in ("WBR", "MIXD", "OTHR")
+    }
+    no_referral_date = {
+        c.findtext("ChildIdentifiers/LAchildID")
+        for c in root.iterfind("Children/Child")
+        if c.xpath("CINdetails[not(CINreferralDate)]")
+    }
+    report = validate(path, 2026)
+    flagged = {r["code"]: {loc["child"] for loc in r["locations"]} for r in report["rules"] if r["status"] == "failed"}
+    assert bad_ethnicity and flagged["4220"] == bad_ethnicity
+    assert no_referral_date and no_referral_date <= flagged["8600"]
