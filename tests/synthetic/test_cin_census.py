@@ -128,3 +128,26 @@ def test_the_dfe_rules_find_the_planted_faults_on_their_children(both):
     flagged = {r["code"]: {loc["child"] for loc in r["locations"]} for r in report["rules"] if r["status"] == "failed"}
     assert bad_ethnicity and flagged["4220"] == bad_ethnicity
     assert no_referral_date and no_referral_date <= flagged["8600"]
+
+
+def test_the_command_line_passes_the_case_format_through(monkeypatch):
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    import synthetic
+    from orchestration import cli
+
+    parser = cli.build_parser()
+    for command in ("generate", "demo"):
+        assert parser.parse_args([command]).case_format == "csv"
+        for case_format in synthetic.CASE_FORMATS:
+            assert parser.parse_args([command, "--case-format", case_format]).case_format == case_format
+        with pytest.raises(SystemExit):
+            parser.parse_args([command, "--case-format", "xml"])
+    seen = {}
+    monkeypatch.setattr(synthetic, "generate", lambda landing, **kw: seen.update(kw) or {})
+    settings = SimpleNamespace(landing=Path("unused"), la_ons="E10000003", la_dfe="873")
+    cli.cmd_generate(settings, parser.parse_args(["generate", "--case-format", "both", "--end-date", "2025-06-30"]))
+    assert seen["case_format"] == "both" and seen["la_dfe"] == "873"
+    with pytest.raises(ValueError, match="case_format"):
+        generate(Path("unused"), end_date=END, case_format="xml")
