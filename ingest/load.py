@@ -45,7 +45,7 @@ from ingest.ledger import (
     withdraw,
 )
 from ingest.outcome import LoadResult, Refusal, SnapshotRefused, SourceOutcome
-from ingest.readers import ContractError, Problem, landing_folders
+from ingest.readers import ContractError, Problem, landing_folders, quarantined_mask
 from ingest.rules import kind_of
 from ingest.snapshot import Snapshot, fingerprint, quarantined_rows, read_snapshot, real_files
 from ingest.thresholds import anomaly_problems, threshold_problems
@@ -131,8 +131,8 @@ def publish(
         tables = [(read.entity, read.frame, read.path.name) for read in snapshot.reads.values()]
         tables += [(entity, _no_rows(entity), None) for entity in snapshot.absent]
         for entity, frame, file_name in tables:
-            if file_name in quarantined:
-                frame = frame[~frame["_row_number"].isin(quarantined[file_name])]
+            if quarantined:
+                frame = frame[~quarantined_mask(frame, file_name, quarantined)]
             loaded[entity.name] = len(frame)
             _replace_raw_table(con, entity, frame, [snapshot.extract_date, loaded_at, file_name])
             if on_table_written:
