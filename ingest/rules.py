@@ -104,6 +104,12 @@ RULES = {
         ),
         Rule("born_after_episode_start", "flag", "the child's DOB in header.csv is after the episode's DECOM"),
         Rule(
+            "before_referral",
+            "flag",
+            "a CIN census assessment, CIN plan, Section 47 enquiry or CP plan starts before its CIN episode's "
+            "referral date",
+        ),
+        Rule(
             "formula_text",
             "flag",
             "a text value starting with =, + or @ (a spreadsheet formula): "
