@@ -16,6 +16,8 @@ import pandas as pd
 from .common import ages_on, days, fmt_dates, make_ids, pick
 from .edge_of_care import edge_of_care
 from .people import ethnicities, no_leap_day
+from .section_47 import snapshot as section_47_snapshot
+from .section_47 import weekday
 
 SOURCES = {
     "6": 28,
@@ -73,7 +75,8 @@ def _referral_chain(rng, n0: int, start: int, end: int):
         r = rng.random(n)
         cp = ~nfa & (r < 0.13)
         cin = ~nfa & (r >= 0.13) & (r < 0.55)
-        closed_after = ~nfa & (r >= 0.52)
+        # Closed after assessment (RC8/RC9) only when no plan followed: CIN census rule 2990.
+        closed_after = ~nfa & (r >= 0.55)
         cp_start = np.where(cp, date_ + rng.integers(15, 45, n), np.nan)
         cp_end = cp_start + np.clip(rng.lognormal(np.log(300), 0.55, n), 40, 1400).astype(int)
         step_down = cp & (rng.random(n) < 0.7)
@@ -176,6 +179,8 @@ def simulate(rng: np.random.Generator, lac: dict, *, end_date: date, scale: floa
     lac_refs = pd.DataFrame(rows, columns=_LAC_REFERRAL_COLUMNS)
     all_refs = pd.concat([refs.drop(columns=["child"]), lac_refs], ignore_index=True)
     all_refs = _coded(rng, all_refs, dict(zip(nonsb["CHILD"], nonsb["CIN"], strict=False)), set(sb.index))
+    # A CP plan starts at its initial conference, which is never held at a weekend (synthetic/section_47.py).
+    all_refs["cp_start"] = weekday(all_refs["cp_start"])
 
     children = pd.concat([lac_children.drop(columns=["upn", "upn_unknown"]), others], ignore_index=True)
     first_ref = all_refs.groupby("child_id")["referral_date"].min()
@@ -336,4 +341,5 @@ def snapshot(world: dict, extract: int) -> dict[str, pd.DataFrame]:
             "end_reason": np.where(np.isnan(e), "", x["end_reason"].values),
         }
     )
-    return {"children": children, "referrals": referrals, "cin_plans": cin, "cp_plans": cp, "edge_of_care": edge}
+    tables = {"children": children, "referrals": referrals, "cin_plans": cin, "cp_plans": cp, "edge_of_care": edge}
+    return tables | {"section_47": section_47_snapshot(world["section_47"], extract)}
