@@ -33,12 +33,13 @@ def child(child_id: str, sex: str, *episodes: str, tag: str = "GenderCurrent") -
     )
 
 
-def episode(referral: str, closure: str = "", assessment: str = "") -> str:
+def episode(referral: str, closure: str = "", *assessments: tuple[str, str]) -> str:
     closed = f"<CINclosureDate>{closure}</CINclosureDate><ReasonForClosure>RC1</ReasonForClosure>" if closure else ""
-    assessed = (
-        f"<Assessments><AssessmentActualStartDate>{assessment}</AssessmentActualStartDate></Assessments>"
-        if assessment
-        else ""
+    assessed = "".join(
+        f"<Assessments><AssessmentActualStartDate>{start}</AssessmentActualStartDate>"
+        + (f"<AssessmentAuthorisationDate>{done}</AssessmentAuthorisationDate>" if done else "")
+        + "</Assessments>"
+        for start, done in assessments
     )
     return f"<CINdetails>\n<CINreferralDate>{referral}</CINreferralDate>{closed}\n{assessed}</CINdetails>\n"
 
@@ -77,24 +78,34 @@ def test_gender_current_and_sex_are_both_read_and_booleans_become_y_n(tmp_path):
     assert rows(s47, "section_47", "child_id", "icpc_not_required") == [("C0000001", "N"), ("C0000003", "Y")]
 
 
-def test_the_latest_census_wins_whole_and_an_older_episode_is_kept(tmp_path):
-    # 2023/24: A's episode of 2023-05-01 open, assessed 2023-05-03; an older episode of 2022 closed in 2022/23.
-    # 2024/25: the same episode closed 2024-07-01 and its assessment re-dated 2023-05-04; the 2022 one not sent.
+def test_the_latest_census_wins_item_by_item_and_older_items_are_kept(tmp_path):
+    # 2023/24: A's episode of 2023-05-01 open, its first assessment authorised 2023-05-20 and a second one started
+    # 2024-03-01 and open; an older episode of 2022, closed in 2022/23, with no assessment.
+    # 2024/25: the episode closed 2024-07-01, only the second assessment (the first ended before the year), now
+    # authorised 2024-04-10; the 2022 episode is not sent.
     old = census(
         2024,
         "2024-04-02T00:00:00",
-        child("A", "1", episode("2022-06-01", "2022-09-01"), episode("2023-05-01", assessment="2023-05-03")),
+        child(
+            "A",
+            "1",
+            episode("2022-06-01", "2022-09-01"),
+            episode("2023-05-01", "", ("2023-05-02", "2023-05-20"), ("2024-03-01", "")),
+        ),
     )
     new = census(
-        2025, "2025-04-02T00:00:00", child("A", "1", episode("2023-05-01", "2024-07-01", assessment="2023-05-04"))
+        2025, "2025-04-02T00:00:00", child("A", "1", episode("2023-05-01", "2024-07-01", ("2024-03-01", "2024-04-10")))
     )
     snapshot = read(tmp_path, {"z_old.xml": old, "a_new.xml": new})  # names sort against the years: order is by date
     assert rows(snapshot, "referrals", "referral_date", "closure_date", "census_year") == [
         ("2022-06-01", "2022-09-01", "2024"),
         ("2023-05-01", "2024-07-01", "2025"),
     ]
-    # The corrected assessment replaces the old one; it is not added beside it.
-    assert rows(snapshot, "assessments", "assessment_start_date") == [("2023-05-04",)]
+    # The first assessment only 2023/24 sent stays; the second is the 2024/25 copy, not added beside the old one.
+    assert rows(snapshot, "assessments", "assessment_start_date", "assessment_authorised_date", "census_year") == [
+        ("2023-05-02", "2023-05-20", "2024"),
+        ("2024-03-01", "2024-04-10", "2025"),
+    ]
     log = rows(snapshot, "stitch_log", "item", "item_key", "census_year", "rule", "detail")
     assert log == [
         ("child", "A", "2025", "repeated_unchanged", "in 2 files (2024, 2025); a_new.xml kept"),
