@@ -209,7 +209,6 @@ def read_census(folder: Path, entities: list[Entity]) -> dict[str, ReadResult]:
     reads = {}
     for entity in entities:
         rows = tables.rows.get(entity.name, [])
-        extras = ["census_year", "source_file", "source_line"] if entity.name != "stitch_log" else []
-        frame = pd.DataFrame(rows, columns=[*entity.raw_names, *extras], dtype=object)
+        frame = pd.DataFrame(rows, columns=entity.raw_names, dtype=object)
         reads[entity.name] = check_table(newest, entity, frame, list(range(1, len(frame) + 1)))
     return reads

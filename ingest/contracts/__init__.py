@@ -104,6 +104,9 @@ class Source:
     depends_on: tuple[str, ...] = ()
     # How a folder is read (ingest/snapshot.py READERS): one CSV or workbook per entity, or the CIN census XML.
     layout: Literal["tables", "cin_census_xml"] = "tables"
+    # An alternative layout a council may never send (the CIN census beside the case CSVs): until it lands, its
+    # raw tables exist empty, so the staging that reads either layout still builds.
+    may_never_land: bool = False
 
 
 def _discovered() -> dict[str, Source]:

@@ -11,13 +11,17 @@ from ingest.contracts import Entity, Source, col
 S = "cin_census"
 
 
+# Where each row was, filled by the reader (never by the council): the census year of the file it was kept from.
+WHERE = (col("census_year", "int"), col("source_file"), col("source_line", "int"))
+
+
 def _episode(*columns, **kwargs) -> Entity:
     """An item of a CIN episode: keyed by the child, the episode's referral date and its own columns."""
     name, *rest = columns
     return Entity(
         S,
         name,
-        (col("child_id", key=True), col("referral_date", "date", key=True), *rest),
+        (col("child_id", key=True), col("referral_date", "date", key=True), *rest, *WHERE),
         may_be_empty=True,
         **kwargs,
     )
@@ -37,9 +41,10 @@ ENTITIES = (
             col("sex", nullable=False, codes="case_sex"),  # GenderCurrent (1/2/0/9) to 2023/24, Sex (M/F/U) after
             col("death_date", "date"),
             col("ethnicity", codes="ssda903_ethnic"),
+            *WHERE,
         ),
     ),
-    Entity(S, "disabilities", (col("child_id", key=True), col("disability", key=True)), may_be_empty=True),
+    Entity(S, "disabilities", (col("child_id", key=True), col("disability", key=True), *WHERE), may_be_empty=True),
     _episode(
         "referrals",
         col("referral_source", codes="cin_referral_source"),
@@ -90,4 +95,4 @@ ENTITIES = (
 )
 
 # Annual returns, or a monthly performance run: a month without a new census is not a stuck export.
-SOURCE = Source(name=S, entities=ENTITIES, expected_interval_days=31, layout="cin_census_xml")
+SOURCE = Source(name=S, entities=ENTITIES, expected_interval_days=31, layout="cin_census_xml", may_never_land=True)
