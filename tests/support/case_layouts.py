@@ -26,8 +26,34 @@ CASE_MARTS = (
     "staging.stg_case__section_47",
 )
 ID_COLUMNS = ("referral_id", "event_ref", "s47_id")
-# Columns the census cannot carry, left out of the comparison (README "The CIN census in").
-NOT_IN_CENSUS = {"staging.stg_case__children": ("is_uasc",), "staging.stg_case__section_47": ()}
+# Columns the census cannot carry, left out of the comparison (README "The CIN census in"): UASC status; the
+# sex code as sent (Sex M/F from 2024/25 where the case layout has 1/2; the decoded sex is compared); and
+# what depends on history before the first census (a child's previous referral, the events' running number).
+# Rows needing the whole history are left out too: a CP plan counted as first or subsequent (breakdown
+# plan_number; the census's NumberOfPreviousCPP is not read for it), a referral's assessment before 2017/18.
+NOT_IN_CENSUS = {
+    "staging.stg_case__children": ("is_uasc", "sex_code", "sex_description"),
+    "case_management.case_referrals": ("previous_referral_date",),
+    "case_management.child_journey": ("event_number",),
+}
+# The census starts in 2017/18 (the synthetic history earlier): compared are rows about that year on, and for
+# measures with a 12-month look-back (re-referrals, edge-of-care flags) the periods from the year after.
+CENSUS_FROM, LOOK_BACK_FROM = "2017-04-01", "2018-04-01"
+OPEN_FROM = f"coalesce(closure_date, date '9999-12-31') >= date '{CENSUS_FROM}'"
+# Children with a referral open on or after the census's first day: the children the census holds.
+CENSUS_CHILDREN = f"select child_id from staging.stg_case__referrals where {OPEN_FROM}"
+IN_WINDOW = {
+    "case_management.case_referrals": f"referral_date >= date '{LOOK_BACK_FROM}'",
+    "case_management.child_journey": f"event_date >= date '{CENSUS_FROM}' and child_id in ({CENSUS_CHILDREN})",
+    "case_management.case_measures": f"period_start >= date '{LOOK_BACK_FROM}' and breakdown_type <> 'plan_number'",
+    "edge_of_care.edge_of_care_flag_intervals": f"flag_start >= date '{LOOK_BACK_FROM}'",
+    "edge_of_care.edge_of_care_measures": f"period_start >= date '{LOOK_BACK_FROM}'",
+    "staging.stg_case__children": f"child_id in ({CENSUS_CHILDREN})",
+    "staging.stg_case__referrals": f"referral_date >= date '{CENSUS_FROM}'",
+    "staging.stg_case__cin_plans": f"coalesce(plan_end_date, date '9999-12-31') >= date '{CENSUS_FROM}'",
+    "staging.stg_case__cp_plans": f"coalesce(plan_end_date, date '9999-12-31') >= date '{CENSUS_FROM}'",
+    "staging.stg_case__section_47": f"s47_start_date >= date '{CENSUS_FROM}'",
+}
 
 
 def _census_ids(con) -> dict[str, str]:
@@ -46,8 +72,11 @@ def _plain(value):
     return value
 
 
-def mart_rows(warehouse: Path, tables=CASE_MARTS, census_ids: bool = False) -> dict[str, list[tuple]]:
-    """Each table's rows, sorted, ids in the census's form when `census_ids` (the CSV layout's build)."""
+def mart_rows(
+    warehouse: Path, tables=CASE_MARTS, census_ids: bool = False, windows: dict[str, str] | None = None
+) -> dict[str, list[tuple]]:
+    """Each table's rows (those `windows` selects, by table), sorted, ids in the census's form when `census_ids`
+    (the CSV layout's build)."""
     found = {}
     with connect_duckdb(warehouse, read_only=True) as con:
         ids = _census_ids(con) if census_ids else {}
@@ -62,7 +91,8 @@ def mart_rows(warehouse: Path, tables=CASE_MARTS, census_ids: bool = False) -> d
                 ).fetchall()
                 if c not in NOT_IN_CENSUS.get(table, ())
             ]
-            rows = con.execute(f"select {', '.join(columns)} from {table}").fetchall()
+            where = f" where {windows[table]}" if windows and table in windows else ""
+            rows = con.execute(f"select {', '.join(columns)} from {table}{where}").fetchall()
             mapped = [
                 tuple(ids.get(v, v) if c in ID_COLUMNS else _plain(v) for c, v in zip(columns, row, strict=True))
                 for row in rows
