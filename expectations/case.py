@@ -12,6 +12,7 @@ def suites(ctx: SuiteContext) -> dict:
         ],
         "cin_plans": [end_not_before_start("plan_end_date", "plan_start_date")],
         "cp_plans": [end_not_before_start("plan_end_date", "plan_start_date")],
+        "section_47": [not_in_future("s47_start_date", ctx), end_not_before_start("icpc_date", "s47_start_date")],
         "edge_of_care": [end_not_before_start("end_date", "start_date")],
     }
     return {

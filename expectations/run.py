@@ -10,7 +10,7 @@ import pandas as pd
 
 from expectations.common import SuiteContext
 from ingest.load import Snapshot
-from ingest.readers import Problem, ReadResult, row_children, row_keys
+from ingest.readers import Problem, ReadResult, location, row_children, row_keys
 from ingest.rules import kind_of
 
 RESULT_FORMAT = {
@@ -60,11 +60,11 @@ def validate_frame(frame: pd.DataFrame, suite, read: ReadResult) -> list[Problem
     rows = read.frame.set_index("_row_number", drop=False).loc[sorted({row for row, _ in found})]
     keys = dict(zip(rows["_row_number"], row_keys(rows, read.entity), strict=True))
     children = dict(zip(rows["_row_number"], row_children(rows, read.entity), strict=True))
+    places = {row: location(rows, row, read.path.name) for row in rows.index}
     key_columns = {c.lower() for c in read.entity.key}
     return [
         Problem(
-            read.path.name,
-            row,
+            *places[row],
             meta["column"],
             meta["rule"],
             keys.get(row),

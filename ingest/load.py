@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingest.contracts import Entity, source_named
+from ingest.contracts import Entity, entities_for, source_named
 from ingest.gate_report import ACTIONS, quarantine_folder, report_loaded, write_gate_report
 from ingest.ledger import (
     LEDGER_DDL,
@@ -45,11 +45,11 @@ from ingest.ledger import (
     withdraw,
 )
 from ingest.outcome import LoadResult, Refusal, SnapshotRefused, SourceOutcome
-from ingest.readers import ContractError, Problem, landing_folders
+from ingest.readers import ContractError, Problem, landing_folders, quarantined_mask
 from ingest.rules import kind_of
 from ingest.snapshot import Snapshot, fingerprint, quarantined_rows, read_snapshot, real_files
 from ingest.thresholds import anomaly_problems, threshold_problems
-from warehouse.connection import Connection, quote, stage_frame, unstage_frame
+from warehouse.connection import Connection, quote, stage_frame, table_exists, unstage_frame
 from warehouse.permissions import restrict
 
 # Imported from here before the load was split into modules; each now lives where its name says.
@@ -131,8 +131,8 @@ def publish(
         tables = [(read.entity, read.frame, read.path.name) for read in snapshot.reads.values()]
         tables += [(entity, _no_rows(entity), None) for entity in snapshot.absent]
         for entity, frame, file_name in tables:
-            if file_name in quarantined:
-                frame = frame[~frame["_row_number"].isin(quarantined[file_name])]
+            if quarantined:
+                frame = frame[~quarantined_mask(frame, file_name, quarantined)]
             loaded[entity.name] = len(frame)
             _replace_raw_table(con, entity, frame, [snapshot.extract_date, loaded_at, file_name])
             if on_table_written:
@@ -155,6 +155,16 @@ def publish(
         con.execute("rollback")
         raise
     return loaded
+
+
+def _empty_tables(con: Connection, source: str, on_table_written: Callable[[str], None] | None) -> None:
+    """A source that has never landed gets its raw tables, empty, with the contract's columns (no ledger row)."""
+    con.execute("create schema if not exists raw")
+    for entity in entities_for(source):
+        if not table_exists(con, "raw", entity.token):
+            _replace_raw_table(con, entity, _no_rows(entity), [None, None, None])
+            if on_table_written:
+                on_table_written(entity.token)
 
 
 def reader_gate(snapshot: Snapshot) -> list[Problem]:
@@ -309,6 +319,8 @@ def load_source(
         run.folder(found.extract_date, found.path)
     if not outcome.loaded and not outcome.refused and not outcome.unchanged and not outcome.misdated:
         log.info("%s: no new snapshot waiting", source)
+    if source_named(source).may_never_land and outcome.published_date is None:
+        _empty_tables(con, source, on_table_written)
     if raise_on_refusal and outcome.failed:
         raise SnapshotRefused(outcome.failed)
     return outcome

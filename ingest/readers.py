@@ -247,6 +247,27 @@ def _typed(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
     return parsed, values.notna() & parsed.isna()
 
 
+# A source whose rows come from several files (the CIN census XML) says in these columns where each row was:
+# the file's name and its line. Every other source's row is its own file's `_row_number`.
+LOCATION_COLUMNS = ("source_file", "source_line")
+
+
+def location(frame: pd.DataFrame, index, file_name: str) -> tuple[str, int]:
+    """The file and row a problem on frame row `index` is reported at."""
+    if LOCATION_COLUMNS[0] in frame.columns:
+        return str(frame.at[index, LOCATION_COLUMNS[0]]), int(frame.at[index, LOCATION_COLUMNS[1]])
+    return file_name, int(frame.at[index, "_row_number"])
+
+
+def quarantined_mask(frame: pd.DataFrame, file_name: str, quarantined: dict[str, set[int]]) -> pd.Series:
+    """The frame's rows a row fault quarantines (quarantined: rows by file, as snapshot.quarantined_rows gives)."""
+    if LOCATION_COLUMNS[0] not in frame.columns:
+        return frame["_row_number"].isin(quarantined.get(file_name, set()))
+    pairs = {(f, r) for f, rows in quarantined.items() for r in rows}
+    located = zip(frame[LOCATION_COLUMNS[0]], frame[LOCATION_COLUMNS[1]].astype(int), strict=True)
+    return pd.Series([p in pairs for p in located], index=frame.index, dtype=bool)
+
+
 def row_keys(frame: pd.DataFrame, entity: Entity) -> pd.Series:
     """A row's contract key (pseudonymous identifiers only), for reports that must not show values."""
     key_cols = [c.lower() for c in entity.key if c.lower() in frame.columns]
@@ -302,7 +323,7 @@ def _row_problems(
         rule, bad = checks[column.raw_name]
         kind = kind_of(rule, key=column.name in entity.key)
         found += [
-            Problem(path.name, int(frame.at[i, "_row_number"]), column.name, rule, keys[i], kind, children[i])
+            Problem(*location(frame, i, path.name), column.name, rule, keys[i], kind, children[i])
             for i in frame.index[bad]
         ]
     return found
@@ -310,6 +331,11 @@ def _row_problems(
 
 def read_entity(path: Path, entity: Entity) -> ReadResult:
     text_table, lines = _read_text_table(path, entity)
+    return check_table(path, entity, text_table, lines)
+
+
+def check_table(path: Path, entity: Entity, text_table: pd.DataFrame, lines: list[int]) -> ReadResult:
+    """A table of text cells against its contract: every reader's checks, whatever the file's format."""
     names = _column_names(list(text_table.columns), path, entity)
     missing = [c.name for c in entity.columns if c.raw_name not in names]
     if missing:

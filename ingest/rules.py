@@ -44,7 +44,16 @@ RULES = {
             "a contract file is absent: the snapshot is incomplete (an optional SSDA903 table is published empty "
             "instead)",
         ),
-        Rule("unreadable", "structural", "the bytes are not UTF-8 or Windows-1252 text, or not a workbook"),
+        Rule(
+            "unreadable",
+            "structural",
+            "the bytes are not UTF-8 or Windows-1252 text, or not a workbook, or (a census) not well-formed XML",
+        ),
+        Rule(
+            "not_census",
+            "structural",
+            "an XML file that is no CIN census: its root is not Message, or its Header has no ReferenceDate",
+        ),
         Rule("empty_file", "structural", "zero bytes or no header row: an export that did not run"),
         Rule(
             "header_only",
@@ -94,6 +103,12 @@ RULES = {
             "later DECOM (int_episodes_resolved)",
         ),
         Rule("born_after_episode_start", "flag", "the child's DOB in header.csv is after the episode's DECOM"),
+        Rule(
+            "before_referral",
+            "flag",
+            "a CIN census assessment, CIN plan, Section 47 enquiry or CP plan starts before its CIN episode's "
+            "referral date",
+        ),
         Rule(
             "formula_text",
             "flag",

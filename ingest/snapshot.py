@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ingest.contracts import Entity, entities_for
+from ingest.contracts import Entity, entities_for, source_named
 from ingest.readers import ContractError, Problem, ReadResult, candidate_files, read_entity
 from ingest.rules import kind_of
 
@@ -65,9 +65,14 @@ def read_snapshot(source: str, extract_date: date, folder: Path) -> Snapshot:
     if links:
         raise ContractError(links[0], "symlink", "a symbolic link: land the file itself")
     snapshot = Snapshot(source, extract_date, folder, fingerprint(folder))
+    if source_named(source).layout == "cin_census_xml":
+        from ingest.census_xml import read_census  # the XML layout's reader (lxml), behind the same Snapshot
+
+        snapshot.reads = read_census(folder, entities_for(source))
+        return snapshot
     for entity in entities_for(source):
         candidates = candidate_files(folder, entity)
-        if not candidates and entity.optional:
+        if not candidates and (entity.optional or _covered_elsewhere(entity, folder)):
             snapshot.absent.append(entity)
             continue
         if not candidates:
@@ -79,6 +84,15 @@ def read_snapshot(source: str, extract_date: date, folder: Path) -> Snapshot:
             Problem(other.name, None, None, "other_file", kind=kind_of("other_file")) for other in candidates[1:]
         )
     return snapshot
+
+
+def _covered_elsewhere(entity: Entity, folder: Path) -> bool:
+    """A file another source can stand in for (case children, referrals and plans, when a CIN census is
+    landed: LANDING_CONTRACT case/) may be absent; staging then reads that source's rows instead."""
+    if entity.covered_by is None:
+        return False
+    landing = folder.parent.parent
+    return any(any(p.glob("*.xml")) for p in (landing / entity.covered_by).glob("????-??-??") if p.is_dir())
 
 
 def quarantined_rows(problems: list[Problem]) -> dict[str, set[int]]:

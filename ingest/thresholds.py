@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ingest.readers import Problem
+from ingest.readers import Problem, quarantined_mask
 from ingest.rules import kind_of
 from ingest.snapshot import Snapshot, quarantined_rows
 from warehouse.connection import Connection, table_exists
@@ -23,7 +23,7 @@ def threshold_problems(snapshot: Snapshot, problems: list[Problem]) -> list[Prob
     found = []
     quarantined = quarantined_rows(problems)
     for read in snapshot.reads.values():
-        bad, rows = len(quarantined.get(read.path.name, ())), len(read.frame)
+        bad, rows = int(quarantined_mask(read.frame, read.path.name, quarantined).sum()), len(read.frame)
         if bad > GATE_QUARANTINE_FLOOR and bad > GATE_QUARANTINE_MAX_SHARE * rows:
             found.append(
                 Problem(read.path.name, None, None, "too_many_quarantined", kind=kind_of("too_many_quarantined"))

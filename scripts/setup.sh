@@ -28,6 +28,15 @@ mapfile -t validator_pins < <(.venv/bin/python -c \
   'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["tool"]["cscw"]["validator-requirements"]))')
 .venv/bin/uv pip install --quiet --python .venv-validator/bin/python "${validator_pins[@]}"
 
+# The DfE's CIN census validator (pandas<2 as well) gets one of its own; pins beside the 903's.
+if [ ! -x .venv-validator-cin/bin/python ]; then
+  echo "setup: creating .venv-validator-cin for the DfE CIN census validator"
+  "$python" -m venv .venv-validator-cin
+fi
+mapfile -t cin_validator_pins < <(.venv/bin/python -c \
+  'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["tool"]["cscw"]["cin-validator-requirements"]))')
+.venv/bin/uv pip install --quiet --python .venv-validator-cin/bin/python "${cin_validator_pins[@]}"
+
 # The committee report prints its PDF with Debian's chromium, the browser its test drives too.
 if ! command -v chromium >/dev/null; then
   echo "setup: installing Debian's chromium"

@@ -16,6 +16,8 @@ import pandas as pd
 from .common import ages_on, days, fmt_dates, make_ids, pick
 from .edge_of_care import edge_of_care
 from .people import ethnicities, no_leap_day
+from .section_47 import snapshot as section_47_snapshot
+from .section_47 import weekday
 
 SOURCES = {
     "6": 28,
@@ -73,7 +75,8 @@ def _referral_chain(rng, n0: int, start: int, end: int):
         r = rng.random(n)
         cp = ~nfa & (r < 0.13)
         cin = ~nfa & (r >= 0.13) & (r < 0.55)
-        closed_after = ~nfa & (r >= 0.52)
+        # Closed after assessment (RC8/RC9) only when no plan followed: CIN census rule 2990.
+        closed_after = ~nfa & (r >= 0.55)
         cp_start = np.where(cp, date_ + rng.integers(15, 45, n), np.nan)
         cp_end = cp_start + np.clip(rng.lognormal(np.log(300), 0.55, n), 40, 1400).astype(int)
         step_down = cp & (rng.random(n) < 0.7)
@@ -173,9 +176,12 @@ def simulate(rng: np.random.Generator, lac: dict, *, end_date: date, scale: floa
         rdate = int(s) - int(rng.integers(60, 400))
         a_a = rdate + int(rng.integers(20, 45))
         rows.append((child, rdate, "N", rdate + 3, a_a, e + 60, "RC7", a_a + 5, e + 30, np.nan, np.nan))
-    lac_refs = pd.DataFrame(rows, columns=_LAC_REFERRAL_COLUMNS)
+    lac_refs = _not_before_pregnancy(pd.DataFrame(rows, columns=_LAC_REFERRAL_COLUMNS), lac_children)
     all_refs = pd.concat([refs.drop(columns=["child"]), lac_refs], ignore_index=True)
     all_refs = _coded(rng, all_refs, dict(zip(nonsb["CHILD"], nonsb["CIN"], strict=False)), set(sb.index))
+    # A CP plan starts at its initial conference, which is never held at a weekend (synthetic/section_47.py).
+    all_refs["cp_start"] = weekday(all_refs["cp_start"])
+    all_refs = _one_episode_at_a_time(all_refs)
 
     children = pd.concat([lac_children.drop(columns=["upn", "upn_unknown"]), others], ignore_index=True)
     first_ref = all_refs.groupby("child_id")["referral_date"].min()
@@ -258,6 +264,39 @@ def _coded(rng: np.random.Generator, all_refs: pd.DataFrame, lac_need: dict, sb_
     return all_refs
 
 
+def _not_before_pregnancy(refs: pd.DataFrame, children: pd.DataFrame) -> pd.DataFrame:
+    """A baby's referral no earlier than 40 weeks before birth (CIN census rule 8606), the dates after it with it."""
+    floor = refs["child_id"].map(dict(zip(children["child_id"], children["dob"], strict=False))) - 270
+    refs["referral_date"] = np.maximum(refs["referral_date"], floor)
+    for column in ("assessment_start_date", "assessment_authorised_date", "cp_start", "cin_start"):
+        refs[column] = np.maximum(refs[column].astype(float), refs["referral_date"])
+    return refs
+
+
+def _one_episode_at_a_time(refs: pd.DataFrame) -> pd.DataFrame:
+    """A referral still open when the child's next begins closes the day before, its plans with it: one CIN
+    episode at a time (CIN census rules 8815, 8820), no CIN plan beside a later episode's CP plan (4017)."""
+    order = refs.sort_values(["child_id", "referral_date"], kind="stable")
+    nxt = order.groupby("child_id")["referral_date"].shift(-1).astype(float)
+    close = order["closure_date"].astype(float)
+    over = nxt.notna() & (close.isna() | (close >= nxt))
+    cut = np.maximum(nxt - 1, order["referral_date"].astype(float))[over]
+    refs = refs.copy()
+    refs.loc[cut.index, "closure_date"] = cut
+    refs.loc[cut.index, "closure_reason"] = "RC7"
+    for column in ("assessment_start_date", "assessment_authorised_date"):
+        refs.loc[cut.index, column] = np.minimum(refs.loc[cut.index, column].astype(float), cut)
+    for prefix in ("cin", "cp"):
+        start, end = refs.loc[cut.index, f"{prefix}_start"], refs.loc[cut.index, f"{prefix}_end"].astype(float)
+        gone = start >= cut
+        refs.loc[cut.index, f"{prefix}_end"] = np.where(gone, np.nan, np.fmin(end.fillna(cut), cut))
+        refs.loc[gone[gone].index, f"{prefix}_start"] = np.nan
+    # and no assessment authorised after its referral closed (rule 8565: activity after closure)
+    auth, close = refs["assessment_authorised_date"].astype(float), refs["closure_date"].astype(float)
+    refs["assessment_authorised_date"] = np.where(close < auth, close, auth)
+    return refs
+
+
 def snapshot(world: dict, extract: int) -> dict[str, pd.DataFrame]:
     ch = world["children"]
     ch = ch[ch["known_from"] <= extract].sort_values("child_id")
@@ -336,4 +375,5 @@ def snapshot(world: dict, extract: int) -> dict[str, pd.DataFrame]:
             "end_reason": np.where(np.isnan(e), "", x["end_reason"].values),
         }
     )
-    return {"children": children, "referrals": referrals, "cin_plans": cin, "cp_plans": cp, "edge_of_care": edge}
+    tables = {"children": children, "referrals": referrals, "cin_plans": cin, "cp_plans": cp, "edge_of_care": edge}
+    return tables | {"section_47": section_47_snapshot(world["section_47"], extract)}

@@ -33,6 +33,8 @@ ETHNICITY = {
 ETHNICITY_UASC = {"AOTH": 35, "BAFR": 30, "OOTH": 15, "WOTH": 12, "BOTH": 5, "CHNE": 3}
 
 _UPN_FIRST = np.array(list("ABCDEFGHJKLMNPQRTUVWXYZ"))
+# The county and its neighbours (DfE LA numbers): characters 2-4 of a UPN.
+_UPN_LA = np.array(["873", "874", "881", "882", "855", "935"])
 
 
 def no_leap_day(dob: np.ndarray) -> np.ndarray:
@@ -53,15 +55,21 @@ def ethnicities(rng: np.random.Generator, uasc: np.ndarray) -> np.ndarray:
 
 
 def upns(rng: np.random.Generator, n: int) -> np.ndarray:
-    """UPN-shaped strings (rule 168 format); the check letter is not computed, as the brief allows."""
+    """UPNs as the DfE's UPN guide makes them: a check letter, an LA code, the year and a serial number.
+
+    Characters 2-4 are one of a few English LA codes (the child's first school may be in a neighbouring
+    county) and the check letter is computed (CIN census rules 1510 and 1530 check both). A minority are
+    temporary UPNs, ending in a letter. The draws are those of the earlier, uncomputed version.
+    """
     first = rng.choice(_UPN_FIRST, size=n)
     digits = rng.integers(0, 10**12, size=n, dtype="int64")
-    body = np.char.zfill(digits.astype(str), 12)
-    upn = np.char.add(first, body)
+    la = _UPN_LA[digits // 10**9 % len(_UPN_LA)]
+    body = np.char.add(la, np.char.zfill((digits % 10**9).astype(str), 9))
+    digit = body.astype("S12").view("S1").reshape(n, 12).astype(int)
+    weights = digit @ np.arange(2, 14)
+    upn = np.char.add(_UPN_FIRST[weights % 23], body)
     # A minority of real UPNs are temporary ones ending in a letter.
     temp = rng.random(n) < 0.05
     letters = rng.choice(_UPN_FIRST, size=n)
-    upn[temp] = np.char.add(
-        np.char.add(first[temp], np.char.zfill(digits[temp].astype(str), 12)).astype("U12"), letters[temp]
-    )
+    upn[temp] = np.char.add(np.char.add(first[temp], body[temp]).astype("U12"), letters[temp])
     return upn.astype(object)

@@ -14,18 +14,24 @@
 {#- The collection year of an SSDA903 return (named by its end, as the DfE does): var ssda903_year,
     else the latest complete year of the placements extract; `years_back` = 1 gives last year's. -#}
 {% macro ssda903_collection(years_back=0) -%}
+    {{ return_collection('ssda903_year', 'stg_placements__episodes', years_back) }}
+{%- endmacro %}
+
+{#- A statutory return's collection year (April to March, named by its end): the dbt var `year_var` when
+    given, else the latest year that has ended by the latest extract of `extract_model`. -#}
+{% macro return_collection(year_var, extract_model, years_back=0) -%}
     select
         cast(end_year - {{ years_back }} as integer) as collection_year,
         cast(make_date(end_year - {{ years_back }} - 1, 4, 1) as date) as year_start,
         cast(make_date(end_year - {{ years_back }}, 3, 31) as date) as year_end
     from (
         select
-        {%- if var('ssda903_year', none) %}
-            {{ var('ssda903_year') }} as end_year
+        {%- if var(year_var, none) %}
+            {{ var(year_var) }} as end_year
         {%- else %}
             cast(case when extract(month from max(extract_date)) >= 4 then extract(year from max(extract_date))
                       else extract(year from max(extract_date)) - 1 end as integer) as end_year
-            from {{ ref('stg_placements__episodes') }}
+            from {{ ref(extract_model) }}
         {%- endif %}
     ) as chosen
 {%- endmacro %}

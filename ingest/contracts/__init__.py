@@ -42,6 +42,9 @@ class Entity:
     # The file may be absent from an extract (a table the council's system cannot produce yet, or one the
     # DfE added later): the snapshot still loads, the raw table is empty and the absence is on the ledger.
     optional: bool = False
+    # Another source that can stand in for this file (the CIN census for the case children, referrals and
+    # plans): the file may be absent while that source has a landed folder (ingest/snapshot.py).
+    covered_by: str | None = None
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -99,6 +102,11 @@ class Source:
     entities: tuple[Entity, ...]
     expected_interval_days: int = 1
     depends_on: tuple[str, ...] = ()
+    # How a folder is read (ingest/snapshot.py READERS): one CSV or workbook per entity, or the CIN census XML.
+    layout: Literal["tables", "cin_census_xml"] = "tables"
+    # An alternative layout a council may never send (the CIN census beside the case CSVs): until it lands, its
+    # raw tables exist empty, so the staging that reads either layout still builds.
+    may_never_land: bool = False
 
 
 def _discovered() -> dict[str, Source]:

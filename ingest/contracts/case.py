@@ -1,6 +1,8 @@
 from ingest.contracts import Entity, Source, col
 
 S = "case"
+# The CIN census can stand in for these files (README "The CIN census in"): absent, staging reads the census.
+CENSUS = "cin_census"
 ENTITIES = (
     Entity(
         S,
@@ -13,6 +15,7 @@ ENTITIES = (
             col("disability", codes="yes_no"),
             col("uasc", codes="yes_no"),
         ),
+        covered_by=CENSUS,
     ),
     Entity(
         S,
@@ -29,6 +32,7 @@ ENTITIES = (
             col("closure_date", "date"),
             col("closure_reason", codes="cin_closure_reason"),
         ),
+        covered_by=CENSUS,
     ),
     Entity(
         S,
@@ -38,6 +42,7 @@ ENTITIES = (
             col("plan_start_date", "date", key=True),
             col("plan_end_date", "date"),
         ),
+        covered_by=CENSUS,
     ),
     Entity(
         S,
@@ -48,6 +53,23 @@ ENTITIES = (
             col("plan_end_date", "date"),
             col("initial_category", codes="cp_initial_category"),
         ),
+        covered_by=CENSUS,
+    ),
+    # Section 47 enquiries (added with the CIN census in, issue 22): optional, as a council's first case export
+    # may not have them; absent, the raw table is empty. Header-only is allowed, as for the optional 903 tables.
+    Entity(
+        S,
+        "section_47",
+        (
+            col("s47_id", key=True),
+            col("child_id", nullable=False),
+            col("referral_id"),
+            col("s47_start_date", "date", nullable=False),
+            col("icpc_date", "date"),  # the initial child protection conference, when one was held
+            col("icpc_not_required", codes="yes_no"),
+        ),
+        may_be_empty=True,
+        optional=True,
     ),
     Entity(
         S,

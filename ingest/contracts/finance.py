@@ -30,4 +30,4 @@ ENTITIES = (
 )
 
 # Finance refers to case children: case is gated and published first.
-SOURCE = Source(name=S, entities=ENTITIES, depends_on=("case",))
+SOURCE = Source(name=S, entities=ENTITIES, depends_on=("case", "cin_census"))

@@ -77,6 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
             help="realistic: plant data-quality faults at the rates councils see "
             "(synthetic/faults.py); default none, clean extracts",
         )
+        # The same names as synthetic.CASE_FORMATS (a test keeps them so).
+        p.add_argument(
+            "--case-format",
+            choices=("csv", "cin-xml", "both"),
+            default="csv",
+            help="the case extract as the case CSVs (default), as one CIN census XML per collection year "
+            "(landing/cin_census/<date>/), or both",
+        )
 
     add_generate_options(sub.add_parser("generate", help="write synthetic landing extracts"))
     sub.add_parser("nightly", help="load waiting snapshots in date order, then build the marts")

@@ -38,6 +38,7 @@ def cmd_generate(settings: Settings, args: argparse.Namespace) -> int:
         la_ons=settings.la_ons,
         la_dfe=settings.la_dfe,
         faults=args.faults,
+        case_format=args.case_format,
         progress=lambda line: log.info("generate: %s", line),
     )
     files = len(counts)

@@ -69,8 +69,11 @@ def _check_result(entity: Entity, outcome: SourceOutcome) -> dg.AssetCheckResult
 
 
 def _published_case_children(con) -> set[str] | None:
-    exists = table_exists(con, "raw", "case__children")
-    return {row[0] for row in con.execute("select child_id from raw.case__children").fetchall()} if exists else None
+    """The case system's children: the case CSV layout's and the CIN census's (either may stand for it)."""
+    tables = [t for t in ("case__children", "cin_census__children") if table_exists(con, "raw", t)]
+    if not tables:
+        return None
+    return {row[0] for t in tables for row in con.execute(f"select child_id from raw.{t}").fetchall()}
 
 
 def build_source_assets(source: str) -> dg.AssetsDefinition:

@@ -11,7 +11,17 @@ LANDING_FILES = [
     "case__referrals",
     "case__cin_plans",
     "case__cp_plans",
+    "case__section_47",
     "case__edge_of_care",
+    "cin_census__children",
+    "cin_census__disabilities",
+    "cin_census__referrals",
+    "cin_census__assessments",
+    "cin_census__cin_plans",
+    "cin_census__section_47",
+    "cin_census__cp_plans",
+    "cin_census__cp_reviews",
+    "cin_census__stitch_log",
     "placements__header",
     "placements__episodes",
     "placements__uasc",
@@ -98,7 +108,10 @@ def test_publish_comes_after_every_dbt_asset_and_the_checked_return(graph):
 
     definitions, asset_graph = graph
     node = asset_graph.get(PUBLISHED_KEY)
-    assert set(node.parent_keys) == set(dbt_models.keys) | {dg.AssetKey(["exports", "ssda903_return"])}
+    from orchestration.defs.returns.factory import return_keys
+
+    assert {dg.AssetKey(["exports", "ssda903_return"]), dg.AssetKey(["exports", "cin_return"])} <= set(return_keys())
+    assert set(node.parent_keys) == set(dbt_models.keys) | set(return_keys())
     assert not node.child_keys, "nothing may run after the publish step"
     # One process per run: DuckDB allows one writer per file, and that process holds the writer lock.
     assert definitions.resolve_job_def("nightly").executor_def is dg.in_process_executor

@@ -43,7 +43,10 @@ FIRST_YEAR = {"sw_episodes": 2024, "dolo": 2027}
 VALIDATOR_PYTHON = REPO_ROOT / ".venv-validator" / "bin" / "python"
 VALIDATOR_SCRIPT = Path(__file__).with_name("validator.py")
 # The script and the modules beside it that it imports: a change to either is another validation.
-VALIDATOR_FILES = tuple(VALIDATOR_SCRIPT.with_name(f"validator{n}.py") for n in ("", "_rules", "_setup"))
+VALIDATOR_FILES = (
+    *(VALIDATOR_SCRIPT.with_name(f"validator{n}.py") for n in ("", "_rules", "_setup")),
+    VALIDATOR_SCRIPT.parent.parent / "validator_common.py",
+)
 # csc-validator-be-903 0.1.17 carries rule packs for 2022/23 (2023) to 2026/27; an older year is
 # checked against the oldest pack, and the report says so.
 OLDEST_RULE_PACK = 2023

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from outputs.returns.report import CRASH_WORDS
+from outputs.returns.report import write_markdown as shared_markdown
+
 # What each of the validator's tables holds, for a person reading why a rule was skipped.
 TABLE_MEANINGS = {
     "Header": "one row per child in the return",
@@ -34,10 +37,6 @@ LOOKUP_WORDS = (
 SKIPPED_WITH_TABLES = {
     "105": "the Header's UASC field of the DfE XML layout, which CSV returns do not carry (the UASC table says it)",
 }
-CRASH_WORDS = (
-    "the fault is in the DfE validator, not in the return, so this rule was not checked: check by hand that no "
-    "record breaks it"
-)
 
 
 def _is_last(table: str) -> bool:
@@ -96,34 +95,7 @@ def blockers(report: dict | None, partial: str | None) -> list[str]:
 
 
 def write_markdown(report: dict, path: Path, held_back_by: list[str]) -> None:
-    s = report["summary"]
-    errors = [f"{s['failed_error']} rules with errors ({s['error_rows']} locations)"] if s["failed_error"] else []
-    reasons = errors + held_back_by
-    lines = [
-        f"# SSDA903 {report['collection_year']} validation ({report['la']})",
-        "",
-        "**READY to submit.**" if not reasons else "**NOT READY:** " + "; ".join(reasons) + ".",
-        "",
-        f"{s['rules']} rules: {s['passed']} passed, {s['failed_error']} failed as errors "
-        f"({s['error_rows']} locations), {s['failed_query']} as queries ({s['query_rows']}), "
-        f"{s['skipped']} skipped, {s['crashed']} crashed inside the validator.",
-        "",
-    ]
-    for status, title in (("error", "Errors"), ("query", "Queries")):
-        failed = [r for r in report["rules"] if r["status"] == "failed" and r["severity"] == status]
-        lines += [f"## {title}", ""] + (["None."] if not failed else [])
-        for r in failed:
-            lines.append(f"### {r['code']}: {r.get('description', '')}")
-            lines.append("| table | row | child | fields |")
-            lines.append("|---|---|---|---|")
-            lines += [
-                f"| {loc['table']} | {loc['row']} | {loc['child']} | {', '.join(loc.get('fields') or [])} |"
-                for loc in r["locations"]
-            ]
-            lines.append("")
-        lines.append("")
-    lines += _not_run(report)
-    path.write_text("\n".join(lines), encoding="utf-8")
+    shared_markdown(report, path, held_back_by, "SSDA903", _not_run(report))
 
 
 def _not_run(report: dict) -> list[str]:

@@ -73,8 +73,12 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from validator_rules import QUERY_RULES, RuleRun, names_kept_in_crash_texts, run_rule, sort_by_code, summarise
-from validator_setup import InputError, parse_args, rule_pack, validator_version, write_json_atomic
+from validator_rules import QUERY_RULES, RuleRun, names_kept_in_crash_texts, run_rule, sort_by_code
+from validator_setup import InputError, parse_args, rule_pack, validator_version
+
+# The report's summary and atomic write, shared with the CIN census's validator script (stdlib only).
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from validator_common import summarise, write_json_atomic  # noqa: E402
 
 SCRIPT_VERSION = "1"
 

@@ -316,32 +316,3 @@ def sort_by_code(rules: list[dict]) -> list[dict]:
     return sorted(
         rules, key=lambda r: (0 if r["code"].isdigit() else 1, int(r["code"]) if r["code"].isdigit() else 0, r["code"])
     )
-
-
-def summarise(rules: list[dict]) -> dict:
-    def count(status: str, severity: str | None = None) -> int:
-        return sum(1 for r in rules if r["status"] == status and severity in (None, r["severity"]))
-
-    def failed_locations(severity: str) -> list[tuple]:
-        return [
-            (r["code"], loc["table"], loc["row"], loc.get("index"))
-            for r in rules
-            if r["status"] == "failed" and r["severity"] == severity
-            for loc in r["locations"]
-        ]
-
-    errors, queries = failed_locations("error"), failed_locations("query")
-    return {
-        "rules": len(rules),
-        "passed": count("passed"),
-        "failed_error": count("failed", "error"),
-        "failed_query": count("failed", "query"),
-        "skipped": count("skipped"),
-        "crashed": count("crashed"),
-        # flagged locations (rule x row), as in the validator's ErrorCounts
-        "error_rows": len(errors),
-        "query_rows": len(queries),
-        # distinct data rows carrying at least one error / query
-        "error_rows_distinct": len({(t, r, i) for _, t, r, i in errors}),
-        "query_rows_distinct": len({(t, r, i) for _, t, r, i in queries}),
-    }

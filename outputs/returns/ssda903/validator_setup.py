@@ -6,11 +6,8 @@ Standard library only, like the script: it runs under the validator's own interp
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
 import os
 import re
-import tempfile
 
 PACKAGE = "csc-validator-be-903"
 
@@ -65,20 +62,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     if not os.path.isdir(out_dir):
         raise InputError(f"output folder {out_dir!r} does not exist") from None
     return args
-
-
-def write_json_atomic(path: str, obj: dict) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".ssda903_report.", suffix=".json", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(obj, fh, indent=1, ensure_ascii=False)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def validator_version() -> str | None:

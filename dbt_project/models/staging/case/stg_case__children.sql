@@ -9,4 +9,6 @@ select
     {{ yes_no('disability') }} as is_disabled,
     {{ yes_no('uasc') }} as is_uasc,
     extract_date
-from {{ source('case', 'children') }}
+from {{ case_or_census('children', [
+    'child_id', 'sex', 'date_of_birth', 'ethnicity', 'disability', 'uasc', 'extract_date'
+]) }} as children

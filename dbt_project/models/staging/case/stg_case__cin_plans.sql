@@ -4,4 +4,4 @@ select
     plan_start_date,
     plan_end_date,
     extract_date
-from {{ source('case', 'cin_plans') }}
+from {{ case_or_census('cin_plans', ['child_id', 'plan_start_date', 'plan_end_date', 'extract_date']) }} as plans

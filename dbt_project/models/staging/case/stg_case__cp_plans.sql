@@ -6,4 +6,6 @@ select
     initial_category,
     {{ decode('cp_initial_category', 'initial_category') }} as initial_category_description,
     extract_date
-from {{ source('case', 'cp_plans') }}
+from {{ case_or_census('cp_plans', [
+    'child_id', 'plan_start_date', 'plan_end_date', 'initial_category', 'extract_date'
+]) }} as plans

@@ -13,4 +13,7 @@ select
     closure_reason,
     {{ decode('cin_closure_reason', 'closure_reason') }} as closure_reason_description,
     extract_date
-from {{ source('case', 'referrals') }}
+from {{ case_or_census('referrals', [
+    'referral_id', 'child_id', 'referral_date', 'referral_source', 'primary_need', 'nfa', 'assessment_start_date',
+    'assessment_authorised_date', 'closure_date', 'closure_reason', 'extract_date'
+]) }} as referrals
