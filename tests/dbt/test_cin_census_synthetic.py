@@ -21,6 +21,9 @@ from tests.support.case_layouts import CASE_MARTS, IN_WINDOW, mart_rows
 from tests.support.warehouse import dbt_build, load_landing
 from warehouse.connection import connect_duckdb
 
+# Two whole warehouses from the scale-1 synthetic set (about 7 minutes on two shared cores).
+pytestmark = pytest.mark.e2e
+
 SELECT = "+path:models/marts/case +path:models/marts/edge_of_care +stg_case__section_47"
 CENSUS_COVERED = ("children", "referrals", "cin_plans", "cp_plans", "section_47")
 

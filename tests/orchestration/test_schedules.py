@@ -95,6 +95,7 @@ def _ledger_loads(settings, loads: dict[str, timedelta]) -> None:
         ("placements", False),  # last loaded three days ago; the refusal since does not count
         ("camhs", False),  # never loaded
         ("reference", True),  # population loaded 200 days ago, expected yearly
+        ("cin_census", True),  # never loaded, but an alternative layout a council need not send
     ],
 )
 def test_freshness_check_warns_when_a_source_is_overdue(cscw_home, source, passed):
