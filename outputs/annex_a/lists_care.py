@@ -220,7 +220,8 @@ select d.child_id, null, ch.sex, ch.ethnicity, ch.date_of_birth,
     (select min(e.episode_start_date) from intermediate.int_episodes_located as e
         where e.child_id = d.child_id and e.legal_status = 'E1'
             and e.episode_start_date between d.period_start_date and date '{{as_at}}'),
-    {known("ad1.date_match")},
+    (select max(ad1.date_match) from staging.stg_placements__ad1 as ad1
+        where ad1.child_id = d.child_id and ad1.date_int = d.date_placed and ad1.date_match <= date '{{as_at}}'),
     (select min(e.episode_start_date) from intermediate.int_episodes_located as e
         where e.child_id = d.child_id and e.placement_type in ('A3', 'A4', 'A5', 'A6')
             and e.episode_start_date between d.period_start_date and date '{{as_at}}'),
@@ -229,7 +230,6 @@ select d.child_id, null, ch.sex, ch.ethnicity, ch.date_of_birth,
     null
 from decisions as d
 inner join staging.stg_case__children as ch on ch.child_id = d.child_id
-left join staging.stg_placements__ad1 as ad1 on ad1.child_id = d.child_id
 where d.nearest = 1
     and (d.adopted_date is null or d.adopted_date >= date '{{start12}}')
     and (d.date_placed_ceased is null or d.date_placed_ceased >= date '{{start12}}')
