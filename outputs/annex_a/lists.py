@@ -28,9 +28,14 @@ CHILD_CODES: dict[str, Callable[[object], object]] = {
     DISABILITY: codes.yes_no,
 }
 # The child's columns, from the case system's child record (aliased ch); age in whole years on the as-at date.
-CHILD_SQL = """ch.child_id, ch.sex, ch.ethnicity, ch.date_of_birth,
-    case when ch.date_of_birth <= date '{as_at}'
+AGE_SQL = """case when ch.date_of_birth <= date '{as_at}'
         then cast(date_part('year', age(date '{as_at}', ch.date_of_birth)) as integer) end"""
+CHILD_SQL = f"ch.child_id, ch.sex, ch.ethnicity, ch.date_of_birth, {AGE_SQL}"
+
+
+def within(column: str, months: int = 6) -> str:
+    """The date falls in the six (or twelve) months up to the as-at date, both ends included."""
+    return f"{column} between date '{{start{months}}}' and date '{{as_at}}'"
 
 
 def known(column: str) -> str:
@@ -100,7 +105,7 @@ select {CHILD_SQL}, r.referral_date, r.referral_source,
 from case_management.case_referrals as r
 inner join counted on counted.referral_id = r.referral_id
 inner join staging.stg_case__children as ch on ch.child_id = r.child_id
-where r.referral_date between date '{{start6}}' and date '{{as_at}}'
+where {within("r.referral_date")}
 order by r.referral_date, r.referral_id""",
     not_held=NO_ALLOCATION,
     codes=CHILD_CODES,
@@ -126,8 +131,8 @@ select {CHILD_SQL}, ch.is_disabled, r.assessment_start_date, null, {known("r.ass
     null, null
 from case_management.case_referrals as r
 inner join staging.stg_case__children as ch on ch.child_id = r.child_id
-where r.assessment_start_date between date '{{start6}}' and date '{{as_at}}'
-    or r.assessment_authorised_date between date '{{start6}}' and date '{{as_at}}'
+where {within("r.assessment_start_date")}
+    or {within("r.assessment_authorised_date")}
 order by r.assessment_start_date, r.referral_id""",
     not_held={
         "Child Seen During Continuous Assessment": "visits are not in the case extract",
@@ -165,14 +170,14 @@ select {CHILD_SQL}, ch.is_disabled, s.s47_start_date,
         ) then 'Yes' else 'No' end
     end,
     (select count(*) from staging.stg_case__section_47 as o
-        where o.child_id = s.child_id and o.s47_start_date between date '{{start12}}' and date '{{as_at}}'),
+        where o.child_id = s.child_id and {within("o.s47_start_date", 12)}),
     (select count(*) from staging.stg_case__section_47 as o
-        where o.child_id = s.child_id and o.icpc_date between date '{{start12}}' and date '{{as_at}}'),
+        where o.child_id = s.child_id and {within("o.icpc_date", 12)}),
     null, null
 from staging.stg_case__section_47 as s
 inner join staging.stg_case__children as ch on ch.child_id = s.child_id
-where s.s47_start_date between date '{{start6}}' and date '{{as_at}}'
-    or s.icpc_date between date '{{start6}}' and date '{{as_at}}'
+where {within("s.s47_start_date")}
+    or {within("s.icpc_date")}
 order by s.s47_start_date, s.s47_id""",
     not_held=NO_ALLOCATION,
     codes=CHILD_CODES,

@@ -7,7 +7,18 @@ also `{la_ons}`, the council's ONS code, and `{collection_year}`, the SSDA903 ye
 from __future__ import annotations
 
 from outputs.annex_a import codes
-from outputs.annex_a.lists import ALLOCATED, CHILD, CHILD_CODES, CHILD_SQL, DISABILITY, NO_ALLOCATION, AnnexList, known
+from outputs.annex_a.lists import (
+    AGE_SQL,
+    ALLOCATED,
+    CHILD,
+    CHILD_CODES,
+    CHILD_SQL,
+    DISABILITY,
+    NO_ALLOCATION,
+    AnnexList,
+    known,
+    within,
+)
 
 NOT_IN_903 = "not in the SSDA903 extract"
 
@@ -103,9 +114,9 @@ select {CHILD_SQL},
         when e.placement_council_code is not null then 'b) Out' end,
     e.placement_council_code,
     (select count(*) from staging.stg_placements__missing as m where m.child_id = p.child_id
-        and m.missing_type = 'M' and m.missing_start_date between date '{{start12}}' and date '{{as_at}}'),
+        and m.missing_type = 'M' and {within("m.missing_start_date", 12)}),
     (select count(*) from staging.stg_placements__missing as m where m.child_id = p.child_id
-        and m.missing_type = 'A' and m.missing_start_date between date '{{start12}}' and date '{{as_at}}'),
+        and m.missing_type = 'A' and {within("m.missing_start_date", 12)}),
     null, null, null, null
 from periods as p
 inner join staging.stg_case__children as ch on ch.child_id = p.child_id
@@ -213,9 +224,7 @@ with decisions as (
     left join lac.lac_periods_of_care as pc on pc.child_id = a.child_id and pc.period_start_date <= a.date_placed
     where a.date_placed <= date '{{as_at}}'
 )
-select d.child_id, null, ch.sex, ch.ethnicity, ch.date_of_birth,
-    case when ch.date_of_birth <= date '{{as_at}}'
-        then cast(date_part('year', age(date '{{as_at}}', ch.date_of_birth)) as integer) end,
+select d.child_id, null, ch.sex, ch.ethnicity, ch.date_of_birth, {AGE_SQL},
     ch.is_disabled, d.period_start_date, d.date_placed,
     (select min(e.episode_start_date) from intermediate.int_episodes_located as e
         where e.child_id = d.child_id and e.legal_status = 'E1'
