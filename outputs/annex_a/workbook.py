@@ -127,8 +127,14 @@ def _list_sheet(sheet: Worksheet, filled: FilledList) -> None:
     sheet.row_dimensions[1].height = 13 * max(_lines(h, w) for h, w in zip(spec.headings, widths, strict=True))
     sheet.freeze_panes = "B2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(spec.headings))}{len(filled.rows) + 1}"
+    # Printed, a comment does not show: the page header says what the list lacks (and is no cell, so no row).
     if filled.unfilled:
         sheet.sheet_properties.tabColor = "A6A6A6"
+        sheet.oddHeader.left.text = f"Not filled: {filled.unfilled}"[:250]
+    elif spec.not_held:
+        sheet.oddHeader.left.text = (
+            "Blank columns: not held by the warehouse (why: the cover sheet and each heading's comment)"
+        )
     # About 14 columns to a printed page, the child's ID on every one.
     _print_setup(sheet, title_row=1, pages_wide=-(-len(spec.headings) // 14))
     sheet.print_title_cols = "A:A"

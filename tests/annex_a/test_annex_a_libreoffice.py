@@ -52,4 +52,6 @@ def test_the_workbook_prints_from_libreoffice(annex_a_warehouse, tmp_path):
         assert tokens, f"{spec.sheet} did not print"
         missing = [h for h in spec.headings if not set(h.split()) <= tokens]
         assert not missing, f"{spec.sheet}: headings not printed: {missing}"
+    adopters = next(page for page in printed if "List 11 Adopters, page" in page)
+    assert "Not filled: adopters are not in the extracts" in adopters  # printed, where a comment would not be
     assert date(2023, 10, 1).strftime("%d/%m/%Y") in words  # A0000001's referral, as a date
