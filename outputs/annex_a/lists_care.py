@@ -22,6 +22,15 @@ from outputs.annex_a.lists import (
 
 NOT_IN_903 = "not in the SSDA903 extract"
 
+# The child's details from the case system, or, for a child it does not hold, from the SSDA903 header (no
+# disability there): a child in care is listed whether or not the case extract has them.
+CARE_CHILDREN = """(
+    select child_id, sex, ethnicity, date_of_birth, is_disabled from staging.stg_case__children
+    union all
+    select h.child_id, h.sex, h.ethnicity, h.date_of_birth, null from staging.stg_placements__header as h
+    where not exists (select 1 from staging.stg_case__children as c where c.child_id = h.child_id)
+)"""
+
 # Each period of care on the list with its episodes up to the as-at date (the resolved episodes every LAC
 # model reads), the newest first, and where the legal status changed.
 CARE_CTES = """
@@ -119,7 +128,7 @@ select {CHILD_SQL},
         and m.missing_type = 'A' and {within("m.missing_start_date", 12)}),
     null, null, null, null
 from periods as p
-inner join staging.stg_case__children as ch on ch.child_id = p.child_id
+inner join {CARE_CHILDREN} as ch on ch.child_id = p.child_id
 left join episodes as e on e.period_of_care_id = p.period_of_care_id and e.newest = 1
 left join legal_status_starts as ls on ls.period_of_care_id = p.period_of_care_id
 order by p.period_start_date, p.period_of_care_id""",
@@ -171,7 +180,7 @@ select {CHILD_SQL},
     ch.is_disabled, null, null, null, null, null, o.in_touch, null, substr(o.accom, 1, 1), substr(o.accom, 2, 1),
     o.activ
 from staging.stg_placements__oc3 as o
-inner join staging.stg_case__children as ch on ch.child_id = o.child_id
+inner join {CARE_CHILDREN} as ch on ch.child_id = o.child_id
 where o.collection_year = (
     select max(collection_year) from staging.stg_placements__oc3 where collection_year <= {{collection_year}}
 )
@@ -238,7 +247,7 @@ select d.child_id, null, ch.sex, ch.ethnicity, ch.date_of_birth, {AGE_SQL},
     case when d.date_placed_ceased <= date '{{as_at}}' then d.reason_placed_ceased end,
     null
 from decisions as d
-inner join staging.stg_case__children as ch on ch.child_id = d.child_id
+inner join {CARE_CHILDREN} as ch on ch.child_id = d.child_id
 where d.nearest = 1
     and (d.adopted_date is null or d.adopted_date >= date '{{start12}}')
     and (d.date_placed_ceased is null or d.date_placed_ceased >= date '{{start12}}')

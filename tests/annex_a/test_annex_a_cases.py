@@ -46,7 +46,8 @@ def test_who_is_on_each_list(lists):
     assert ids(lists[5]) == ["A0000001", "A0000003"]  # A0000003's March 2023 enquiry is outside
     assert ids(lists[6]) == ["A0000001", "A0000003", "A0000004"]  # NFA referrals and A0000002 (closed 30 Sep) out
     assert ids(lists[7]) == ["A0000001", "A0000002"]  # A0000003's plan ended 30 Sep, before the window
-    assert ids(lists[8]) == ["A0000004", "A0000005", "A0000006"]  # A0000007 left care in August
+    # A0000007 left care in August; A0000009 is in care but not in the case extract.
+    assert ids(lists[8]) == ["A0000004", "A0000005", "A0000006", "A0000009"]
     assert ids(lists[9]) == ["A0000007"]  # the 2023/24 OC3 year only
     assert ids(lists[10]) == ["A0000006"]
     assert lists[1] == lists[2] == lists[11] == []
@@ -113,6 +114,12 @@ def test_children_in_care(lists):
     )
     assert a6["Start date of current legal status"] == date(2022, 9, 15)  # E1 over two episodes
     assert (a6["Placement Type"], a6["Placement Location"], a6["LA of Placement"]) == ("A5", "a) In", "E10000003")
+
+
+def test_a_child_in_care_the_case_extract_lacks_is_listed_from_the_903_header(lists):
+    a9 = next(r for r in lists[8] if r["Child Unique ID"] == "A0000009")
+    assert (a9["Gender"], a9["Ethnicity"], a9["Date of Birth"]) == ("a) Male", "q) CHNE", date(2011, 3, 3))
+    assert a9["Does the Child have a Disability"] == "Unknown"  # the 903 header does not say
 
 
 def test_care_leavers_and_adoption(lists):
