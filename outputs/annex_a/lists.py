@@ -53,7 +53,6 @@ class AnnexList:
     unfilled: str | None = None
     not_held: dict[str, str] = field(default_factory=dict)  # heading -> why its column is blank
     codes: dict[str, Callable[[object], object]] = field(default_factory=dict)
-    window_months: int = 6
 
     @property
     def sheet(self) -> str:

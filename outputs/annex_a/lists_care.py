@@ -198,7 +198,6 @@ order by o.child_id""",
         "Type of Accommodation": codes.coder(codes.ACCOMMODATION_TYPE),
         "Suitability of Accommodation": codes.coder(codes.ACCOMMODATION_SUITABILITY),
     },
-    window_months=12,
 )
 
 ADOPTED = "('E11', 'E12')"
@@ -258,7 +257,6 @@ order by d.date_placed, d.child_id""",
         "types do not tell fostering for adoption apart",
     },
     codes=CHILD_CODES,
-    window_months=12,
 )
 # Date of Placement Order: the first episode under a placement order (E1) in the period; placed for adoption:
 # the first A3-A6 placement; adoption order: the period's end when it ended in adoption (E11, E12).
@@ -290,7 +288,6 @@ ADOPTERS = AnnexList(
     ),
     unfilled="adopters are not in the extracts: the SSDA903 return's AD1 holds only the number and sex of a "
     "child's adopters (the regional adoption agency holds the adopters' list)",
-    window_months=12,
 )
 
 CARE_LISTS = (CHILDREN_IN_CARE, CARE_LEAVERS, ADOPTION, ADOPTERS)
