@@ -78,8 +78,9 @@ def default_as_at(con: Connection) -> date:
     return latest
 
 
-# A list whose source table a warehouse may not have yet (built before the entity existed).
-REQUIRES = {5: ("staging", "stg_case__section_47")}
+# A list whose source is an optional extract file: a warehouse built before the entity existed has no table,
+# and a council whose extract leaves the file out has an empty one. Either way the list says so.
+REQUIRES = {5: ("staging", "stg_case__section_47", "the case extract sent no Section 47 enquiries (section_47.csv)")}
 
 
 def fill(con: Connection, as_at: date, la_ons: str) -> list[FilledList]:
@@ -88,14 +89,21 @@ def fill(con: Connection, as_at: date, la_ons: str) -> list[FilledList]:
     params = {**window(as_at), "la_ons": la_ons}
     filled = []
     for spec in LISTS:
-        missing = REQUIRES.get(spec.number)
         if spec.sql is None:
             filled.append(FilledList(spec, [], spec.unfilled))
-        elif missing and not table_exists(con, *missing):
-            filled.append(FilledList(spec, [], f"{'.'.join(missing)} is not in this warehouse yet"))
         else:
-            filled.append(FilledList(spec, _rows(con, spec, params)))
+            lacking = _lacking(con, spec)
+            filled.append(FilledList(spec, [], lacking) if lacking else FilledList(spec, _rows(con, spec, params)))
     return filled
+
+
+def _lacking(con: Connection, spec: AnnexList) -> str | None:
+    if spec.number not in REQUIRES:
+        return None
+    schema, table, empty = REQUIRES[spec.number]
+    if not table_exists(con, schema, table):
+        return f"{schema}.{table} is not in this warehouse yet"
+    return None if con.execute(f"select count(*) from {schema}.{table}").fetchone()[0] else empty
 
 
 def _rows(con: Connection, spec: AnnexList, params: dict[str, str]) -> list[tuple]:

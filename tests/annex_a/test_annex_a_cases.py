@@ -154,3 +154,20 @@ def test_nothing_after_the_as_at_date_is_shown(con):
     assert adoption["Date of Adoption Order"] == date(2023, 11, 15)
     a4 = next(r for r in earlier[8] if r["Child Unique ID"] == "A0000004")
     assert a4["Child's Legal Status"] == "V2" and a4["Start date of current legal status"] == date(2023, 6, 15)
+
+
+def test_an_extract_without_section_47_says_so(annex_a_warehouse, tmp_path):
+    """section_47.csv is optional: a warehouse whose extract left it out has no List 5, and says why."""
+    import shutil
+
+    import duckdb
+
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy(annex_a_warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute("delete from staging.stg_case__section_47")
+        (s47,) = [f for f in fill(con, AS_AT, "E10000003") if f.spec.number == 5]
+        assert s47.rows == [] and "sent no Section 47 enquiries" in s47.unfilled
+        con.execute("drop table staging.stg_case__section_47")
+        (s47,) = [f for f in fill(con, AS_AT, "E10000003") if f.spec.number == 5]
+        assert s47.unfilled == "staging.stg_case__section_47 is not in this warehouse yet"
