@@ -46,6 +46,15 @@ if ! command -v chromium >/dev/null; then
     || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q chromium >/dev/null; }
 fi
 
+# The dev set's Annex A test opens the workbook in LibreOffice (headless, to PDF) and reads the PDF with poppler.
+if [ "${1:-}" = "dev" ] && ! { command -v libreoffice >/dev/null && command -v pdftotext >/dev/null; }; then
+  echo "setup: installing Debian's libreoffice-calc and poppler-utils (the Annex A workbook test)"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get install -y -q libreoffice-calc poppler-utils >/dev/null \
+    || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q libreoffice-calc poppler-utils >/dev/null; }
+fi
+
 # @dbt_assets reads target/manifest.json at import time: build it here, never at import.
 export DBT_SEND_ANONYMOUS_USAGE_STATS=false DO_NOT_TRACK=1
 (cd dbt_project && ../.venv/bin/dbt parse --quiet --profiles-dir . --target lint)

@@ -10,6 +10,8 @@ cscw query SQL  run SQL on the published warehouse, read-only, and print each st
 cscw return ssda903 --year 2025
                 build, export and validate a statutory return for a collection year (named by its end):
                 its Dagster job, return_<name>, in this process
+cscw return annex-a --as-at 2026-11-30
+                Ofsted's Annex A workbook (ILACS lists, .xlsx) from the published warehouse as at a day
 cscw import ssda903 FOLDER
                 past annual SSDA903 returns (a folder per year, CSV or the DfE XML) gated, stitched into
                 one full history and landed as one placements snapshot for the next nightly

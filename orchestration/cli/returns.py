@@ -1,6 +1,8 @@
 """cscw return <name>: the return's Dagster job (return_<name>) run in this process with the year as run config.
 
-Every return in outputs/returns/ is a choice here without an edit (outputs.returns.names).
+Every return in outputs/returns/ is a choice here without an edit (outputs.returns.names). `cscw return annex-a
+[--as-at DATE]` is Ofsted's Annex A workbook (outputs/annex_a/): read from the published warehouse as at a day,
+not built for a collection year, so it takes no --year and needs no job (orchestration/cli/annex_a.py).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import time
 from datetime import date
 from typing import TYPE_CHECKING
 
+from orchestration.cli.annex_a import ANNEX_A, cmd_annex_a
 from orchestration.cli.common import CommandError, execute_job, failed_steps, locked, log
 from outputs.returns import load, names
 from warehouse.settings import Settings
@@ -20,13 +23,22 @@ if TYPE_CHECKING:
 
 def add_return_parser(sub: argparse._SubParsersAction) -> None:
     returns = sub.add_parser("return", help="build, export and validate a statutory return")
-    returns.add_argument("collection", choices=names())
+    returns.add_argument("collection", choices=[*names(), ANNEX_A])
     returns.add_argument(
         "--year", type=int, help="collection year by its end, e.g. 2025 = 2024/25 (default: the latest complete year)"
+    )
+    returns.add_argument(
+        "--as-at", help=f"{ANNEX_A} only: the data request's date, YYYY-MM-DD (default: the latest case extract)"
     )
 
 
 def cmd_return(settings: Settings, args: argparse.Namespace) -> int:
+    if args.collection == ANNEX_A:
+        if args.year is not None:
+            raise CommandError(f"{ANNEX_A} is drawn up as at a day: give --as-at YYYY-MM-DD, not --year")
+        return cmd_annex_a(settings, args)
+    if args.as_at is not None:
+        raise CommandError(f"--as-at is for {ANNEX_A}; a return takes --year")
     if args.year is not None:
         _check_year(args.year)
     return locked(settings, "return", lambda: _return(settings, args))
