@@ -64,6 +64,7 @@ snapshots as (
         open_episodes.placement_provider,
         open_episodes.is_temporary_placement,
         placements.latest_placement_type as settled_placement_type,
+        placements.latest_placement_provider as settled_placement_provider,
         coalesce(commitments.service_type, open_episodes.placement_budget_line) as budget_line,
         case when commitments.service_type is not null then 'commitment' else 'placement_type' end
             as budget_line_source,
@@ -103,6 +104,7 @@ select
     placement_provider,
     is_temporary_placement,
     settled_placement_type,
+    settled_placement_provider,
     budget_line,
     budget_line_source,
     is_uasc,

@@ -1,7 +1,8 @@
 -- The LAC measures the sufficiency strategy and the F&PR ask for beyond MEASURES.md's list, for every
 -- complete period of int_reporting_periods: LAC excluding UASC (the F&PR's limit is on that count),
 -- starts by age and UASC, re-entry within 12 months, returned home E4A/E4B apart, 16+ short stays and
--- LAC by ethnicity. Kept apart from lac_measures so each mart's hand-worked cases stay small.
+-- LAC by ethnicity and the placement mix (families, in-house / external). Kept apart from
+-- lac_measures so each mart's hand-worked cases stay small.
 -- The 'all' row of each measure exists for every period; breakdown rows only where there is a count.
 with periods as (
     select * from {{ ref('int_reporting_periods') }}
@@ -15,6 +16,29 @@ at_period_end as (
 
 episodes as (
     select * from {{ ref('int_episodes_sequenced') }}
+),
+
+mix as (
+    -- A child in a temporary placement counts in the placement it interrupts.
+    select
+        at_period_end.period_type,
+        at_period_end.period_start,
+        at_period_end.period_end,
+        at_period_end.child_id,
+        coalesce(families.family, 'not_known') as family,
+        coalesce(providers.provider_group, 'not_known') as provider_group
+    from at_period_end
+    left join {{ ref('placement_family') }} as families
+        on families.place = case when at_period_end.is_temporary_placement
+            then at_period_end.settled_placement_type else at_period_end.placement_type end
+    left join {{ ref('placement_provider_group') }} as providers
+        on providers.provider = case when at_period_end.is_temporary_placement
+            then at_period_end.settled_placement_provider else at_period_end.placement_provider end
+    where at_period_end.child_id is not null
+),
+
+mix_totals as (
+    select period_type, period_end, count(*) as looked_after from mix group by period_type, period_end
 ),
 
 care_ends as (
@@ -102,6 +126,28 @@ measures as (
     from at_period_end
     where child_id is not null
     group by period_type, period_start, period_end, coalesce(ethnicity, 'not_known')
+    union all
+    select period_type, period_start, period_end, 'lac_placement_family_pct', 'all', 'all', count(child_id),
+        count(child_id), null
+    from at_period_end
+    group by period_type, period_start, period_end
+    union all
+    select mix.period_type, mix.period_start, mix.period_end, 'lac_placement_family_pct', 'family', mix.family,
+        count(*), max(totals.looked_after), null
+    from mix
+    inner join mix_totals as totals on totals.period_type = mix.period_type and totals.period_end = mix.period_end
+    group by mix.period_type, mix.period_start, mix.period_end, mix.family
+    union all
+    select period_type, period_start, period_end, 'lac_placement_provider_pct', 'all', 'all', count(child_id),
+        count(child_id), null
+    from at_period_end
+    group by period_type, period_start, period_end
+    union all
+    select mix.period_type, mix.period_start, mix.period_end, 'lac_placement_provider_pct', 'provider_group',
+        mix.provider_group, count(*), max(totals.looked_after), null
+    from mix
+    inner join mix_totals as totals on totals.period_type = mix.period_type and totals.period_end = mix.period_end
+    group by mix.period_type, mix.period_start, mix.period_end, mix.provider_group
     union all
     select period_type, period_start, period_end, 'lac_starts_by_age_and_uasc', 'all', 'all', count(episode_id),
         null, null
