@@ -43,8 +43,8 @@ measures as (
     from weekly_at_period_end
     union all
     -- Every band of the whole list, a zero band included: the bands are one table in the paper.
-    select 'camhs_waiting_by_band', period_type, period_start, period_end, 'all', 'all', waiting_list, waiting_list,
-        null
+    select 'camhs_waiting_by_band', period_type, period_start, period_end, 'all', 'all',
+        waiting_list as in_every_band, waiting_list as whole_list, null
     from weekly_at_period_end
     where breakdown_type = 'all'
     union all
