@@ -114,7 +114,19 @@ CAMHS_MEASURES = [
 
 def _week(week_ending, pathway, waiting_list, over_18w, planned, priority="ALL", looked_after="ALL"):
     gap = None if planned is None else waiting_list - planned
-    return (date.fromisoformat(week_ending), pathway, priority, looked_after, waiting_list, over_18w, planned, gap)
+    # The wait-band columns (camhs_waiting_list_measures reads them; no indicator does) are left at 0.
+    bands = (0,) * 6
+    return (
+        date.fromisoformat(week_ending),
+        pathway,
+        priority,
+        looked_after,
+        waiting_list,
+        over_18w,
+        planned,
+        gap,
+        *bands,
+    )
 
 
 WEEKLY = [
@@ -164,7 +176,9 @@ TABLES = {
     "camhs.camhs_measures": (MEASURE_COLUMNS, CAMHS_MEASURES),
     "camhs.camhs_weekly_waiting_list": (
         "week_ending date, pathway varchar, priority varchar, looked_after varchar, waiting_list bigint, "
-        "waiting_over_18w bigint, planned_waiting_list integer, trajectory_gap bigint",
+        "waiting_over_18w bigint, planned_waiting_list integer, trajectory_gap bigint, waiting_over_27w bigint, "
+        "waiting_0_12w bigint, waiting_12_18w bigint, waiting_18_27w bigint, waiting_27_52w bigint, "
+        "waiting_52w_plus bigint",
         WEEKLY,
     ),
     "finance.finance_key_activity_data": (
