@@ -92,6 +92,11 @@ LAC_MEASURES = [
     _measure("lac_starts", M, "2016-09-30", 18, None, 18.0),
 ]
 
+# Not an indicator (no report_order) although it has a target: never in the scorecard.
+LAC_STRATEGY_MEASURES = [
+    _measure("lac_excl_uasc_count", M, "2016-04-30", 540, None, 540.0),
+]
+
 CASE_MEASURES = [
     _measure("re_referral_12m_pct", M, "2016-04-30", 313, 1250, 25.04),
     _measure("re_referral_12m_pct", M, "2016-05-31", 275, 1000, 27.5),
@@ -171,6 +176,7 @@ MEASURE_COLUMNS = (
 )
 TABLES = {
     "lac.lac_measures": (MEASURE_COLUMNS, LAC_MEASURES),
+    "lac.lac_strategy_measures": (MEASURE_COLUMNS, LAC_STRATEGY_MEASURES),
     "case_management.case_measures": (MEASURE_COLUMNS, CASE_MEASURES),
     "edge_of_care.edge_of_care_measures": (MEASURE_COLUMNS, EDGE_OF_CARE_MEASURES),
     "camhs.camhs_measures": (MEASURE_COLUMNS, CAMHS_MEASURES),

@@ -8,8 +8,8 @@
 
 -- Every measure mart in one; each already carries its value, so the scorecard only assembles.
 with measures as (
-    {%- for mart in ['lac_measures', 'case_measures', 'edge_of_care_measures', 'camhs_measures',
-                     'camhs_waiting_list_measures', 'finance_measures'] %}
+    {%- for mart in ['lac_measures', 'lac_strategy_measures', 'case_measures', 'edge_of_care_measures',
+                     'camhs_measures', 'camhs_waiting_list_measures', 'finance_measures'] %}
     select measure_code, period_type, period_start, period_end, breakdown_type, breakdown_value,
         numerator, denominator, value
     from {{ ref(mart) }}
