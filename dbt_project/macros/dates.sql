@@ -21,3 +21,14 @@
         else '18+'
     end
 {%- endmacro %}
+
+{#- The DfE's age bands (DOMAIN.md 4.1: under 1, 1-4, 5-9, 10-15, 16+). -#}
+{% macro age_band_dfe(age) -%}
+    case
+        when {{ age }} < 1 then 'Under 1'
+        when {{ age }} < 5 then '1 to 4'
+        when {{ age }} < 10 then '5 to 9'
+        when {{ age }} < 16 then '10 to 15'
+        else '16 and over'
+    end
+{%- endmacro %}

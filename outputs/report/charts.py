@@ -13,13 +13,14 @@ import pandas as pd
 import vl_convert
 
 from outputs.report.formatting import query_frame
+from outputs.report.plans import COMPARATOR_GROUPS, code_labels
 from outputs.report.scorecard import SCORECARD_SQL, indicator_names, small_rows, suppress_scorecard, withheld_totals
 from outputs.report.suppression import any_small, waiting_list_flags, with_secondary
 from outputs.report.tables import placement_flags
 
+# One window for every trend chart, monthly or weekly.
 TREND_MONTHS = 24
 FLOWS = ("lac_starts", "lac_ceased")
-CAMHS_WEEKS = 52
 
 
 def _svg(chart: alt.TopLevelMixin) -> str:
@@ -28,9 +29,13 @@ def _svg(chart: alt.TopLevelMixin) -> str:
     return svg[svg.index("<svg") :]
 
 
+def trend_start(period_end: date) -> date:
+    """The day before the trend window opens (charts take dates after it)."""
+    return (pd.Timestamp(period_end) - pd.DateOffset(months=TREND_MONTHS)).date()
+
+
 def _months(con, sql: str, period_end: date, params: list | None = None) -> pd.DataFrame:
-    start = (pd.Timestamp(period_end) - pd.DateOffset(months=TREND_MONTHS)).date()
-    frame = query_frame(con, sql, [start, period_end, *(params or [])])
+    frame = query_frame(con, sql, [trend_start(period_end), period_end, *(params or [])])
     frame["period_end"] = pd.to_datetime(frame["period_end"])
     return frame
 
@@ -48,7 +53,8 @@ def _indicator_trend(con, period_end: date, codes: list[str]) -> pd.DataFrame:
     frame = _months(
         con,
         f"""
-        select indicator_code, indicator_name, period_end, numerator, denominator, value, target_min, target_max, unit
+        select indicator_code, indicator_name, period_end, numerator, denominator, value, target_min, target_max, unit,
+            comparator_england, comparator_region, comparator_stat_neighbours, comparator_wales
         from scorecard.scorecard_indicators
         where period_type = 'month' and breakdown_type = 'all' and period_end > ? and period_end <= ?
             and indicator_code in ({", ".join("?" for _ in codes)})
@@ -62,6 +68,32 @@ def _indicator_trend(con, period_end: date, codes: list[str]) -> pd.DataFrame:
     return _masked(frame, flags, ["value", "numerator", "denominator"])
 
 
+def _labelled(con, codes: pd.Series, code_list: str) -> pd.Series:
+    """Codes as a councillor reads them (IFA -> Independent fostering agencies), from the code list's seed."""
+    return codes.map(code_labels(con, code_list)).fillna(codes)
+
+
+def _comparator_lines(frame: pd.DataFrame) -> alt.Chart | None:
+    """The published comparators as dotted lines, named in the legend (context, never a target)."""
+    columns = [f"comparator_{group}" for group in COMPARATOR_GROUPS]
+    long = frame.melt(id_vars=["period_end", "indicator_name"], value_vars=columns, var_name="group", value_name="v")
+    long = long.dropna(subset=["v"])
+    if long.empty:
+        return None
+    long["comparator"] = long["group"].str.removeprefix("comparator_").map(COMPARATOR_GROUPS)
+    if frame["indicator_name"].nunique() > 1:
+        long["comparator"] = long["comparator"] + ": " + long["indicator_name"]
+    return (
+        alt.Chart(long)
+        .mark_line(strokeDash=[2, 2])
+        .encode(
+            x=alt.X("period_end:T", title=None, axis=alt.Axis(format="%b %y")),
+            y="v:Q",
+            color=alt.Color("comparator:N", title="Comparators", legend=alt.Legend(orient="bottom", labelLimit=400)),
+        )
+    )
+
+
 def chart_lac(con, period_end: date) -> tuple[str, pd.DataFrame]:
     frame = _indicator_trend(con, period_end, ["lac_count", "lac_rate_per_10k"])
     base = alt.Chart().encode(x=alt.X("period_end:T", title=None, axis=alt.Axis(format="%b %y")))
@@ -72,13 +104,16 @@ def chart_lac(con, period_end: date) -> tuple[str, pd.DataFrame]:
         base.mark_line(strokeDash=[6, 4], color="#d4351c").encode(y="target_max:Q"),
         data=count,
     ).properties(title="Number looked after (dashed: target at most)", width=330, height=200)
-    per_10k = alt.layer(
-        base.mark_area(opacity=0.25, color="#00703c").encode(
-            y=alt.Y("target_min:Q", title="Per 10,000 aged 0-17"), y2="target_max:Q"
-        ),
-        base.mark_line(point=True, color="#1d70b8").encode(y="value:Q"),
-        data=rate,
-    ).properties(title="Rate per 10,000 (shaded: target band)", width=330, height=200)
+    layers = [
+        base.mark_line(point=True, color="#1d70b8").encode(y=alt.Y("value:Q", title="Per 10,000 aged 0-17")),
+        base.mark_line(strokeDash=[6, 4], color="#d4351c").encode(y="target_max:Q"),
+    ]
+    comparators = _comparator_lines(rate)
+    per_10k = alt.layer(*layers, data=rate).properties(
+        title="Rate per 10,000 (dashed: target at most, on its glide path)", width=330, height=200
+    )
+    if comparators is not None:
+        per_10k = alt.layer(per_10k, comparators)
     return _svg(alt.hconcat(number, per_10k)), frame
 
 
@@ -132,13 +167,14 @@ def chart_placement_mix(con, period_end: date) -> tuple[str, pd.DataFrame]:
         )
         flags.loc[latest] = placement_flags(con, period_end, lines)
     frame = _masked(frame, flags, ["numerator"])
+    frame["budget_line_name"] = _labelled(con, frame["budget_line"], "finance_service_type")
     chart = (
         alt.Chart(frame)
         .mark_bar()
         .encode(
             x=alt.X("yearmonth(period_end):O", title=None, axis=alt.Axis(format="%b %y", labelAngle=-45)),
             y=alt.Y("numerator:Q", title="Children looked after at month end", stack="zero"),
-            color=alt.Color("budget_line:N", title="Budget line", legend=alt.Legend(columns=1)),
+            color=alt.Color("budget_line_name:N", title="Budget line", legend=alt.Legend(columns=1, labelLimit=400)),
         )
         .properties(width=600, height=260)
     )
@@ -154,7 +190,10 @@ def chart_stability(con, period_end: date) -> tuple[str, pd.DataFrame]:
             color=alt.Color("indicator_name:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=400)),
         ),
         base.mark_line(strokeDash=[6, 4], color="#d4351c").encode(y="target_max:Q"),
-    ).properties(width=700, height=220, title="Dashed: target for three or more placements (at most)")
+    ).properties(width=700, height=220, title="Dashed: target where one is set; dotted: comparators")
+    comparators = _comparator_lines(frame)
+    if comparators is not None:
+        chart = alt.layer(chart, comparators).resolve_scale(color="independent")
     return _svg(chart), frame
 
 
@@ -171,11 +210,12 @@ def chart_edge_of_care(con, period_end: date) -> tuple[str, pd.DataFrame]:
         .rename(columns={"indicator_code": "measure_code", "breakdown_value": "service"})
         .sort_values("service")[["measure_code", "service", "numerator", "denominator", "value"]]
     )
+    frame["service_name"] = _labelled(con, frame["service"], "edge_of_care_service")
     active = (
         alt.Chart(frame[frame.measure_code == "edge_of_care_active"])
         .mark_bar(color="#1d70b8")
         .encode(
-            y=alt.Y("service:N", title="Service"),
+            y=alt.Y("service_name:N", title="Service", axis=alt.Axis(labelLimit=300)),
             x=alt.X("numerator:Q", title="Children in an intervention"),
         )
         .properties(width=300, height=180, title="Active at month end")
@@ -184,7 +224,7 @@ def chart_edge_of_care(con, period_end: date) -> tuple[str, pd.DataFrame]:
         alt.Chart(frame[frame.measure_code == "edge_of_care_entered_care_12m_pct"])
         .mark_bar(color="#d4351c")
         .encode(
-            y=alt.Y("service:N", title=None),
+            y=alt.Y("service_name:N", title=None, axis=alt.Axis(labelLimit=300)),
             x=alt.X("value:Q", title="% entering care within 12 months"),
         )
         .properties(width=300, height=180, title="Entered care within 12 months (interventions 12-24 months ago)")
@@ -193,7 +233,7 @@ def chart_edge_of_care(con, period_end: date) -> tuple[str, pd.DataFrame]:
 
 
 def chart_camhs(con, period_end: date) -> tuple[str, pd.DataFrame]:
-    start = (pd.Timestamp(period_end) - pd.Timedelta(weeks=CAMHS_WEEKS)).date()
+    start = trend_start(period_end)
     wide = query_frame(
         con,
         """
@@ -207,6 +247,7 @@ def chart_camhs(con, period_end: date) -> tuple[str, pd.DataFrame]:
     # Each week as the CSV and the indicator table would show it (the total is published there).
     wide = _masked(wide, waiting_list_flags(wide, ["week_ending"]), ["waiting_list", "waiting_over_18w"])
     frame = wide.melt(id_vars=["week_ending", "pathway"], var_name="series", value_name="children")
+    frame["pathway_name"] = _labelled(con, frame["pathway"], "camhs_pathway")
     frame["series"] = frame["series"].map(
         {
             "waiting_list": "Waiting list",
@@ -239,7 +280,7 @@ def chart_camhs(con, period_end: date) -> tuple[str, pd.DataFrame]:
             ),
         )
         .properties(width=220, height=150)
-        .facet(facet=alt.Facet("pathway:N", title=None), columns=3)
+        .facet(facet=alt.Facet("pathway_name:N", title=None), columns=3)
         .resolve_scale(y="independent")
     )
     return _svg(chart), frame

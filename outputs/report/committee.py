@@ -24,6 +24,7 @@ import pandas as pd
 
 from outputs.report import ReportError
 from outputs.report.charts import CHARTS
+from outputs.report.plans import SAVINGS_COLUMNS, action_display, action_rows, savings_display, savings_rows
 from outputs.report.render import render_html, render_pdf, write_csvs
 from outputs.report.scorecard import latest_year, scorecard_rows
 from outputs.report.suppression import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED
@@ -87,11 +88,15 @@ def read_month(con, period_end: date) -> dict:
         charts[key] = {"title": title, "svg": svg}
         chart_data[key] = data
     year = latest_year(con, period_end)
+    savings_year, savings = savings_rows(con, period_end)
+    actions = action_rows(con)
     tables = {
         "scorecard_month": scorecard_csv,
         "lac_by_placement": placement_rows(con, period_end),
         "camhs_waiting_list": camhs_latest_rows(con, period_end),
         "key_activity_data": kad_rows(con, period_end),
+        "savings_plan": savings,
+        "action_register": actions,
     }
     if year:
         tables["scorecard_financial_year"] = scorecard_rows(con, *year)[1]
@@ -107,6 +112,9 @@ def read_month(con, period_end: date) -> dict:
         "tables": tables,
         "data_dates": data_dates,
         "returns": return_rows(con),
+        "savings_year": savings_year,
+        "savings": savings_display(savings) if not savings.empty else [],
+        "actions": action_display(actions),
     }
 
 
@@ -131,6 +139,10 @@ def write_report(settings: Settings, month: date | None = None, pdf: bool = True
         kad_columns=KAD_COLUMNS,
         data_dates=month_data["data_dates"],
         returns=month_data["returns"],
+        savings_year=month_data["savings_year"],
+        savings=month_data["savings"],
+        savings_columns=SAVINGS_COLUMNS,
+        actions=month_data["actions"],
         suppressed=SUPPRESSED,
         not_applicable=NOT_APPLICABLE,
         not_available=NOT_AVAILABLE,

@@ -27,12 +27,17 @@ def format_value(value, unit: str) -> str:
     return f"{value:.1f}"
 
 
+def format_exact(value, unit: str) -> str:
+    """A configured or published figure as it was set (9.15% stays 9.15%), to at most 2 dp."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return {"percent": f"{text}%", "gbp": f"£{text}"}.get(unit, text)
+
+
 def format_target(target_min, target_max, unit: str) -> str:
-    """Targets as the council set them (9.15% stays 9.15%: RAG is judged against it)."""
+    """Targets as the council set them: RAG is judged against them exactly."""
 
     def exact(value) -> str:
-        text = f"{value:,.2f}".rstrip("0").rstrip(".")
-        return {"percent": f"{text}%", "gbp": f"£{text}"}.get(unit, text)
+        return format_exact(value, unit)
 
     has_min, has_max = not pd.isna(target_min), not pd.isna(target_max)
     if has_min and has_max:

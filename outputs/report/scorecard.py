@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 
 from outputs.report.formatting import format_target, format_value, number_cell, query_frame
+from outputs.report.plans import COMPARATOR_GROUPS, commentary, comparator_text
 from outputs.report.suppression import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, any_small, is_small, scorecard_flags
 
 SCORECARD_SQL = """
@@ -58,6 +59,7 @@ def scorecard_rows(con, period_end: date, period_type: str = "month") -> tuple[p
     counts = ["numerator", "denominator", "previous_numerator", "previous_denominator"]
     frame[counts] = frame[counts].astype(float)
     frame, current, previous = suppress_scorecard(frame)
+    notes = commentary(con, period_end) if period_type == "month" else {}
     shown = []
     for index, row in frame.iterrows():
         hidden, hidden_before = bool(current[index]), bool(previous[index])
@@ -75,6 +77,10 @@ def scorecard_rows(con, period_end: date, period_type: str = "month") -> tuple[p
                 "previous": SUPPRESSED if hidden_before else format_value(row.previous_value, row.unit),
                 "actual": SUPPRESSED if hidden else format_value(row.value, row.unit),
                 "target": format_target(row.target_min, row.target_max, row.unit),
+                # The cohort a percentage is of (its denominator), suppressed with the figure.
+                "cohort": (SUPPRESSED if hidden else number_cell(row.denominator)) if row.unit == "percent" else "",
+                "comparators": comparator_text(row),
+                "commentary": notes.get(row.indicator_code) if row.breakdown_type == "all" else None,
                 # Direction and RAG would bound a suppressed figure, so they go with it.
                 "direction": SUPPRESSED if hidden or hidden_before else (row.direction_of_travel or NOT_AVAILABLE),
                 "rag": SUPPRESSED if hidden else (row.rag or ("none" if not has_target else NOT_AVAILABLE)),
@@ -84,6 +90,10 @@ def scorecard_rows(con, period_end: date, period_type: str = "month") -> tuple[p
                 "previous_value": SUPPRESSED if hidden_before else number_cell(row.previous_value),
                 "target_min": number_cell(row.target_min, NOT_APPLICABLE),
                 "target_max": number_cell(row.target_max, NOT_APPLICABLE),
+                **{
+                    f"comparator_{group}": number_cell(getattr(row, f"comparator_{group}"), NOT_APPLICABLE)
+                    for group in COMPARATOR_GROUPS
+                },
             }
         )
     rows = pd.DataFrame(shown)
@@ -103,6 +113,7 @@ def scorecard_rows(con, period_end: date, period_type: str = "month") -> tuple[p
             "target_min",
             "target_max",
             "rag",
+            *(f"comparator_{group}" for group in COMPARATOR_GROUPS),
         ]
     ]
     return rows, publication

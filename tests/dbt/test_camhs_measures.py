@@ -48,6 +48,10 @@ def test_weekly_waiting_list(camhs_cases):
             "waiting_12_18w",
             "waiting_18_52w",
             "waiting_52w_plus",
+            "waiting_0_12w",
+            "waiting_18_27w",
+            "waiting_27_52w",
+            "waiting_over_27w",
             "planned_waiting_list",
             "trajectory_gap",
             "is_list_closed",
@@ -75,3 +79,18 @@ def test_every_measure_has_at_least_two_hand_worked_cases():
     for code in {k[0] for k in expected}:
         figures = [row for k, row in expected.items() if k[0] == code and (row["value"] or "0") not in ("0", "0.0000")]
         assert len(figures) >= 2, code
+
+
+def test_wait_bands_and_over_27_weeks(camhs_cases):
+    """The DOMAIN.md 4.9 bands and the over-27-weeks figure, worked from the 2025-03-30 list's days."""
+    expected = read_expected(CASES / "expected_waiting_list_measures.csv", MEASURE_KEY)
+    codes = ", ".join(sorted({f"'{k[0]}'" for k in expected}))
+    assert_matches(
+        camhs_cases,
+        "select * from camhs.camhs_waiting_list_measures where period_end = date '2025-03-31'"
+        f" and period_type in ('month', 'financial_year') and measure_code in ({codes})",
+        expected,
+        MEASURE_KEY,
+        exact=("numerator", "denominator"),
+        approx=("value",),
+    )

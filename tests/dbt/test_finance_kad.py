@@ -84,3 +84,27 @@ def test_budget_model_is_the_stock_and_flow_it_documents(finance_cases):
         units = [r[3] for r in line_rows]
         # Unit costs rise by the configured 3% a year, compounding.
         assert all(b == pytest.approx(a * 1.03) for a, b in zip(units, units[1:], strict=False))
+
+
+def test_high_cost_placements_are_the_live_commitments_ranked_by_cost(finance_cases):
+    """The 14 commitments live on Sunday 2025-04-27 (the finance extract is Wednesday 2025-04-30), ranked
+    by weekly cost, worked by hand in expected_high_cost.csv (eight that ended before it are left out)."""
+    key = ("as_at_date", "cost_rank")
+    assert_matches(
+        finance_cases,
+        "select * from finance.finance_high_cost_placements",
+        read_expected(CASES / "expected_high_cost.csv", key),
+        key,
+        exact=(
+            "commitment_id",
+            "child_id",
+            "provider_id",
+            "service_type",
+            "provider_type",
+            "start_date",
+            "end_date",
+            "weeks_in_placement",
+        ),
+        approx=("weekly_cost_gbp",),
+        tolerance=0.001,
+    )

@@ -7,7 +7,10 @@ sits on a boundary of DOMAIN.md 4.12 as the mart's documentation states it: the 
 10% tolerance at both edges (and a rate rising towards the band from below, which is still
 "worsening"), lac_count targets changing on 1 April 2017, re-referrals at exactly 10% over 25,
 urgent eating-disorder treatment at exactly 10% under 95, neutral up/down/unchanged, a missing previous
-month, breakdowns without a target, a measure code not on the list, the CAMHS weekly list read at the
+month, breakdowns without a target, a measure code not on the list, dated
+targets that end (the 2015/16 LAC rate limit; the 2021 glide path, after which there is no RAG rather than Red),
+glide paths mid-way (LAC rate 38.5 -> 29.3 and LAC number 497 -> 453, month by month), staged CAMHS targets per
+pathway, comparators (England, Wales) beside the target that never set the RAG, the CAMHS weekly list read at the
 Sunday in the last 7 days of a month or financial year (by pathway and for ALL), and the finance total
 row at a month end and at 31 March. tests/fixtures/scorecard_cases/expected.csv was worked out from
 the definitions without the SQL; its `working` column explains each row.
@@ -71,6 +74,9 @@ LAC_MEASURES = [
     _measure("lac_count", M, "2017-04-30", 250, None, 250.0, ("legal_status", "C2")),
     # Not on the indicator list: never in the scorecard.
     _measure("lac_by_placement_type", M, "2017-04-30", 100, None, 100.0, ("placement_type", "U1")),
+    _measure("lac_rate_per_10k", M, "2016-03-31", 2200, 500000, 44.0),
+    _measure("lac_rate_per_10k", M, "2026-01-31", 2200, 500000, 44.0),
+    _measure("stability_3plus_placements_pct", M, "2016-04-30", 12, 100, 12.0),
     _measure("lac_rate_per_10k", M, "2016-04-30", 1476, 500000, 29.52),
     _measure("lac_rate_per_10k", M, "2016-05-31", 1500, 500000, 30.0),
     _measure("lac_rate_per_10k", M, "2016-06-30", 1640, 500000, 32.8),
@@ -84,6 +90,11 @@ LAC_MEASURES = [
     _measure("lac_starts", M, "2016-06-30", 30, None, 30.0),
     _measure("lac_starts", M, "2016-08-31", 20, None, 20.0),  # July missing
     _measure("lac_starts", M, "2016-09-30", 18, None, 18.0),
+]
+
+# Not an indicator (no report_order) although it has a target: never in the scorecard.
+LAC_STRATEGY_MEASURES = [
+    _measure("lac_excl_uasc_count", M, "2016-04-30", 540, None, 540.0),
 ]
 
 CASE_MEASURES = [
@@ -108,7 +119,19 @@ CAMHS_MEASURES = [
 
 def _week(week_ending, pathway, waiting_list, over_18w, planned, priority="ALL", looked_after="ALL"):
     gap = None if planned is None else waiting_list - planned
-    return (date.fromisoformat(week_ending), pathway, priority, looked_after, waiting_list, over_18w, planned, gap)
+    # The wait-band columns (camhs_waiting_list_measures reads them; no indicator does) are left at 0.
+    bands = (0,) * 6
+    return (
+        date.fromisoformat(week_ending),
+        pathway,
+        priority,
+        looked_after,
+        waiting_list,
+        over_18w,
+        planned,
+        gap,
+        *bands,
+    )
 
 
 WEEKLY = [
@@ -153,17 +176,30 @@ MEASURE_COLUMNS = (
 )
 TABLES = {
     "lac.lac_measures": (MEASURE_COLUMNS, LAC_MEASURES),
+    "lac.lac_strategy_measures": (MEASURE_COLUMNS, LAC_STRATEGY_MEASURES),
     "case_management.case_measures": (MEASURE_COLUMNS, CASE_MEASURES),
     "edge_of_care.edge_of_care_measures": (MEASURE_COLUMNS, EDGE_OF_CARE_MEASURES),
     "camhs.camhs_measures": (MEASURE_COLUMNS, CAMHS_MEASURES),
     "camhs.camhs_weekly_waiting_list": (
         "week_ending date, pathway varchar, priority varchar, looked_after varchar, waiting_list bigint, "
-        "waiting_over_18w bigint, planned_waiting_list integer, trajectory_gap bigint",
+        "waiting_over_18w bigint, planned_waiting_list integer, trajectory_gap bigint, waiting_over_27w bigint, "
+        "waiting_0_12w bigint, waiting_12_18w bigint, waiting_18_27w bigint, waiting_27_52w bigint, "
+        "waiting_52w_plus bigint",
         WEEKLY,
     ),
     "finance.finance_key_activity_data": (
         "reporting_month_end date, row_type varchar, variance_spend_gbp double",
         FINANCE,
+    ),
+    # Published comparators (reference/comparators.csv as loaded): never targets.
+    "raw.reference__comparators": (
+        "indicator_code varchar, comparator_group varchar, period_end varchar, value varchar, source varchar, "
+        "extract_date date",
+        [
+            ("lac_rate_per_10k", "ENGLAND", "2015-03-31", "60.0", "test", date(2025, 1, 1)),
+            ("lac_rate_per_10k", "ENGLAND", "2016-03-31", "61.0", "test", date(2025, 1, 1)),
+            ("stability_3plus_placements_pct", "WALES", "2012-03-31", "9.15", "test", date(2025, 1, 1)),
+        ],
     ),
     "intermediate.int_reporting_periods": ("period_type varchar, period_start date, period_end date", PERIODS),
 }
@@ -182,7 +218,8 @@ def scorecard_cases(reference_warehouse, tmp_path_factory):
             con.executemany(f"insert into {table} values ({', '.join(['?'] * width)})", rows)
     dbt_build(
         warehouse,
-        "scorecard_indicators camhs_waiting_list_measures finance_measures measure_registry scorecard_targets",
+        "scorecard_indicators camhs_waiting_list_measures finance_measures measure_registry scorecard_targets "
+        "stg_reference__comparators",
         work,
     )
     return warehouse
@@ -206,7 +243,7 @@ def test_scorecard_matches_the_hand_worked_table(scorecard_cases):
             "amber_tolerance_pct",
             "rag",
         ),
-        approx=("value", "previous_value"),
+        approx=("value", "previous_value", "comparator_england", "comparator_wales"),
         tolerance=1e-6,
     )
 

@@ -42,6 +42,7 @@ LANDING_FILES = [
     "camhs__list_closures",
     "camhs__trajectory",
     "reference__population",
+    "reference__comparators",
 ]
 # Reference data loaded from PyPI packages rather than landing files.
 PACKAGED_REFERENCE = ["reference__postcode_directory", "reference__local_authorities"]

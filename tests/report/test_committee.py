@@ -12,7 +12,9 @@ from __future__ import annotations
 import csv
 import re
 import shutil
+import subprocess
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -32,6 +34,8 @@ SECTIONS = [
     "chart-edge-of-care",
     "chart-camhs",
     "kad",
+    "savings",
+    "actions",
     "returns",
     "notes",
 ]
@@ -42,7 +46,14 @@ COUNT_COLUMNS = {
     "key_activity_data": ["snapshot_placements"],
     "scorecard_month": ["numerator", "denominator"],
     "scorecard_financial_year": ["numerator", "denominator"],
+    # The council's plans: money and actions, no counts of children.
+    "savings_plan": [],
+    "action_register": [],
 }
+# Codes a councillor would not read; legends and axes spell them out (seeds/reference descriptions).
+RAW_CODES = {"IFA", "ATC", "FGC", "SPACE", "EATING_DISORDER", "INHOUSE_FOSTERING", "RES_HOME", "CORE", "MST"}
+SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "config"
+COMMENT = "Test commentary: the month's figure explained by the service."
 
 
 def small(text) -> bool:
@@ -61,6 +72,20 @@ def report(synthetic_warehouse, tmp_path_factory):
     settings = replace(get_settings(), home=home)
     settings.ensure_dirs()
     shutil.copy(synthetic_warehouse, settings.warehouse)
+    # An officer has written commentary on one Red indicator of the month, and on nothing else.
+    with connect_duckdb(settings.warehouse) as con:
+        month = con.execute("select max(period_end) from scorecard.scorecard_indicators where period_type = 'month'")
+        month = month.fetchone()[0]
+        reds = con.execute(
+            "select indicator_code from scorecard.scorecard_indicators where period_type = 'month' "
+            "and breakdown_type = 'all' and period_end = ? and rag = 'red' order by report_order",
+            [month],
+        ).fetchall()
+        assert len(reds) >= 2, "the synthetic month needs two Reds: one with commentary, one without"
+        con.execute("delete from reference.commentary")
+        con.execute(
+            "insert into reference.commentary values (?, ?, ?, 'Head of Service', 'test')", [reds[0][0], month, COMMENT]
+        )
     return settings, write_report(settings)
 
 
@@ -122,8 +147,22 @@ def page_text(report, tmp_path_factory):
                 field: row.locator(f"td[data-field='{field}']").inner_text().strip()
                 for field in ("previous", "actual", "direction", "rag")
             }
-            for row in page.locator("section#indicators tbody tr").all()
+            for row in page.locator("section#indicators tr[data-indicator]").all()
         }
+        details = {
+            row.get_attribute("data-indicator"): {
+                field: row.locator(f"td[data-field='{field}']").inner_text().strip()
+                for field in ("comments", "comparators", "cohort")
+            }
+            for row in page.locator("section#indicators tr[data-indicator]").all()
+        }
+        commentary = {
+            row.get_attribute("data-commentary"): row.inner_text().strip()
+            for row in page.locator("section#indicators tr[data-commentary]").all()
+        }
+        svg_texts = {t.strip() for t in page.locator("section.chart svg text").all_text_contents()}
+        savings = page.locator("section#savings tbody tr").all_inner_texts()
+        actions = page.locator("section#actions tbody tr[data-action]").all_inner_texts()
         kad_snapshot = page.locator("section#kad td[data-field='snapshot_placements']").all_inner_texts()
         count_cells = page.locator("section#indicators td.figure[data-unit='count']").all_inner_texts()
         page.screenshot(path=str(shots / "first_page.png"))
@@ -137,6 +176,11 @@ def page_text(report, tmp_path_factory):
         "count_cells": count_cells,
         "blocked": blocked,
         "screenshot": shots / "first_page.png",
+        "details": details,
+        "commentary": commentary,
+        "svg_texts": svg_texts,
+        "savings": savings,
+        "actions": actions,
     }
 
 
@@ -266,3 +310,51 @@ def test_cli_report_without_a_built_warehouse_says_what_to_do(tmp_path, capsys, 
         con.execute("create table scorecard.scorecard_indicators (period_type varchar, period_end date)")
     assert cscw(["report"]) == 1
     assert "run `cscw nightly` first" in capsys.readouterr().out
+
+
+def test_commentary_shows_under_its_indicator_and_is_required_only_for_a_red_without_one(page_text, mart):
+    current, _ = mart
+    details, commentary = page_text["details"], page_text["commentary"]
+    assert len(commentary) == 1
+    ((code, text),) = commentary.items()
+    assert COMMENT in text and "Head of Service" in text
+    assert details[code]["comments"] == "See below"
+    shown_reds = [c for c, cells in page_text["indicators"].items() if cells["rag"] == "Red"]
+    assert len(shown_reds) >= 2 and code in shown_reds
+    for indicator, cells in details.items():
+        wanted = "See below" if indicator == code else ("Commentary required" if indicator in shown_reds else "")
+        assert cells["comments"] == wanted, indicator
+
+
+def test_comparators_and_cohorts_sit_beside_the_indicators(page_text, mart):
+    current, _ = mart
+    details = page_text["details"]
+    assert "England" in details["lac_rate_per_10k"]["comparators"]
+    assert "Wales 9.15%" in details["stability_3plus_placements_pct"]["comparators"]
+    for code, (_, unit, *_rest) in current.items():
+        if unit == "percent":
+            assert re.fullmatch(r"of ([0-9,]+|\[c\]|\[x\])", details[code]["cohort"]), (code, details[code])
+        else:
+            assert details[code]["cohort"] == "", code
+    # The comparators are drawn: a dotted line named in the LAC chart's legend.
+    assert "England" in page_text["svg_texts"] and "Comparators" in page_text["svg_texts"]
+
+
+def test_savings_and_actions_pages_and_labels_not_codes(page_text):
+    # The default plan (read here from the seed): the latest financial year's savings, then a total row.
+    with open(SEEDS / "savings_plan.csv", newline="", encoding="utf-8") as f:
+        plan = list(csv.DictReader(f))
+    latest = max(r["financial_year"] for r in plan)
+    assert len(page_text["savings"]) == sum(r["financial_year"] == latest for r in plan) + 1
+    assert "Total" in page_text["savings"][-1]
+    assert len(page_text["actions"]) == 4 and "Complete" in " ".join(page_text["actions"])
+    assert "Community eating disorder service" in page_text["svg_texts"]
+    assert not RAW_CODES & page_text["svg_texts"], RAW_CODES & page_text["svg_texts"]
+
+
+def test_the_pdf_has_page_numbers(report):
+    _, written = report
+    text = subprocess.run(["pdftotext", str(written.pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = re.findall(r"Page (\d+) of (\d+)", text)
+    assert pages and pages[0] == ("1", pages[0][1]) and int(pages[0][1]) >= 3
+    assert len(pages) == int(pages[0][1])

@@ -191,6 +191,10 @@ def compare_html(reader: Reader, html: str, scorecard: list[dict], kad: list[dic
                 reader.problems.append(
                     f"report: {code} {field_name} is '{shown.get(field_name)}' but the CSV has '{row[column]}'"
                 )
+        # The cohort beside a percentage is its denominator: shown or withheld as the CSV has it.
+        cohort = shown.get("cohort", "").removeprefix("of ").replace(",", "")
+        if cohort and cohort != row["denominator"]:
+            reader.problems.append(f"report: {code} cohort is '{cohort}', the CSV denominator '{row['denominator']}'")
     kad_rows = re.findall(r'<tr class="(line|group|total)">(.*?)</tr>', html, re.S)
     if len(kad_rows) != len(kad):
         reader.problems.append(f"report: {len(kad_rows)} KAD rows, the CSV has {len(kad)}")

@@ -1,6 +1,7 @@
 -- CAMHS monthly and financial-year measures (MEASURES.md, DOMAIN.md 4.9) in the shape of lac_measures:
 -- waits are judged at the event (first contact, treatment start) for events in the period; the
--- eating-disorder pathways still waiting for treatment are counted at period end beside them.
+-- eating-disorder pathways still waiting for treatment are counted at period end beside them; referrals
+-- received are counted by pathway and source.
 with periods as (
     select reporting.*
     from {{ ref('int_reporting_periods') }} as reporting
@@ -23,6 +24,14 @@ treatments as (
         clocked.days_to_treatment
     from periods
     inner join clocked on clocked.treatment_start_date between periods.period_start and periods.period_end
+),
+
+received as (
+    -- Every referral received, accepted or not (DOMAIN.md 4.9: rejected ones count only here).
+    select periods.period_type, periods.period_end, referrals.pathway, referrals.referral_source
+    from periods
+    inner join {{ ref('stg_camhs__referrals') }} as referrals
+        on referrals.referral_received_date between periods.period_start and periods.period_end
 ),
 
 ed_waiting as (
@@ -92,6 +101,24 @@ measures as (
         count(*), null, null
     from ed_waiting
     group by period_type, period_start, period_end, priority
+    union all
+    select periods.period_type, periods.period_start, periods.period_end, 'camhs_referrals_received', 'all', 'all',
+        count(received.period_end), null, null
+    from periods
+    left join received on received.period_type = periods.period_type and received.period_end = periods.period_end
+    group by periods.period_type, periods.period_start, periods.period_end
+    union all
+    select periods.period_type, periods.period_start, periods.period_end, 'camhs_referrals_received', 'pathway',
+        received.pathway, count(*), null, null
+    from periods
+    inner join received on received.period_type = periods.period_type and received.period_end = periods.period_end
+    group by periods.period_type, periods.period_start, periods.period_end, received.pathway
+    union all
+    select periods.period_type, periods.period_start, periods.period_end, 'camhs_referrals_received',
+        'referral_source', coalesce(received.referral_source, 'not_known'), count(*), null, null
+    from periods
+    inner join received on received.period_type = periods.period_type and received.period_end = periods.period_end
+    group by periods.period_type, periods.period_start, periods.period_end, coalesce(received.referral_source, 'not_known')
 )
 
 {{ select_measures('measures') }}

@@ -10,6 +10,12 @@ with weekly_at_period_end as (
         case when weekly.pathway = 'ALL' then 'all' else weekly.pathway end as breakdown_value,
         weekly.waiting_list,
         weekly.waiting_over_18w,
+        weekly.waiting_over_27w,
+        weekly.waiting_0_12w,
+        weekly.waiting_12_18w,
+        weekly.waiting_18_27w,
+        weekly.waiting_27_52w,
+        weekly.waiting_52w_plus,
         weekly.trajectory_gap,
         weekly.planned_waiting_list
     from {{ ref('int_reporting_periods') }} as periods
@@ -31,6 +37,26 @@ measures as (
     select 'camhs_pct_waiting_under_18w', period_type, period_start, period_end, breakdown_type,
         breakdown_value, waiting_list - waiting_over_18w, waiting_list, null
     from weekly_at_period_end
+    union all
+    select 'camhs_waiting_over_27w', period_type, period_start, period_end, breakdown_type, breakdown_value,
+        waiting_over_27w, waiting_list, null
+    from weekly_at_period_end
+    union all
+    -- Every band of the whole list, a zero band included: the bands are one table in the paper.
+    select 'camhs_waiting_by_band', period_type, period_start, period_end, 'all', 'all',
+        waiting_list as in_every_band, waiting_list as whole_list, null
+    from weekly_at_period_end
+    where breakdown_type = 'all'
+    union all
+    select 'camhs_waiting_by_band', weekly.period_type, weekly.period_start, weekly.period_end, 'wait_band',
+        bands.band, bands.waiting, weekly.waiting_list, null
+    from weekly_at_period_end as weekly
+    cross join lateral (
+        values ('0-12 weeks', weekly.waiting_0_12w), ('>12-18 weeks', weekly.waiting_12_18w),
+        ('>18-27 weeks', weekly.waiting_18_27w), ('>27-52 weeks', weekly.waiting_27_52w),
+        ('>52 weeks', weekly.waiting_52w_plus)
+    ) as bands (band, waiting)
+    where weekly.breakdown_type = 'all'
     union all
     -- The gap is the list's own figure (actual minus planned), kept as the statistic.
     select 'camhs_trajectory_gap', period_type, period_start, period_end, breakdown_type, breakdown_value,

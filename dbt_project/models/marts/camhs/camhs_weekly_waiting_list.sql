@@ -32,7 +32,12 @@ counted as (
         count(case when days_waited between 29 and 84 then 1 end) as waiting_4_12w,
         count(case when days_waited between 85 and 126 then 1 end) as waiting_12_18w,
         count(case when days_waited between 127 and 364 then 1 end) as waiting_18_52w,
-        count(case when days_waited >= 365 then 1 end) as waiting_52w_plus
+        count(case when days_waited >= 365 then 1 end) as waiting_52w_plus,
+        -- DOMAIN.md 4.9's reporting bands (0-12, >12-18, >18-27, >27-52, >52 weeks; the paper reports over 27).
+        count(case when days_waited <= 84 then 1 end) as waiting_0_12w,
+        count(case when days_waited between 127 and 189 then 1 end) as waiting_18_27w,
+        count(case when days_waited between 190 and 364 then 1 end) as waiting_27_52w,
+        count(case when days_waited > 189 then 1 end) as waiting_over_27w
     from waiting
     group by grouping sets (
         (week_ending, pathway, priority, looked_after),
@@ -97,6 +102,10 @@ select
     coalesce(counted.waiting_12_18w, 0) as waiting_12_18w,
     coalesce(counted.waiting_18_52w, 0) as waiting_18_52w,
     coalesce(counted.waiting_52w_plus, 0) as waiting_52w_plus,
+    coalesce(counted.waiting_0_12w, 0) as waiting_0_12w,
+    coalesce(counted.waiting_18_27w, 0) as waiting_18_27w,
+    coalesce(counted.waiting_27_52w, 0) as waiting_27_52w,
+    coalesce(counted.waiting_over_27w, 0) as waiting_over_27w,
     case when rows_wanted.priority = 'ALL' and rows_wanted.looked_after = 'ALL'
          then trajectory.planned_waiting_list end as planned_waiting_list,
     case when rows_wanted.priority = 'ALL' and rows_wanted.looked_after = 'ALL'

@@ -56,6 +56,7 @@ snapshots as (
         placements.placement_start_date,
         placements.previous_placement_start_date,
         header.sex,
+        header.ethnicity,
         cast({{ age_in_years('header.date_of_birth', 'open_episodes.snapshot_date') }} as integer) as age_years,
         open_episodes.legal_status,
         open_episodes.category_of_need,
@@ -63,12 +64,11 @@ snapshots as (
         open_episodes.placement_provider,
         open_episodes.is_temporary_placement,
         placements.latest_placement_type as settled_placement_type,
+        placements.latest_placement_provider as settled_placement_provider,
         coalesce(commitments.service_type, open_episodes.placement_budget_line) as budget_line,
         case when commitments.service_type is not null then 'commitment' else 'placement_type' end
             as budget_line_source,
-        (uasc.child_id is not null and (uasc.uasc_ceased_date is null
-                                        or uasc.uasc_ceased_date > open_episodes.snapshot_date))
-        or coalesce(case_children.is_uasc, false) as is_uasc,
+        {{ is_uasc_on('uasc', 'case_children', 'open_episodes.snapshot_date') }} as is_uasc,
         open_episodes.distance_miles,
         open_episodes.placement_council_code
     from open_episodes
@@ -94,14 +94,9 @@ select
     placement_start_date,
     previous_placement_start_date,
     sex,
+    ethnicity,
     age_years,
-    case
-        when age_years < 1 then 'Under 1'
-        when age_years < 5 then '1 to 4'
-        when age_years < 10 then '5 to 9'
-        when age_years < 16 then '10 to 15'
-        else '16 and over'
-    end as age_band_dfe,
+    {{ age_band_dfe('age_years') }} as age_band_dfe,
     {{ age_band_council('age_years') }} as age_band_council,
     legal_status,
     category_of_need,
@@ -109,6 +104,7 @@ select
     placement_provider,
     is_temporary_placement,
     settled_placement_type,
+    settled_placement_provider,
     budget_line,
     budget_line_source,
     is_uasc,

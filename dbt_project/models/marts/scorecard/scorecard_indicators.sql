@@ -1,14 +1,15 @@
 -- The indicator scorecard (MEASURES.md, DOMAIN.md 4.12): one row per indicator, period and breakdown
 -- with value, numerator, denominator, the previous period's value, direction of travel, target and RAG.
 -- Which measures are indicators, their names, polarity (seeds/config/measure_registry.csv) and targets
--- (scorecard_targets) are council configuration.
+-- (scorecard_targets, dated, with glide paths) are council configuration; comparators (reference/comparators.csv)
+-- sit beside the target and never set the RAG.
 -- RAG and direction compare values as the committee reads them, rounded to 1 decimal place, so a
 -- figure shown as 25.0 against a target of 25 is Green and 47.61 -> 47.64 is unchanged.
 
 -- Every measure mart in one; each already carries its value, so the scorecard only assembles.
 with measures as (
-    {%- for mart in ['lac_measures', 'case_measures', 'edge_of_care_measures', 'camhs_measures',
-                     'camhs_waiting_list_measures', 'finance_measures'] %}
+    {%- for mart in ['lac_measures', 'lac_strategy_measures', 'case_measures', 'edge_of_care_measures',
+                     'camhs_measures', 'camhs_waiting_list_measures', 'finance_measures'] %}
     select measure_code, period_type, period_start, period_end, breakdown_type, breakdown_value,
         numerator, denominator, value
     from {{ ref(mart) }}
@@ -42,7 +43,8 @@ indicators as (
     where registry.report_order is not null
 ),
 
--- The target in force at period end: the latest valid_from on or before it.
+-- The target in force at period end: the latest valid_from on or before it whose valid_to (if any) has
+-- not passed. A breakdown_value left blank covers every value of the breakdown type.
 targets_ranked as (
     select
         indicators.indicator_code,
@@ -52,17 +54,85 @@ targets_ranked as (
         indicators.breakdown_value,
         targets.target_min,
         targets.target_max,
+        targets.glide_to_min,
+        targets.glide_to_max,
         targets.amber_tolerance_pct,
+        -- Months from valid_from to period end, and from valid_from to valid_to, for a glide path.
+        {{ month_index('indicators.period_end') }} - {{ month_index('targets.valid_from') }} as months_in,
+        {{ month_index('targets.valid_to') }} - {{ month_index('targets.valid_from') }} as months_total,
         row_number() over (
             partition by indicators.indicator_code, indicators.period_type, indicators.period_end,
                 indicators.breakdown_type, indicators.breakdown_value
-            order by targets.valid_from desc
+            order by targets.valid_from desc, targets.breakdown_value nulls last
         ) as recency
     from indicators
     inner join {{ ref('scorecard_targets') }} as targets
         on targets.indicator_code = indicators.indicator_code
         and targets.breakdown_type = indicators.breakdown_type
+        and coalesce(targets.breakdown_value, indicators.breakdown_value) = indicators.breakdown_value
         and targets.valid_from <= indicators.period_end
+        and (targets.valid_to is null or targets.valid_to >= indicators.period_end)
+),
+
+-- A glide path moves in a straight line by month and is rounded as the report shows it (1 decimal place).
+targets_in_force as (
+    select
+        indicator_code,
+        period_type,
+        period_end,
+        breakdown_type,
+        breakdown_value,
+        amber_tolerance_pct,
+        case
+            when glide_to_min is null or months_total <= 0 then target_min
+            else cast(round(
+                cast(target_min + (glide_to_min - target_min) * months_in / months_total as numeric), 1
+            ) as double precision)
+        end as target_min,
+        case
+            when glide_to_max is null or months_total <= 0 then target_max
+            else cast(round(
+                cast(target_max + (glide_to_max - target_max) * months_in / months_total as numeric), 1
+            ) as double precision)
+        end as target_max
+    from targets_ranked
+    where recency = 1
+),
+
+-- Comparators beside the indicator (never a target): the latest published value on or before period end.
+comparators_ranked as (
+    select
+        indicators.indicator_code,
+        indicators.period_type,
+        indicators.period_end,
+        comparators.comparator_group,
+        comparators.comparator_value,
+        comparators.period_end as comparator_period_end,
+        row_number() over (
+            partition by indicators.indicator_code, indicators.period_type, indicators.period_end,
+                comparators.comparator_group
+            order by comparators.period_end desc
+        ) as recency
+    from indicators
+    inner join {{ ref('stg_reference__comparators') }} as comparators
+        on comparators.indicator_code = indicators.indicator_code
+        and comparators.period_end <= indicators.period_end
+    where indicators.breakdown_type = 'all'
+),
+
+comparators as (
+    select
+        indicator_code,
+        period_type,
+        period_end,
+        {%- for group in ['ENGLAND', 'REGION', 'STAT_NEIGHBOURS', 'WALES'] %}
+        max(case when comparator_group = '{{ group }}' then comparator_value end) as comparator_{{ group | lower }},
+        max(case when comparator_group = '{{ group }}' then comparator_period_end end)
+            as comparator_{{ group | lower }}_period_end{{ "," if not loop.last }}
+        {%- endfor %}
+    from comparators_ranked
+    where recency = 1
+    group by indicator_code, period_type, period_end
 ),
 
 compared as (
@@ -73,7 +143,11 @@ compared as (
         previous.shown_value as previous_shown_value,
         targets.target_min,
         targets.target_max,
-        targets.amber_tolerance_pct
+        targets.amber_tolerance_pct,
+        {%- for group in ['england', 'region', 'stat_neighbours', 'wales'] %}
+        comparators.comparator_{{ group }},
+        comparators.comparator_{{ group }}_period_end{{ "," if not loop.last }}
+        {%- endfor %}
     from indicators
     -- The previous period ends the day before this one starts (same period type and breakdown).
     left join indicators as previous
@@ -82,13 +156,17 @@ compared as (
         and previous.breakdown_type = indicators.breakdown_type
         and previous.breakdown_value = indicators.breakdown_value
         and previous.period_end = indicators.period_start - 1
-    left join targets_ranked as targets
+    left join targets_in_force as targets
         on targets.indicator_code = indicators.indicator_code
         and targets.period_type = indicators.period_type
         and targets.period_end = indicators.period_end
         and targets.breakdown_type = indicators.breakdown_type
         and targets.breakdown_value = indicators.breakdown_value
-        and targets.recency = 1
+    left join comparators
+        on comparators.indicator_code = indicators.indicator_code
+        and comparators.period_type = indicators.period_type
+        and comparators.period_end = indicators.period_end
+        and indicators.breakdown_type = 'all'
 )
 
 select
@@ -129,5 +207,9 @@ select
         when shown_value > target_max
             and shown_value - target_max <= amber_tolerance_pct / 100.0 * abs(target_max) then 'amber'
         else 'red'
-    end as rag
+    end as rag,
+    {%- for group in ['england', 'region', 'stat_neighbours', 'wales'] %}
+    comparator_{{ group }},
+    comparator_{{ group }}_period_end{{ "," if not loop.last }}
+    {%- endfor %}
 from compared
