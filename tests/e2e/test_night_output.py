@@ -8,7 +8,10 @@ import pytest
 
 # Whole-second timestamps, a 1 s watcher and a loaded machine: the 5 s target with room to spare.
 LONGEST_SILENCE = 10
-LOADED = "loaded: camhs 2024-03-31, case 2024-03-31, finance 2024-03-31, placements 2024-03-31, reference 2024-03-31"
+LOADED = (
+    "loaded: camhs 2024-03-31, case 2024-03-31, cin_census 2024-03-31, finance 2024-03-31, placements 2024-03-31, "
+    "reference 2024-03-31"
+)
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +53,7 @@ def test_no_silence_while_the_job_runs(night):
 @pytest.mark.e2e
 def test_the_night_ends_with_what_loaded_and_where_things_are(night):
     settings, output = night
-    tail = [line.split("  ", 1)[1] for line in _lines(output)[-6:]]
+    tail = [line.split("  ", 1)[1] for line in _lines(output)[-7:]]
     assert tail[:4] == [
         "nightly: ---- this night ----",
         f"nightly: {LOADED}",
@@ -58,11 +61,13 @@ def test_the_night_ends_with_what_loaded_and_where_things_are(night):
         "nightly: quarantined: none",
     ], output
     assert re.fullmatch(rf"nightly: done in \d+\.\ds; published {re.escape(str(settings.warehouse))}", tail[4])
-    # The fixtures send the five core tables only, so the return is validated and is honestly not ready.
+    # One line per return, each with where its report is. The fixtures send the five core 903 tables only, so that
+    # return is validated and is honestly not ready.
+    assert re.fullmatch(r"nightly: CIN census \d{4}/\d\d: .*(files in|report) .*/exports/cin/\d{4}.*", tail[5]), tail[5]
     assert re.fullmatch(
         r"nightly: SSDA903 \d{4}/\d\d: NOT READY: .*AD1 \(ad1\.csv\) is missing.*; report .*/validation_report\.md",
-        tail[5],
-    ), tail[5]
+        tail[6],
+    ), tail[6]
 
 
 @pytest.mark.e2e
