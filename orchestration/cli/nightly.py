@@ -25,12 +25,15 @@ def cmd_nightly(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _never_loaded(settings: Settings) -> list[str]:
-    """Sources with no snapshot waiting in landing and none loaded before: the night would build on nothing."""
-    from ingest.contracts import SOURCES
+    """Sources with no snapshot waiting in landing and none loaded before: the night would build on nothing.
+    A layout a council may never send (the CIN census beside the case CSVs) is not missing."""
+    from ingest.contracts import registry
     from ingest.readers import dated_folders
     from warehouse.connection import connect, table_exists, target
 
-    waiting = {s for s in SOURCES if dated_folders(settings.landing, s)}
+    needed = [s.name for s in registry() if not s.may_never_land]
+
+    waiting = {s for s in needed if dated_folders(settings.landing, s)}
     loaded: set[str] = set()
     existing = settings.build_warehouse if settings.build_warehouse.exists() else settings.warehouse
     if target() == "postgres" or existing.exists():
@@ -40,7 +43,7 @@ def _never_loaded(settings: Settings) -> list[str]:
                     r[0]
                     for r in con.execute("select distinct source from raw._ledger where status = 'loaded'").fetchall()
                 }
-    return [s for s in SOURCES if s not in waiting and s not in loaded]
+    return [s for s in needed if s not in waiting and s not in loaded]
 
 
 def _nightly(settings: Settings, args: argparse.Namespace, console: Path) -> int:

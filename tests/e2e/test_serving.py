@@ -15,8 +15,12 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from tests.conftest import FIXTURE_LANDING
 from tests.support.permissions import loose_modes
 from warehouse.connection import connect_duckdb
+
+# Every landing file of the fixtures: one loaded ledger row each.
+FIXTURE_FILES = sum(1 for path in FIXTURE_LANDING.rglob("*") if path.is_file())
 
 # Raw (the ledger, an extract date), staging and marts from one file: a reader of a file that a night
 # writes in place would see raw move before the marts do.
@@ -76,7 +80,7 @@ def test_two_nightly_loads_started_together_one_waits_then_refuses(two_nightlies
         assert con.execute(
             "select count(*), count(distinct (source, extract_date, file_name)) from raw._ledger "
             "where status = 'loaded'"
-        ).fetchone() == (16, 16)
+        ).fetchone() == (FIXTURE_FILES, FIXTURE_FILES)
         assert con.execute("select count(*) from staging.stg_case__children").fetchone()[0] == 3
     assert observe(home.warehouse) == observe(home.build_warehouse)
     assert (
