@@ -132,6 +132,8 @@ def test_realistic_faults_at_their_rates(faulty):
     # What the gate quarantines (row faults and repeated keys) stays well below 1% of every file, so far
     # from the 5% at which it refuses the file.
     for s, n in rows:
+        if not rows[(s, n)]:
+            continue  # an empty file (DoLo, collected from 2026/27) has nothing to quarantine
         quarantined = np.zeros(rows[(s, n)], dtype=bool)
         for (s2, n2, what), hit in problems.items():
             if (s2, n2) == (s, n) and not what.startswith("code:"):
