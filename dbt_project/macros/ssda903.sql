@@ -17,25 +17,6 @@
     {{ return_collection('ssda903_year', 'stg_placements__episodes', years_back) }}
 {%- endmacro %}
 
-{#- A statutory return's collection year (April to March, named by its end): the dbt var `year_var` when
-    given, else the latest year that has ended by the latest extract of `extract_model`. -#}
-{% macro return_collection(year_var, extract_model, years_back=0) -%}
-    select
-        cast(end_year - {{ years_back }} as integer) as collection_year,
-        cast(make_date(end_year - {{ years_back }} - 1, 4, 1) as date) as year_start,
-        cast(make_date(end_year - {{ years_back }}, 3, 31) as date) as year_end
-    from (
-        select
-        {%- if var(year_var, none) %}
-            {{ var(year_var) }} as end_year
-        {%- else %}
-            cast(case when extract(month from max(extract_date)) >= 4 then extract(year from max(extract_date))
-                      else extract(year from max(extract_date)) - 1 end as integer) as end_year
-            from {{ ref(extract_model) }}
-        {%- endif %}
-    ) as chosen
-{%- endmacro %}
-
 {#- DOMAIN.md 2.7: the year's episodes; one still open at year end goes without DEC, REC and
     REASON_PLACE_CHANGE. Short breaks carry no postcodes and no URN (rule 214). -#}
 {% macro ssda903_episodes(years_back=0) -%}
