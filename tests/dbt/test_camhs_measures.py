@@ -81,8 +81,9 @@ def test_every_measure_has_at_least_two_hand_worked_cases():
         assert len(figures) >= 2, code
 
 
-def test_wait_bands_and_over_27_weeks(camhs_cases):
-    """The DOMAIN.md 4.9 bands and the over-27-weeks figure, worked from the 2025-03-30 list's days."""
+def test_wait_bands_and_over_12_26_27_weeks(camhs_cases):
+    """The DOMAIN.md 4.9 bands, the over-27-weeks figure and the staged targets' over 12 and 26 weeks, worked from
+    the 2025-03-30 list's days."""
     expected = read_expected(CASES / "expected_waiting_list_measures.csv", MEASURE_KEY)
     codes = ", ".join(sorted({f"'{k[0]}'" for k in expected}))
     assert_matches(

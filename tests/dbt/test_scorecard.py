@@ -92,9 +92,11 @@ LAC_MEASURES = [
     _measure("lac_starts", M, "2016-09-30", 18, None, 18.0),
 ]
 
-# Not an indicator (no report_order) although it has a target: never in the scorecard.
 LAC_STRATEGY_MEASURES = [
+    # The F&PR's limit of 500 excluding UASC for 2016/17 (an indicator since it has a report_order).
     _measure("lac_excl_uasc_count", M, "2016-04-30", 540, None, 540.0),
+    # Not an indicator (no report_order): never in the scorecard.
+    _measure("lac_excl_uasc_rate_per_10k", M, "2016-04-30", 540, 500000, 10.8),
 ]
 
 CASE_MEASURES = [
@@ -117,10 +119,12 @@ CAMHS_MEASURES = [
 ]
 
 
-def _week(week_ending, pathway, waiting_list, over_18w, planned, priority="ALL", looked_after="ALL"):
+def _week(week_ending, pathway, waiting_list, over_18w, planned, priority="ALL", looked_after="ALL", over=(0, 0, 0)):
+    """`over`: waiting more than 12, 26 and 27 weeks (the staged targets' thresholds and the paper's)."""
     gap = None if planned is None else waiting_list - planned
+    over_12w, over_26w, over_27w = over
     # The wait-band columns (camhs_waiting_list_measures reads them; no indicator does) are left at 0.
-    bands = (0,) * 6
+    bands = (0,) * 5
     return (
         date.fromisoformat(week_ending),
         pathway,
@@ -130,30 +134,33 @@ def _week(week_ending, pathway, waiting_list, over_18w, planned, priority="ALL",
         over_18w,
         planned,
         gap,
+        over_27w,
         *bands,
+        over_12w,
+        over_26w,
     )
 
 
 WEEKLY = [
     # 2016-04-17 is a Sunday in April but not in the last 7 days (24-30 April): ignored.
-    _week("2016-04-17", "ALL", 999, 99, 900),
+    _week("2016-04-17", "ALL", 999, 99, 900, over=(99, 99, 99)),
     _week("2016-04-17", "CORE", 555, 55, 500),
-    _week("2016-04-24", "ALL", 200, 5, 210),
-    _week("2016-04-24", "CORE", 120, 0, 130),
-    _week("2016-04-24", "ADHD", 80, 5, 70),
+    _week("2016-04-24", "ALL", 200, 5, 210, over=(20, 2, 1)),
+    _week("2016-04-24", "CORE", 120, 0, 130, over=(12, 0, 0)),
+    _week("2016-04-24", "ADHD", 80, 5, 70, over=(8, 2, 1)),
     # Other priorities and looked-after splits are ignored.
     _week("2016-04-24", "ALL", 40, 1, None, priority="urgent"),
     _week("2016-04-24", "CORE", 30, 2, None, looked_after="Y"),
-    _week("2016-05-29", "ALL", 210, 0, None),
-    _week("2016-05-29", "CORE", 130, 0, 125),
-    _week("2016-05-29", "ADHD", 80, 0, 80),
+    _week("2016-05-29", "ALL", 210, 0, None, over=(15, 0, 0)),
+    _week("2016-05-29", "CORE", 130, 0, 125, over=(10, 0, 0)),
+    _week("2016-05-29", "ADHD", 80, 0, 80, over=(5, 0, 0)),
     _week("2016-05-29", "ASD", 0, 0, None),
-    _week("2017-03-19", "ALL", 777, 77, 700),  # March 2017 but before 25-31 March: ignored
-    _week("2017-03-26", "ALL", 190, 3, 180),  # month March 2017 and FY 2016/17
-    _week("2017-03-26", "CORE", 100, 3, 95),
+    _week("2017-03-19", "ALL", 777, 77, 700, over=(77, 77, 77)),  # March 2017 but before 25-31 March: ignored
+    _week("2017-03-26", "ALL", 190, 3, 180, over=(30, 1, 1)),  # month March 2017 and FY 2016/17
+    _week("2017-03-26", "CORE", 100, 3, 95, over=(20, 1, 1)),
     _week("2017-03-26", "CORE", 10, 0, None, priority="routine"),
-    _week("2017-04-23", "ALL", 666, 66, 600),  # ignored
-    _week("2017-04-30", "ALL", 190, 0, None),  # period_end itself is the Sunday
+    _week("2017-04-23", "ALL", 666, 66, 600, over=(66, 66, 66)),  # ignored
+    _week("2017-04-30", "ALL", 190, 0, None, over=(9, 0, 0)),  # period_end itself is the Sunday
 ]
 
 FINANCE = [
@@ -184,7 +191,7 @@ TABLES = {
         "week_ending date, pathway varchar, priority varchar, looked_after varchar, waiting_list bigint, "
         "waiting_over_18w bigint, planned_waiting_list integer, trajectory_gap bigint, waiting_over_27w bigint, "
         "waiting_0_12w bigint, waiting_12_18w bigint, waiting_18_27w bigint, waiting_27_52w bigint, "
-        "waiting_52w_plus bigint",
+        "waiting_52w_plus bigint, waiting_over_12w bigint, waiting_over_26w bigint",
         WEEKLY,
     ),
     "finance.finance_key_activity_data": (

@@ -37,7 +37,10 @@ counted as (
         count(case when days_waited <= 84 then 1 end) as waiting_0_12w,
         count(case when days_waited between 127 and 189 then 1 end) as waiting_18_27w,
         count(case when days_waited between 190 and 364 then 1 end) as waiting_27_52w,
-        count(case when days_waited > 189 then 1 end) as waiting_over_27w
+        count(case when days_waited > 189 then 1 end) as waiting_over_27w,
+        -- The staged targets' thresholds (all seen within 26, then 18, then 12 weeks: DOMAIN.md 4.13).
+        count(case when days_waited > 84 then 1 end) as waiting_over_12w,
+        count(case when days_waited > 182 then 1 end) as waiting_over_26w
     from waiting
     group by grouping sets (
         (week_ending, pathway, priority, looked_after),
@@ -106,6 +109,8 @@ select
     coalesce(counted.waiting_18_27w, 0) as waiting_18_27w,
     coalesce(counted.waiting_27_52w, 0) as waiting_27_52w,
     coalesce(counted.waiting_over_27w, 0) as waiting_over_27w,
+    coalesce(counted.waiting_over_12w, 0) as waiting_over_12w,
+    coalesce(counted.waiting_over_26w, 0) as waiting_over_26w,
     case when rows_wanted.priority = 'ALL' and rows_wanted.looked_after = 'ALL'
          then trajectory.planned_waiting_list end as planned_waiting_list,
     case when rows_wanted.priority = 'ALL' and rows_wanted.looked_after = 'ALL'
