@@ -15,7 +15,7 @@ import vl_convert
 from outputs.report.formatting import query_frame
 from outputs.report.plans import COMPARATOR_GROUPS, code_labels
 from outputs.report.scorecard import SCORECARD_SQL, indicator_names, small_rows, suppress_scorecard, withheld_totals
-from outputs.report.suppression import any_small, waiting_list_flags, with_secondary
+from outputs.report.suppression import OVER_COLUMNS, any_small, waiting_list_flags, with_secondary
 from outputs.report.tables import placement_flags
 
 # One window for every trend chart, monthly or weekly.
@@ -237,7 +237,8 @@ def chart_camhs(con, period_end: date) -> tuple[str, pd.DataFrame]:
     wide = query_frame(
         con,
         """
-        select week_ending, pathway, waiting_list, waiting_over_18w, planned_waiting_list
+        select week_ending, pathway, waiting_list, waiting_over_18w, planned_waiting_list,
+            waiting_over_12w, waiting_over_26w
         from camhs.camhs_weekly_waiting_list
         where priority = 'ALL' and looked_after = 'ALL' and pathway <> 'ALL' and week_ending > ? and week_ending <= ?
         order by pathway, week_ending""",
@@ -246,6 +247,8 @@ def chart_camhs(con, period_end: date) -> tuple[str, pd.DataFrame]:
     wide["week_ending"] = pd.to_datetime(wide["week_ending"])
     # Each week as the CSV and the indicator table would show it (the total is published there).
     wide = _masked(wide, waiting_list_flags(wide, ["week_ending"]), ["waiting_list", "waiting_over_18w"])
+    # The other thresholds decide what is withheld (the scorecard shows them); the chart draws 18 weeks.
+    wide = wide.drop(columns=[c for c in OVER_COLUMNS if c != "waiting_over_18w"])
     frame = wide.melt(id_vars=["week_ending", "pathway"], var_name="series", value_name="children")
     frame["pathway_name"] = _labelled(con, frame["pathway"], "camhs_pathway")
     frame["series"] = frame["series"].map(

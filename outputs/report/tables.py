@@ -11,6 +11,7 @@ from outputs.report.formatting import format_value, query_frame
 from outputs.report.suppression import (
     NOT_APPLICABLE,
     NOT_AVAILABLE,
+    OVER_COLUMNS,
     SUPPRESSED,
     any_small,
     is_small,
@@ -129,7 +130,7 @@ def camhs_latest_rows(con, period_end: date) -> pd.DataFrame:
         con,
         """
         select week_ending, pathway, waiting_list, waiting_over_18w, planned_waiting_list, trajectory_gap,
-            is_list_closed
+            is_list_closed, waiting_over_12w, waiting_over_26w
         from camhs.camhs_weekly_waiting_list
         where priority = 'ALL' and looked_after = 'ALL'
             and week_ending = (select max(week_ending) from camhs.camhs_weekly_waiting_list where week_ending <= ?)
@@ -137,6 +138,8 @@ def camhs_latest_rows(con, period_end: date) -> pd.DataFrame:
         [period_end],
     )
     flags = waiting_list_flags(frame, ["week_ending"])
+    # The other thresholds decide what is withheld (the scorecard shows them) but are not this table's.
+    frame = frame.drop(columns=[c for c in OVER_COLUMNS if c != "waiting_over_18w"])
     return publish_cells(frame, flags, ["waiting_list", "waiting_over_18w", "trajectory_gap"])
 
 

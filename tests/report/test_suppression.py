@@ -38,7 +38,7 @@ def test_the_issue_camhs_case_two_ones_under_the_total_get_a_third_cell():
             "waiting_over_18w": [100, 50, 20, 0, 0, 170],
         }
     )
-    flags = waiting_list_flags(frame, ["week_ending"])
+    flags = waiting_list_flags(frame, ["week_ending"], overs=("waiting_over_18w",))
     assert flagged(frame, flags, "pathway") == ["CORE", "CRISIS", "EATING_DISORDER"]
 
 
@@ -54,8 +54,27 @@ def test_waiting_list_rows_are_withheld_whole_and_the_under_18_weeks_count_is_pr
             "waiting_over_18w": [30, 20, 38],
         }
     )
-    flags = waiting_list_flags(frame, ["week_ending"])
+    flags = waiting_list_flags(frame, ["week_ending"], overs=("waiting_over_18w",))
     assert flagged(frame, flags, "pathway") == ["ASD", "CORE"]
+
+
+def test_a_small_band_between_two_published_thresholds_withholds_the_pathway():
+    # CORE waits over 12 weeks 36 and over 18 weeks 34: showing both shows the 2 waiting 12-18 weeks.
+    # Every other count (lists, overs, unders, band 18-26) is 6 or more. CORE is withheld,
+    # and the next smallest list (ASD, 60) with it, as the total (200) is published elsewhere.
+    frame = pd.DataFrame(
+        {
+            "week_ending": ["w"] * 3,
+            "pathway": ["ADHD", "ASD", "CORE"],
+            "waiting_list": [90, 60, 50],
+            "waiting_over_12w": [60, 40, 36],
+            "waiting_over_18w": [30, 20, 34],
+            "waiting_over_26w": [20, 12, 20],
+        }
+    )
+    assert flagged(frame, waiting_list_flags(frame, ["week_ending"]), "pathway") == ["ASD", "CORE"]
+    # With the 18-week count alone nothing is small: the band is what withholds.
+    assert flagged(frame, waiting_list_flags(frame, ["week_ending"], overs=("waiting_over_18w",)), "pathway") == []
 
 
 @pytest.mark.parametrize(

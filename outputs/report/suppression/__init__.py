@@ -67,6 +67,7 @@ from outputs.report.suppression.cells import (
 )
 from outputs.report.suppression.scorecard import scorecard_flags
 from outputs.report.suppression.tables import (
+    OVER_COLUMNS,
     camhs_hidden_pathways,
     key_activity_flags,
     waiting_list_flags,
@@ -77,6 +78,7 @@ __all__ = [
     "LARGEST",
     "NOT_APPLICABLE",
     "NOT_AVAILABLE",
+    "OVER_COLUMNS",
     "SMALLEST",
     "SUPPRESSED",
     "DisclosureError",

@@ -7,7 +7,7 @@ import pandas as pd
 
 from outputs.report.suppression.cells import is_small
 from outputs.report.suppression.reader import Sums
-from outputs.report.suppression.tables import camhs_hidden_pathways
+from outputs.report.suppression.tables import OVER_COLUMNS, camhs_hidden_pathways
 
 # The counts behind each indicator's numerator and denominator (MEASURES.md). Indicators naming the
 # same count show the same children and are withheld together; None: not a count of people (days,
@@ -21,6 +21,11 @@ SCORECARD_COUNTS = {
     "avg_days_in_care_ceased": (None, "ceased"),
     "camhs_waiting_list": ("camhs_list", None),
     "camhs_waiting_over_18w": ("camhs_over", "camhs_list"),
+    "camhs_waiting_over_12w": ("camhs_over_12w", "camhs_list"),
+    "camhs_waiting_over_26w": ("camhs_over_26w", "camhs_list"),
+    # Looked after = UASC + not UASC (the sum is added in _other_rows).
+    "lac_uasc_count": ("uasc", None),
+    "lac_excl_uasc_count": ("looked_after_excl_uasc", None),
     "camhs_pct_waiting_under_18w": ("camhs_under", "camhs_list"),
     "camhs_trajectory_gap": ("camhs_list", None),
     "camhs_pct_treated_within_18w": ("camhs_treated_18w", "camhs_treated"),
@@ -29,7 +34,9 @@ SCORECARD_COUNTS = {
     "camhs_median_wait_assessment_weeks": (None, "camhs_first_contacts"),
     "placements_forecast_variance_gbp": (None, None),
 }
-CAMHS_LIST = ("camhs_waiting_list", "camhs_waiting_over_18w", "camhs_pct_waiting_under_18w", "camhs_trajectory_gap")
+# The over-N-weeks indicators, in OVER_COLUMNS' threshold order.
+CAMHS_OVER = tuple(f"camhs_{column}" for column in OVER_COLUMNS)
+CAMHS_LIST = ("camhs_waiting_list", *CAMHS_OVER, "camhs_pct_waiting_under_18w", "camhs_trajectory_gap")
 # Urgent and routine are the eating-disorder pathway's only priorities (seeds/reference/camhs_priority).
 ED_PATHWAY = "EATING_DISORDER"
 
@@ -62,14 +69,15 @@ def _scorecard_side(frame, primary, day, numerator, denominator) -> pd.Series:
 def _camhs_rows(rows: pd.DataFrame, numerator: str) -> pd.Series:
     if rows.empty:
         return pd.Series(False, index=rows.index)
-    lists, overs = {}, {}
+    lists, overs = {}, {code: {} for code in CAMHS_OVER}
     for _, row in rows.iterrows():
         p = "ALL" if row["breakdown_type"] == "all" else row["breakdown_value"]
         if row["indicator_code"] == "camhs_waiting_list":
             lists[p] = row[numerator]
-        elif row["indicator_code"] == "camhs_waiting_over_18w":
-            overs[p] = row[numerator]
-    hidden = camhs_hidden_pathways({p: (w, overs.get(p, 0.0)) for p, w in lists.items()})
+        elif row["indicator_code"] in overs:
+            overs[row["indicator_code"]][p] = row[numerator]
+    shown = [code for code in CAMHS_OVER if overs[code]]
+    hidden = camhs_hidden_pathways({p: (w, *(overs[code].get(p, 0.0) for code in shown)) for p, w in lists.items()})
     pathway = rows["breakdown_value"].where(rows["breakdown_type"] != "all", "ALL")
     return pathway.isin(hidden)
 
@@ -98,6 +106,10 @@ def _other_rows(rows: pd.DataFrame, primary: pd.Series, numerator: str, denomina
     for name, breakdown in sorted({(key[0], key[1]) for key in sums.values if key[1] != "all"}):
         if name in totals:
             sums.add_sum(totals[name], [key for key in sums.values if key[:2] == (name, breakdown)])
+    looked_after = ("looked_after", "all", "all")
+    parts = [("uasc", "all", "all"), ("looked_after_excl_uasc", "all", "all")]
+    if looked_after in sums.values and any(p in sums.values for p in parts):
+        sums.add_sum(looked_after, [p for p in parts if p in sums.values])
     treated = ("camhs_treated", "pathway", ED_PATHWAY)
     parts = [("ed_urgent", "all", "all"), ("ed_routine", "all", "all")]
     if treated in sums.values and all(p in sums.values for p in parts):

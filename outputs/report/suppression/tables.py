@@ -96,49 +96,71 @@ def key_activity_flags(
     return kad_flags | kad_primary, lac_flags | lines_primary
 
 
+# The over-N-weeks counts the report publishes anywhere (scorecard, CSV, chart), in threshold order: the
+# staged targets' 12 and 26 weeks and the 18-week standard. Every place that shows a week's list decides its
+# withheld pathways from all of them, so the same week gives the same answer. The paper's over 27 weeks stays
+# in the mart: beside over 26 it would publish the one-week band between them, small in most weeks.
+OVER_COLUMNS = ("waiting_over_12w", "waiting_over_18w", "waiting_over_26w")
+
+
 def waiting_list_flags(
     frame: pd.DataFrame,
     by: list[str],
     pathway: str = "pathway",
     total: str = "ALL",
     waiting: str = "waiting_list",
-    over: str = "waiting_over_18w",
+    overs: tuple[str, ...] = OVER_COLUMNS,
 ) -> pd.Series:
-    """Flags for rows of a waiting list by pathway, each with its list and its over-18-weeks count.
+    """Flags for rows of a waiting list by pathway, each with its list and its over-N-weeks counts.
 
     Per `by` group (a week): pathways add up to the `total` row (which need not be in the frame: it is
     published elsewhere, and is withheld only as a last resort), and each list is those waiting over
-    plus those waiting under 18 weeks (published as a percentage). Every one of the three is a count
-    of children; a row is withheld whole. The same week gives the same answer wherever it is shown.
+    plus those waiting under N weeks (published as a percentage for 18). Every one is a count of
+    children; a row is withheld whole. The same week gives the same answer wherever it is shown.
     """
     flags = pd.Series(False, index=frame.index)
     for _, members in frame.groupby(by, sort=False):
         hidden = camhs_hidden_pathways(
-            {row[pathway]: (row[waiting], row[over]) for _, row in members.iterrows()}, total
+            {row[pathway]: (row[waiting], *(row[o] for o in overs)) for _, row in members.iterrows()}, total
         )
         flags.loc[members.index] = members[pathway].isin(hidden).to_numpy()
     return flags
 
 
 def camhs_hidden_pathways(lists: dict, total: str = "ALL") -> set:
-    """The pathways (and possibly `total`) to withhold, from {pathway: (waiting list, waiting over 18 weeks)}."""
-    counts = {p: (0.0 if pd.isna(w) else float(w), 0.0 if pd.isna(o) else float(o)) for p, (w, o) in lists.items()}
+    """The pathways (and possibly `total`) to withhold, from {pathway: (waiting list, over N1 weeks, over N2
+    weeks, ...)}, thresholds ascending. Between two thresholds lies a band (over N1 minus over N2) that
+    showing both reveals, so each band is a count of children too."""
+
+    def number(value) -> float:
+        return 0.0 if pd.isna(value) else float(value)
+
+    counts = {p: tuple(number(v) for v in values) for p, values in lists.items()}
     pathways = sorted(p for p in counts if p != total)
+    width = len(next(iter(counts.values()), (0.0, 0.0)))
     if total not in counts:
-        counts[total] = (sum(counts[p][0] for p in pathways), sum(counts[p][1] for p in pathways))
+        counts[total] = tuple(sum(counts[p][i] for p in pathways) for i in range(width))
     sums = Sums()
+    names = ["list"]
     for p in [*pathways, total]:
-        waiting, over = counts[p]
+        waiting, *overs = counts[p]
         sums.cell(("list", p), waiting, bundle=p)
-        sums.cell(("over", p), over, bundle=p)
-        sums.cell(("under", p), waiting - over, bundle=p)
-    for name in ("list", "over", "under"):
-        sums.add_sum((name, total), [(name, p) for p in pathways])
+        for i, over in enumerate(overs):
+            sums.cell(("over", i, p), over, bundle=p)
+            sums.cell(("under", i, p), waiting - over, bundle=p)
+            if i + 1 < len(overs):
+                sums.cell(("band", i, p), over - overs[i + 1], bundle=p)
+    for i in range(width - 1):
+        names += [("over", i), ("under", i)] + ([("band", i)] if i + 2 < width else [])
+    for name in names:
+        parts = name if isinstance(name, tuple) else (name,)
+        sums.add_sum((*parts, total), [(*parts, p) for p in pathways])
     for p in [*pathways, total]:
-        sums.add_sum(("list", p), [("over", p), ("under", p)])
-    primary = {
-        p for p in [*pathways, total] if any(is_small(sums.values[(name, p)]) for name in ("list", "over", "under"))
-    }
+        for i in range(width - 1):
+            sums.add_sum(("list", p), [("over", i, p), ("under", i, p)])
+            if i + 2 < width:
+                sums.add_sum(("over", i, p), [("band", i, p), ("over", i + 1, p)])
+    primary = {p for p in [*pathways, total] if any(is_small(v) for k, v in sums.values.items() if k[-1] == p)}
     return sums.protect(primary)
 
 

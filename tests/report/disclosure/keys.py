@@ -36,6 +36,13 @@ REAL = {
     "camhs_planned",
     "camhs_gap",
 }
+# The CAMHS list's (over, under) counts at 12, 18 and 26 weeks, in threshold order (DOMAIN.md 4.9, 4.13);
+# between two thresholds lies a band of children: over the lower minus over the higher.
+CAMHS_THRESHOLDS = (
+    ("camhs_over_12w", "camhs_under_12w"),
+    ("camhs_over", "camhs_under"),
+    ("camhs_over_26w", "camhs_under_26w"),
+)
 SIGNED = {"kad_var", "kad_var_wk", "camhs_gap"}
 # DOMAIN.md 4.7: the key activity data's groups.
 KAD_GROUPS = {
@@ -77,6 +84,7 @@ def scorecard_keys(code: str, period_type: str, day: date, breakdown_type: str, 
         "lac_count": (stock("lac"), None, "num"),
         "lac_rate_per_10k": (stock("lac"), ("population", day), ("ratio", 10_000)),
         "lac_uasc_count": (stock("uasc"), None, "num"),
+        "lac_excl_uasc_count": (stock("lac_excl_uasc"), None, "num"),
         "cin_count": (stock("cin"), None, "num"),
         "lac_starts": (("starts", *flow), None, "num"),
         "lac_ceased": (("ceased", *flow), None, "num"),
@@ -88,6 +96,8 @@ def scorecard_keys(code: str, period_type: str, day: date, breakdown_type: str, 
         "edge_of_care_entered_care_12m_pct": (("eoc_entered", *flow), ("eoc_interventions", *flow), ("ratio", 100)),
         "camhs_waiting_list": (("camhs_list", week, p), None, "num"),
         "camhs_waiting_over_18w": (("camhs_over", week, p), ("camhs_list", week, p), "num"),
+        "camhs_waiting_over_12w": (("camhs_over_12w", week, p), ("camhs_list", week, p), "num"),
+        "camhs_waiting_over_26w": (("camhs_over_26w", week, p), ("camhs_list", week, p), "num"),
         "camhs_pct_waiting_under_18w": (("camhs_under", week, p), ("camhs_list", week, p), ("ratio", 100)),
         "camhs_trajectory_gap": (("camhs_list", week, p), ("camhs_planned", week, p), "gap"),
         "camhs_median_wait_assessment_weeks": (None, ("camhs_first_contacts", *flow), None),

@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import date
 
 from tests.report.disclosure.keys import (
+    CAMHS_THRESHOLDS,
     KAD_GROUPS,
 )
 from tests.report.disclosure.reader import Reader
@@ -28,15 +29,21 @@ def add_meaning(reader: Reader) -> None:
 
 
 def _camhs_list_sums(reader: Reader, published: set, by_name: dict) -> None:
-    """The CAMHS list by pathway adds up to the whole list; over and under 18 weeks to the list."""
+    """The CAMHS list by pathway adds up to the whole list; over and under each threshold (12, 18 and 26
+    weeks) to the list; over one threshold to over the next plus the band between them."""
     truth = reader.truth
     weeks = {key[1] for key in published if key[0].startswith("camhs_") and isinstance(key[1], date) and len(key) == 3}
+    bands = [f"camhs_band_{i}" for i in range(len(CAMHS_THRESHOLDS) - 1)]
+    names = ["camhs_list", *(name for pair in CAMHS_THRESHOLDS for name in pair), *bands]
     for week in weeks:
         pathways = sorted({k[2] for k in by_name["camhs_list"] if k[1] == week and k[2] != "ALL"})
-        for name in ("camhs_list", "camhs_over", "camhs_under"):
+        for name in names:
             reader.add_sum((name, week, "ALL"), [(name, week, p) for p in pathways])
         for p in [*pathways, "ALL"]:
-            reader.add_sum(("camhs_list", week, p), [("camhs_over", week, p), ("camhs_under", week, p)])
+            for i, (over, under) in enumerate(CAMHS_THRESHOLDS):
+                reader.add_sum(("camhs_list", week, p), [(over, week, p), (under, week, p)])
+                if i + 1 < len(CAMHS_THRESHOLDS):
+                    reader.add_sum((over, week, p), [(bands[i], week, p), (CAMHS_THRESHOLDS[i + 1][0], week, p)])
             if ("camhs_planned", week, p) in truth and ("camhs_gap", week, p) in truth:
                 # gap = list - planned, so list = planned + gap (gap may be negative).
                 reader.sums.append(("=", ("camhs_list", week, p), (("camhs_planned", week, p), ("camhs_gap", week, p))))
@@ -90,6 +97,10 @@ def _stock_sums(reader: Reader, published: set, by_name: dict) -> None:
     truth = reader.truth
     # Stock breakdowns (child protection by category and by plan number; LAC by budget line and by
     # placement type) add up to the stock, one breakdown type at a time.
+    # Looked after = UASC + not UASC (lac_uasc_count, lac_excl_uasc_count).
+    for day in {key[1] for key in published if key[0] == "lac_excl_uasc" and len(key) == 2}:
+        if ("lac", day) in truth:
+            reader.add_sum(("lac", day), [("uasc", day), ("lac_excl_uasc", day)])
     for name, total_name in (("cp", "cp"), ("lac_line", "lac")):
         for day in {key[1] for key in published if key[0] in (name, total_name)}:
             types = {k[2] for k in by_name[name] if k[1] == day and len(k) == 4}

@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 
 from tests.report.disclosure.keys import (
+    CAMHS_THRESHOLDS,
     scorecard_keys,
     week_of,
 )
@@ -29,13 +30,17 @@ def load_truth(warehouse: Path) -> dict:
                 truth[("camhs_gap", week_of(day), bvalue if btype != "all" else "ALL")] = float(value)
         weekly = con.execute(
             "select week_ending, pathway, waiting_list, waiting_over_18w, planned_waiting_list, "
-            "trajectory_gap from camhs.camhs_weekly_waiting_list "
-            "where priority = 'ALL' and looked_after = 'ALL'"
+            "trajectory_gap, waiting_over_12w, waiting_over_26w "
+            "from camhs.camhs_weekly_waiting_list where priority = 'ALL' and looked_after = 'ALL'"
         ).fetchall()
-        for week, pathway, waiting, over, planned, gap in weekly:
+        for week, pathway, waiting, over, planned, gap, over_12w, over_26w in weekly:
             truth[("camhs_list", week, pathway)] = float(waiting)
-            truth[("camhs_over", week, pathway)] = float(over)
-            truth[("camhs_under", week, pathway)] = float(waiting - over)
+            overs = (over_12w, over, over_26w)
+            for i, ((over_name, under_name), figure) in enumerate(zip(CAMHS_THRESHOLDS, overs, strict=True)):
+                truth[(over_name, week, pathway)] = float(figure)
+                truth[(under_name, week, pathway)] = float(waiting - figure)
+                if i + 1 < len(overs):
+                    truth[(f"camhs_band_{i}", week, pathway)] = float(figure - overs[i + 1])
             if planned is not None:
                 truth[("camhs_planned", week, pathway)] = float(planned)
                 truth[("camhs_gap", week, pathway)] = float(gap)
