@@ -41,7 +41,17 @@ def cmd_return(settings: Settings, args: argparse.Namespace) -> int:
         raise CommandError(f"--as-at is for {ANNEX_A}; a return takes --year")
     if args.year is not None:
         _check_year(args.year)
+    _require_a_night(settings)
     return locked(settings, "return", lambda: _return(settings, args))
+
+
+def _require_a_night(settings: Settings) -> None:
+    """A return is built in the working copy a night leaves (beside the published file): before any night
+    there is nothing to build it from, which is a sentence rather than a failed dbt build."""
+    from warehouse.connection import target
+
+    if target() == "duckdb" and not (settings.build_warehouse.exists() or settings.warehouse.exists()):
+        raise CommandError(f"no warehouse yet at {settings.warehouse}: run `cscw nightly` first")
 
 
 def _check_year(year: int, today: date | None = None) -> None:

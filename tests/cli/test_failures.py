@@ -46,7 +46,7 @@ def _one_message(capsys, argv: list[str]) -> str:
 
 @pytest.mark.parametrize(
     "argv",
-    [["query", "select 1"], ["report"], ["summary"], ["quality"]],
+    [["query", "select 1"], ["report"], ["summary"], ["quality"], ["return", "ssda903"], ["return", "cin"]],
 )
 def test_before_any_night_the_readers_say_run_nightly(cscw_home, capsys, argv):
     assert "run `cscw nightly`" in _one_message(capsys, argv)

@@ -63,6 +63,8 @@ def test_cscw_return_launches_the_return_job_with_the_year_as_run_config(example
         return _Ran(), cscw_home.home / "logs" / "unused.log"
 
     monkeypatch.setattr("orchestration.cli.returns.execute_job", execute_job)
+    cscw_home.build_warehouse.parent.mkdir(parents=True, exist_ok=True)
+    connect_duckdb(cscw_home.build_warehouse).close()  # a night's working copy: there is something to build from
     assert cscw(["return", "example", "--year", "2024"]) == 1  # the stub has nothing to return
     assert launched == [
         ("return_example", "return-example", {"ops": {"example_return_build": {"config": {"year": 2024}}}})
