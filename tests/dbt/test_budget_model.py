@@ -4,7 +4,7 @@ tests/fixtures/budget_model_cases reuses the LAC children (plus two care leavers
 commitments and budgets, each a case of the definition: a commitment across two year ends and the leap
 year, a UASC status ending mid-year, a case-system UASC child, a staying-put young person (REC E17) beside
 a care leaver who is not, an adoption allowance outside the model, in-house residential as a block cost,
-budgets carried into later years; its README says which. expected_budget_model.csv was worked out from the
+a falling do-nothing trend floored at 0, budgets carried into later years; its README says which. expected_budget_model.csv was worked out from the
 definition without the SQL; the fixture goes through the real gate and dbt build.
 """
 
