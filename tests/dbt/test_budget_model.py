@@ -4,8 +4,10 @@ tests/fixtures/budget_model_cases reuses the LAC children (plus two care leavers
 commitments and budgets, each a case of the definition: a commitment across two year ends and the leap
 year, a UASC status ending mid-year, a case-system UASC child, a staying-put young person (REC E17) beside
 a care leaver who is not, an adoption allowance outside the model, in-house residential as a block cost,
-a falling do-nothing trend floored at 0, budgets carried into later years; its README says which. expected_budget_model.csv was worked out from the
-definition without the SQL; the fixture goes through the real gate and dbt build.
+a falling do-nothing trend floored at 0, budgets carried into later years; its README says which.
+glide_landing/ (extract 2019-04-30) has no commitment in its first actual year and projects through the
+lac_count and mix glide paths. The expected files were worked out from the definition without the SQL; both
+sets go through the real gate and dbt build.
 """
 
 import shutil
@@ -28,31 +30,53 @@ EQUIVALENTS = ("modelled_52_week_equivalents", "uasc_52_week_equivalents", "stay
 PLACEMENTS_VARIANCE_FY0 = -303871.77
 
 
-@pytest.fixture(scope="module")
-def budget_model_cases(reference_warehouse, tmp_path_factory):
-    work = tmp_path_factory.mktemp("budget_model_cases")
-    warehouse = work / "warehouse.duckdb"
-    shutil.copy(reference_warehouse, warehouse)
-    load_landing(warehouse, CASES / "landing", gate=gate)
-    dbt_build(warehouse, "+path:models/marts/finance", work)
-    return warehouse
-
-
-@pytest.mark.parametrize(
+COLUMNS = pytest.mark.parametrize(
     ("columns", "tolerance"),
     [(MONEY, 0.011), (EQUIVALENTS, 0.0001)],
     ids=["money to the penny", "equivalents to 4 dp"],
 )
-def test_budget_model_matches_the_hand_worked_table(budget_model_cases, columns, tolerance):
+
+
+def _built(landing: Path, reference_warehouse: Path, work: Path) -> Path:
+    warehouse = work / "warehouse.duckdb"
+    shutil.copy(reference_warehouse, warehouse)
+    load_landing(warehouse, landing, gate=gate)
+    dbt_build(warehouse, "+path:models/marts/finance", work)
+    return warehouse
+
+
+@pytest.fixture(scope="module")
+def budget_model_cases(reference_warehouse, tmp_path_factory):
+    return _built(CASES / "landing", reference_warehouse, tmp_path_factory.mktemp("budget_model_cases"))
+
+
+@pytest.fixture(scope="module")
+def budget_model_glide(reference_warehouse, tmp_path_factory):
+    return _built(CASES / "glide_landing", reference_warehouse, tmp_path_factory.mktemp("budget_model_glide"))
+
+
+def _assert_model(warehouse: Path, expected: str, columns: tuple[str, ...], tolerance: float) -> None:
     assert_matches(
-        budget_model_cases,
+        warehouse,
         "select * from finance.finance_budget_model",
-        read_expected(CASES / "expected_budget_model.csv", KEY),
+        read_expected(CASES / expected, KEY),
         KEY,
         exact=TEXT,
         approx=columns,
         tolerance=tolerance,
     )
+
+
+@COLUMNS
+def test_budget_model_matches_the_hand_worked_table(budget_model_cases, columns, tolerance):
+    _assert_model(budget_model_cases, "expected_budget_model.csv", columns, tolerance)
+
+
+@COLUMNS
+def test_budget_model_follows_the_glide_paths_and_the_one_year_trend(budget_model_glide, columns, tolerance):
+    """FY0 2018-19: 2019-20's strategy uses the scorecard's March 2020 targets (lac_count 464.2, in-house
+    fostering 48.5%, IFA 24.7%); 2016-17 has no commitment days, so the trend is T(FY0) - T(FY-1)."""
+    _assert_model(budget_model_glide, "expected_budget_model_glide.csv", columns, tolerance)
 
 
 def test_placements_forecast_variance_leaves_adoption_out(budget_model_cases):
