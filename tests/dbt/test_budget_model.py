@@ -1,10 +1,11 @@
 """The budget model (DOMAIN.md 4.10 last bullet, issue 23 item 4) against a hand-worked table.
 
-tests/fixtures/budget_model_cases reuses the LAC children (plus two care leavers) with hand-made
+tests/fixtures/budget_model_cases reuses the LAC children (plus four care leavers) with hand-made
 commitments and budgets, each a case of the definition: a commitment across two year ends and the leap
-year, a UASC status ending mid-year, a case-system UASC child, a staying-put young person (REC E17) beside
-a care leaver who is not, an adoption allowance outside the model, in-house residential as a block cost,
-a falling do-nothing trend floored at 0, budgets carried into later years; its README says which.
+year, a UASC status ending mid-year, a case-system UASC child, staying put (REC E17 ending the latest
+period; UASC first) beside a care leaver who is not, an adoption allowance outside the model, in-house
+residential as a block cost, a falling do-nothing trend floored at 0, budgets carried into later years; its
+README says which.
 glide_landing/ (extract 2019-04-30) has no commitment in its first actual year and projects through the
 lac_count and mix glide paths. The expected files were worked out from the definition without the SQL; both
 sets go through the real gate and dbt build.
