@@ -76,9 +76,7 @@ def simulate(rng: np.random.Generator, lac: dict, *, end_date: date, scale: floa
     r = rng.random(n)
     planned = np.where(r < 0.35, pl["stop"] + rng.integers(-60, 90, n), np.where(r < 0.55, b18, np.nan))
     planned = np.where(planned > pl["start"], planned, np.nan)
-    staying = _staying_put(rng.spawn(1)[0], pl, dob)
-    ends = np.where(np.isnan(staying), pl["stop"].to_numpy(dtype=float), staying)
-    planned = np.where(np.isnan(staying), planned, [birthday(int(d), 21) for d in dob])
+    ends, planned = _staying_put(rng.spawn(1)[0], pl, dob, planned)
     com = pd.DataFrame(
         {
             "child_id": pl["child_id"],
@@ -121,16 +119,19 @@ def simulate(rng: np.random.Generator, lac: dict, *, end_date: date, scale: floa
     return {"commitments": com, "budgets": budgets}
 
 
-def _staying_put(rng: np.random.Generator, pl: pd.DataFrame, dob: np.ndarray) -> np.ndarray:
-    """Where a foster placement ended with the child staying put at 18 (REC E17), about half the time the
-    council keeps paying the carers: the commitment runs on for six months to three years, never past the
-    21st birthday (the budget model leaves these days out). NaN where the commitment ends with the placement.
-    Its own stream (spawned), so every other draw of the generator is as it was."""
+def _staying_put(
+    rng: np.random.Generator, pl: pd.DataFrame, dob: np.ndarray, planned: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Actual and planned ends of the commitments. Where a foster placement ended with the child staying put
+    at 18 (REC E17), about half the time the council keeps paying the carers: the commitment runs on for six
+    months to three years, never past the 21st birthday (planned to it); the budget model leaves these days
+    out. Its own stream (spawned), so every other draw of the generator is as it was."""
     fostering = pl["service_type"].isin(["INHOUSE_FOSTERING", "IFA", "KINSHIP"]).to_numpy()
     chosen = (pl["rec"] == "E17").to_numpy() & fostering & (rng.random(len(pl)) < 0.5)
     b21 = np.array([birthday(int(d), 21) for d in dob], dtype=float)
-    runs_on = pl["stop"].to_numpy(dtype=float) + rng.integers(182, 1096, len(pl))
-    return np.where(chosen, np.minimum(runs_on, b21), np.nan)
+    stop = pl["stop"].to_numpy(dtype=float)
+    runs_on = np.minimum(stop + rng.integers(182, 1096, len(pl)), b21)
+    return np.where(chosen, runs_on, stop), np.where(chosen, b21, planned)
 
 
 def _budgets(rng, com: pd.DataFrame, end_date: date) -> pd.DataFrame:
