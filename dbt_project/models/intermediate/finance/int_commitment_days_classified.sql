@@ -74,25 +74,37 @@ ended_periods as (
     where period_end_date is not null
 ),
 
+adult_days as (
+    select commitment_id, child_id, day from commitment_days where not is_uasc and is_adult
+),
+
+looked_after_adult_days as (
+    select distinct adult_days.commitment_id, adult_days.day
+    from adult_days
+    inner join {{ ref('int_episodes_sequenced') }} as episodes
+        on episodes.child_id = adult_days.child_id and {{ is_looked_after_on('episodes', 'adult_days.day') }}
+),
+
+staying_put_days as (
+    select adult_days.commitment_id, adult_days.day
+    from adult_days
+    inner join ended_periods
+        on ended_periods.child_id = adult_days.child_id
+        and ended_periods.period_end_date <= adult_days.day
+        and (ended_periods.next_period_end_date is null or ended_periods.next_period_end_date > adult_days.day)
+    left join looked_after_adult_days as looked_after
+        on looked_after.commitment_id = adult_days.commitment_id and looked_after.day = adult_days.day
+    where ended_periods.reason_ceased = 'E17' and looked_after.commitment_id is null
+),
+
 classified as (
     select
         commitment_days.*,
-        not commitment_days.is_uasc
-        and commitment_days.is_adult
-        and not exists (
-            select 1 from {{ ref('int_episodes_sequenced') }} as episodes
-            where episodes.child_id = commitment_days.child_id
-                and {{ is_looked_after_on('episodes', 'commitment_days.day') }}
-        )
-        and exists (
-            select 1 from ended_periods
-            where ended_periods.child_id = commitment_days.child_id
-                and ended_periods.reason_ceased = 'E17'
-                and ended_periods.period_end_date <= commitment_days.day
-                and (ended_periods.next_period_end_date is null
-                     or ended_periods.next_period_end_date > commitment_days.day)
-        ) as is_staying_put
+        staying_put_days.commitment_id is not null as is_staying_put
     from commitment_days
+    left join staying_put_days
+        on staying_put_days.commitment_id = commitment_days.commitment_id
+        and staying_put_days.day = commitment_days.day
 )
 
 select
