@@ -55,6 +55,7 @@ def simulate(rng: np.random.Generator, lac: dict, *, end_date: date, scale: floa
             cin=("CIN", "first"),
             provider_id=("provider_id", "first"),
             ls=("LS", "first"),
+            rec=("REC", "last"),
         )
     )
     first["service_type"] = [
@@ -75,6 +76,7 @@ def simulate(rng: np.random.Generator, lac: dict, *, end_date: date, scale: floa
     r = rng.random(n)
     planned = np.where(r < 0.35, pl["stop"] + rng.integers(-60, 90, n), np.where(r < 0.55, b18, np.nan))
     planned = np.where(planned > pl["start"], planned, np.nan)
+    ends, planned = _staying_put(rng.spawn(1)[0], pl, dob, planned)
     com = pd.DataFrame(
         {
             "child_id": pl["child_id"],
@@ -82,7 +84,7 @@ def simulate(rng: np.random.Generator, lac: dict, *, end_date: date, scale: floa
             "service_type": pl["service_type"],
             "weekly_cost": np.round(cost, 2),
             "start_date": pl["start"],
-            "actual_end": pl["stop"],
+            "actual_end": ends,
             "planned_end": planned,
         }
     )
@@ -115,6 +117,21 @@ def simulate(rng: np.random.Generator, lac: dict, *, end_date: date, scale: floa
     com.insert(0, "commitment_id", [f"FC{i:07d}" for i in range(1, len(com) + 1)])
     budgets = _budgets(rng, com, end_date)
     return {"commitments": com, "budgets": budgets}
+
+
+def _staying_put(
+    rng: np.random.Generator, pl: pd.DataFrame, dob: np.ndarray, planned: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Actual and planned ends of the commitments. Where a foster placement ended with the child staying put
+    at 18 (REC E17), about half the time the council keeps paying the carers: the commitment runs on for six
+    months to three years, never past the 21st birthday (planned to it); the budget model leaves these days
+    out. Its own stream (spawned), so every other draw of the generator is as it was."""
+    fostering = pl["service_type"].isin(["INHOUSE_FOSTERING", "IFA", "KINSHIP"]).to_numpy()
+    chosen = (pl["rec"] == "E17").to_numpy() & fostering & (rng.random(len(pl)) < 0.5)
+    b21 = np.array([birthday(int(d), 21) for d in dob], dtype=float)
+    stop = pl["stop"].to_numpy(dtype=float)
+    runs_on = np.minimum(stop + rng.integers(182, 1096, len(pl)), b21)
+    return np.where(chosen, runs_on, stop), np.where(chosen, b21, planned)
 
 
 def _budgets(rng, com: pd.DataFrame, end_date: date) -> pd.DataFrame:

@@ -289,6 +289,63 @@ def chart_camhs(con, period_end: date) -> tuple[str, pd.DataFrame]:
     return _svg(chart), frame
 
 
+# The budget model's series as the committee reads them (finance_budget_model scenarios).
+BUDGET_SERIES = {
+    "actual": "Actual (priced by the model)",
+    "do_nothing": "Do nothing (the last two years' trend)",
+    "strategy": "Strategy (the LAC and placement-mix targets)",
+    "budget": "Comparison budget",
+}
+
+
+def chart_budget_model(con, period_end: date) -> tuple[str, pd.DataFrame]:
+    """Total modelled spend on the LAC placement lines by financial year: three actual years, then both
+    scenarios from the base year, against the comparison budget. Money summed over every line, not
+    counts of children, so nothing is suppressed (the 52-week equivalents are not drawn)."""
+    totals = query_frame(
+        con,
+        """
+        select scenario, financial_year, year_ahead, sum(projected_spend_gbp) as spend_gbp,
+            sum(comparison_budget_gbp) as budget_gbp
+        from finance.finance_budget_model
+        group by scenario, financial_year, year_ahead
+        order by year_ahead, scenario""",
+        [],
+    )
+    actual = totals[totals["scenario"] == "actual"]
+    base = actual[actual["year_ahead"] == 0]
+    # Both projections start from the base year, so each line joins the actual one.
+    spend = pd.concat(
+        [actual, *(base.assign(scenario=s) for s in ("do_nothing", "strategy"))]
+        + [totals[totals["scenario"] != "actual"]]
+    )
+    budget = totals.drop_duplicates("financial_year").assign(scenario="budget", spend_gbp=totals["budget_gbp"])
+    frame = pd.concat([spend, budget])[["scenario", "financial_year", "year_ahead", "spend_gbp"]]
+    frame["series"] = frame["scenario"].map(BUDGET_SERIES)
+    frame["spend_gbp_m"] = frame["spend_gbp"].astype(float) / 1e6
+    frame = frame.sort_values(["scenario", "year_ahead"]).reset_index(drop=True)
+    series = list(BUDGET_SERIES.values())
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("financial_year:O", title="Financial year", sort=sorted(frame["financial_year"].unique())),
+            y=alt.Y("spend_gbp_m:Q", title="Spend on LAC placement lines (£ million)"),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=400),
+                scale=alt.Scale(domain=series, range=["#1d70b8", "#d4351c", "#00703c", "#505a5f"]),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N", legend=None, scale=alt.Scale(domain=series, range=[[1, 0], [6, 4], [6, 4], [2, 2]])
+            ),
+        )
+        .properties(width=700, height=240)
+    )
+    return _svg(chart), frame
+
+
 CHARTS = {
     "chart-lac": ("Children looked after: number and rate per 10,000 against target", chart_lac),
     "chart-flows": ("Entries to and exits from care", chart_flows),
@@ -296,4 +353,8 @@ CHARTS = {
     "chart-stability": ("Placement stability", chart_stability),
     "chart-edge-of-care": ("Edge-of-care outcomes by service", chart_edge_of_care),
     "chart-camhs": ("CAMHS waiting list against trajectory, by pathway", chart_camhs),
+    "chart-budget-model": (
+        "LAC budget model: spend projected five years under do nothing and the strategy",
+        chart_budget_model,
+    ),
 }

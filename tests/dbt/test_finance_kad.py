@@ -67,23 +67,28 @@ def test_key_activity_data_matches_the_hand_worked_table(finance_cases):
     )
 
 
-def test_budget_model_is_the_stock_and_flow_it_documents(finance_cases):
+def test_budget_model_has_every_line_in_every_scenario_and_prices_non_block_lines(finance_cases):
+    """Structure the hand-worked budget model cases (test_budget_model.py) take for granted: each model
+    line has its three actual years and both scenarios for five years, adoption allowances are not a
+    model line, and a non-block line's spend is its equivalents times its unit cost (a line with no base-year
+    activity and no configured cost has none)."""
     with connect_duckdb(finance_cases, read_only=True) as con:
         rows = con.execute(
-            "select year_ahead, service_type, projected_placements, unit_annual_cost_gbp, projected_spend_gbp, "
-            "comparison_budget_gbp, variance_gbp from finance.finance_budget_model order by service_type, year_ahead"
+            "select scenario, year_ahead, service_type, modelled_52_week_equivalents, uasc_52_week_equivalents, "
+            "unit_annual_cost_gbp, cost_basis, projected_spend_gbp, comparison_budget_gbp, variance_gbp "
+            "from finance.finance_budget_model"
         ).fetchall()
-    assert {r[0] for r in rows} == {1, 2, 3, 4, 5}
-    for _, _, placements, unit, spend, budget, variance in rows:
-        assert spend == pytest.approx(placements * unit)
-        assert variance == pytest.approx(spend - budget)
-    by_line: dict[str, list] = {}
-    for r in rows:
-        by_line.setdefault(r[1], []).append(r)
-    for line_rows in by_line.values():
-        units = [r[3] for r in line_rows]
-        # Unit costs rise by the configured 3% a year, compounding.
-        assert all(b == pytest.approx(a * 1.03) for a, b in zip(units, units[1:], strict=False))
+    lines = {r[2] for r in rows}
+    assert "ADOPTION_SGO" not in lines and {"IFA", "RES_HOME"} <= lines
+    expected = {("actual", k) for k in (-2, -1, 0)} | {(s, k) for s in ("do_nothing", "strategy") for k in range(1, 6)}
+    for line in lines:
+        assert {(r[0], r[1]) for r in rows if r[2] == line} == expected, line
+    for scenario, _, _, modelled, uasc, unit, basis, spend, budget, variance in rows:
+        assert (uasc is None) == (scenario != "actual")
+        if basis != "block" and modelled and unit is not None:
+            assert spend == pytest.approx(modelled * unit)
+        if spend is not None:
+            assert variance == pytest.approx(spend - budget)
 
 
 def test_high_cost_placements_are_the_live_commitments_ranked_by_cost(finance_cases):

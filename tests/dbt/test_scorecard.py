@@ -11,9 +11,10 @@ month, breakdowns without a target, a measure code not on the list, dated
 targets that end (the 2015/16 LAC rate limit; the 2021 glide path, after which there is no RAG rather than Red),
 glide paths mid-way (LAC rate 38.5 -> 29.3 and LAC number 497 -> 453, month by month), staged CAMHS targets per
 pathway, comparators (England, Wales) beside the target that never set the RAG, the CAMHS weekly list read at the
-Sunday in the last 7 days of a month or financial year (by pathway and for ALL), and the finance total
-row at a month end and at 31 March. tests/fixtures/scorecard_cases/expected.csv was worked out from
-the definitions without the SQL; its `working` column explains each row.
+Sunday in the last 7 days of a month or financial year (by pathway and for ALL), and the finance external and
+in-house group rows summed (not the total, which includes adoption) at a month end and at 31 March.
+tests/fixtures/scorecard_cases/expected.csv was worked out from the definitions without the SQL; its `working`
+column explains each row.
 """
 
 import shutil
@@ -163,17 +164,31 @@ WEEKLY = [
     _week("2017-04-30", "ALL", 190, 0, None, over=(9, 0, 0)),  # period_end itself is the Sunday
 ]
 
+# Only the external and in-house group rows count (the LAC placement lines the F&PR reports): the
+# adoption group, the lines and the overall total (which includes adoption) are ignored.
 FINANCE = [
-    (date(2016, 4, 30), "total", 120000.0),
-    (date(2016, 4, 30), "line", 50000.0),
-    (date(2016, 4, 30), "group", 70000.0),
-    (date(2016, 5, 31), "total", 0.0),
-    (date(2017, 3, 31), "total", -25000.0),
-    (date(2017, 3, 31), "line", 3000.0),
-    (date(2026, 1, 31), "total", 1700000.0),
-    (date(2026, 2, 28), "total", 1700000.04),
-    (date(2026, 3, 31), "total", -1000.0),
-    (date(2026, 3, 31), "line", 999.0),
+    (date(2016, 4, 30), "total", "all", 120000.0),
+    (date(2016, 4, 30), "line", "IFA", 50000.0),
+    (date(2016, 4, 30), "group", "external", 70000.0),
+    (date(2016, 4, 30), "group", "in_house", 30000.0),
+    (date(2016, 4, 30), "group", "adoption", 20000.0),
+    (date(2016, 5, 31), "group", "external", 10000.0),
+    (date(2016, 5, 31), "group", "in_house", -10000.0),
+    (date(2016, 5, 31), "total", "all", 0.0),
+    (date(2017, 3, 31), "group", "external", -40000.0),
+    (date(2017, 3, 31), "group", "in_house", 15000.0),
+    (date(2017, 3, 31), "group", "adoption", 5000.0),
+    (date(2017, 3, 31), "total", "all", -20000.0),
+    (date(2017, 3, 31), "line", "IFA", 3000.0),
+    (date(2026, 1, 31), "group", "external", 1700000.0),
+    (date(2026, 1, 31), "total", "all", 1700000.0),
+    (date(2026, 2, 28), "group", "external", 1000000.04),
+    (date(2026, 2, 28), "group", "in_house", 700000.0),
+    (date(2026, 2, 28), "total", "all", 1700000.04),
+    (date(2026, 3, 31), "group", "external", -1000.0),
+    (date(2026, 3, 31), "group", "adoption", 500.0),
+    (date(2026, 3, 31), "total", "all", -500.0),
+    (date(2026, 3, 31), "line", "IFA", 999.0),
 ]
 
 MEASURE_COLUMNS = (
@@ -195,7 +210,7 @@ TABLES = {
         WEEKLY,
     ),
     "finance.finance_key_activity_data": (
-        "reporting_month_end date, row_type varchar, variance_spend_gbp double",
+        "reporting_month_end date, row_type varchar, service_type varchar, variance_spend_gbp double",
         FINANCE,
     ),
     # Published comparators (reference/comparators.csv as loaded): never targets.

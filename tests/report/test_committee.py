@@ -33,6 +33,7 @@ SECTIONS = [
     "chart-stability",
     "chart-edge-of-care",
     "chart-camhs",
+    "chart-budget-model",
     "kad",
     "savings",
     "actions",
@@ -350,6 +351,19 @@ def test_savings_and_actions_pages_and_labels_not_codes(page_text):
     assert len(page_text["actions"]) == 4 and "Complete" in " ".join(page_text["actions"])
     assert "Community eating disorder service" in page_text["svg_texts"]
     assert not RAW_CODES & page_text["svg_texts"], RAW_CODES & page_text["svg_texts"]
+
+
+def test_the_budget_model_chart_shows_actual_years_then_both_scenarios_against_the_budget(report, page_text):
+    _, written = report
+    data = written.chart_data["chart-budget-model"]
+    by_series = data.groupby("scenario")["year_ahead"].apply(set).to_dict()
+    assert by_series["actual"] == {-2, -1, 0}
+    # Each projection starts from the base year's actual spend and runs five years.
+    assert by_series["do_nothing"] == by_series["strategy"] == {0, 1, 2, 3, 4, 5}
+    assert by_series["budget"] == set(range(-2, 6))
+    assert data["spend_gbp"].notna().all() and (data.loc[data["scenario"] == "actual", "spend_gbp"] > 0).all()
+    for label in ("Actual (priced by the model)", "Do nothing (the last two years' trend)", "Comparison budget"):
+        assert label in page_text["svg_texts"], label
 
 
 def test_the_pdf_has_page_numbers(report):

@@ -1,7 +1,8 @@
 -- The LAC measures the sufficiency strategy and the F&PR ask for beyond MEASURES.md's list, for every
 -- complete period of int_reporting_periods: LAC excluding UASC (the F&PR's limit is on that count),
 -- starts by age and UASC, re-entry within 12 months, returned home E4A/E4B apart, 16+ short stays and
--- LAC by ethnicity and the placement mix (families, in-house / external). Kept apart from
+-- LAC by ethnicity and the placement mix (families, in-house / external, and the budget model's lines
+-- without UASC, which the strategy's mix targets are set on). Kept apart from
 -- lac_measures so each mart's hand-worked cases stay small.
 -- The 'all' row of each measure exists for every period; breakdown rows only where there is a count.
 with periods as (
@@ -39,6 +40,19 @@ mix as (
 
 mix_totals as (
     select period_type, period_end, count(*) as looked_after from mix group by period_type, period_end
+),
+
+budget_lines as (
+    -- The budget model's lines (finance_budget_model): children not UASC that day on an external or in-house line.
+    select at_period_end.period_type, at_period_end.period_start, at_period_end.period_end, at_period_end.budget_line
+    from at_period_end
+    inner join {{ ref('finance_service_type') }} as lines
+        on lines.code = at_period_end.budget_line and lines.kad_group in ('external', 'in_house')
+    where not at_period_end.is_uasc
+),
+
+budget_line_totals as (
+    select period_type, period_end, count(*) as modelled from budget_lines group by period_type, period_end
 ),
 
 care_ends as (
@@ -148,6 +162,21 @@ measures as (
     from mix
     inner join mix_totals as totals on totals.period_type = mix.period_type and totals.period_end = mix.period_end
     group by mix.period_type, mix.period_start, mix.period_end, mix.provider_group
+    union all
+    select at_period_end.period_type, at_period_end.period_start, at_period_end.period_end,
+        'lac_budget_line_share_pct', 'all', 'all', coalesce(max(totals.modelled), 0), coalesce(max(totals.modelled), 0),
+        null
+    from at_period_end
+    left join budget_line_totals as totals
+        on totals.period_type = at_period_end.period_type and totals.period_end = at_period_end.period_end
+    group by at_period_end.period_type, at_period_end.period_start, at_period_end.period_end
+    union all
+    select budget_lines.period_type, budget_lines.period_start, budget_lines.period_end, 'lac_budget_line_share_pct',
+        'budget_line', budget_lines.budget_line, count(*), max(totals.modelled), null
+    from budget_lines
+    inner join budget_line_totals as totals
+        on totals.period_type = budget_lines.period_type and totals.period_end = budget_lines.period_end
+    group by budget_lines.period_type, budget_lines.period_start, budget_lines.period_end, budget_lines.budget_line
     union all
     select period_type, period_start, period_end, 'lac_starts_by_age_and_uasc', 'all', 'all', count(episode_id),
         null, null

@@ -57,9 +57,8 @@ targets_ranked as (
         targets.glide_to_min,
         targets.glide_to_max,
         targets.amber_tolerance_pct,
-        -- Months from valid_from to period end, and from valid_from to valid_to, for a glide path.
-        {{ month_index('indicators.period_end') }} - {{ month_index('targets.valid_from') }} as months_in,
-        {{ month_index('targets.valid_to') }} - {{ month_index('targets.valid_from') }} as months_total,
+        targets.valid_from,
+        targets.valid_to,
         row_number() over (
             partition by indicators.indicator_code, indicators.period_type, indicators.period_end,
                 indicators.breakdown_type, indicators.breakdown_value
@@ -74,7 +73,7 @@ targets_ranked as (
         and (targets.valid_to is null or targets.valid_to >= indicators.period_end)
 ),
 
--- A glide path moves in a straight line by month and is rounded as the report shows it (1 decimal place).
+-- A glide path moves in a straight line by month and is rounded as the report shows it (glide_path_value).
 targets_in_force as (
     select
         indicator_code,
@@ -83,18 +82,8 @@ targets_in_force as (
         breakdown_type,
         breakdown_value,
         amber_tolerance_pct,
-        case
-            when glide_to_min is null or months_total <= 0 then target_min
-            else cast(round(
-                cast(target_min + (glide_to_min - target_min) * months_in / months_total as numeric), 1
-            ) as double precision)
-        end as target_min,
-        case
-            when glide_to_max is null or months_total <= 0 then target_max
-            else cast(round(
-                cast(target_max + (glide_to_max - target_max) * months_in / months_total as numeric), 1
-            ) as double precision)
-        end as target_max
+        {{ glide_path_value('target_min', 'glide_to_min', 'valid_from', 'valid_to', 'period_end') }} as target_min,
+        {{ glide_path_value('target_max', 'glide_to_max', 'valid_from', 'valid_to', 'period_end') }} as target_max
     from targets_ranked
     where recency = 1
 ),
