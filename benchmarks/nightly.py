@@ -3,26 +3,27 @@
     .venv/bin/python benchmarks/nightly.py                 # scales 1 and 10
     .venv/bin/python benchmarks/nightly.py --scales 100 --first-night-only --extracts DIR
 
-For each scale, in a fresh CSCW_HOME under a temporary folder: generate synthetic extracts (one
-night), then time each stage of the nightly load (read and gate each source, the packaged postcode
-directory, dbt build, the SSDA903 export and validation, all into the working copy, then publishing it
-for analysts, then the committee report from the published file), five typical analyst queries on it,
-and a second night (the next day's snapshot, about 1% of rows changed) loaded on top. Each stage
-reports wall time, rows, rows per second and the peak resident memory of the whole process tree
-(this process and its subprocesses, sampled every 0.1 s), and beside it its floor: what DuckDB alone
-takes, right after the stage, to do the stage's unavoidable work (benchmarks/floors.py), and the
-ratio of the two. On a shared machine the seconds say as much about the neighbours as about the
-code; the ratio to a floor measured in the same run, under the same load, is the figure that compares
-across runs. Results print as a table, then the targets of issue 25 each as met or the gap
-(benchmarks/targets.py), and are written to benchmarks/results/nightly-<timestamp>[-contended].{csv,json}
-("contended" when the load average was above the core count for most of the run). Never part of the
-test suite.
+For each scale, in a fresh CSCW_HOME under a temporary folder: synthetic extracts of two nights (kept
+between runs in $TMPDIR/cscw-bench-extracts/<fingerprint of synthetic/>, since generating is no stage
+of the night but a third of a default run; --fresh-extracts to not), then each stage of the nightly
+load timed (read and gate each source, the packaged postcode directory, dbt build, the SSDA903 export
+and validation, all into the working copy, then publishing it for analysts, then the committee report
+from the published file), five typical analyst queries on it, and the second night (the next day's
+snapshot, about 1% of rows changed) loaded on top. Each stage reports wall time, rows, rows per second,
+the peak resident memory of the process tree (this process and its subprocesses, sampled every 0.1 s)
+and its floor: what DuckDB alone takes, right after the stage, for the stage's unavoidable work
+(benchmarks/floors.py). On a shared machine the seconds say as much about the neighbours as about the
+code; the ratio to a floor timed in the same run, under the same load, is what compares across runs.
+Results print as a table, then the targets of issue 25 each as met or the gap (benchmarks/targets.py),
+and go to benchmarks/results/nightly-<timestamp>[-contended].{csv,json} ("contended" when the load
+average was above the core count for most of the run). Never part of the test suite.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import os
 import shutil
@@ -318,6 +319,14 @@ def benchmark(scale: float, results: list[Stage], second_night: bool = True, ext
         )
 
 
+def kept_extracts() -> Path:
+    """Where the default run keeps its extracts: a new folder whenever the generator's code changes."""
+    digest = hashlib.sha256()
+    for path in sorted((Path(__file__).resolve().parent.parent / "synthetic").rglob("*.py")):
+        digest.update(path.read_bytes())
+    return Path(tempfile.gettempdir()) / "cscw-bench-extracts" / digest.hexdigest()[:12]
+
+
 def write_results(rows: list[dict], label: str) -> Path:
     """benchmarks/results/nightly-<stamp>[-<label>].{csv,json}; returns the stem."""
     RESULTS.mkdir(exist_ok=True)
@@ -353,13 +362,15 @@ def main(argv: list[str] | None = None) -> int:
         help="keep the generated extracts here and reuse them on the next "
         "run (generating scale 100 takes about 20 minutes)",
     )
+    ap.add_argument("--fresh-extracts", action="store_true", help="generate into the run's temporary folder")
     ap.add_argument("--label", help="a word for the results' file names (else 'contended' on a busy machine)")
     args = ap.parse_args(argv)
     earlier = targets.committed(RESULTS)
     started = time.perf_counter()
     results: list[Stage] = []
     for scale in args.scales:
-        benchmark(scale, results, second_night=not args.first_night_only, extracts=args.extracts)
+        extracts = None if args.fresh_extracts else (args.extracts or kept_extracts())
+        benchmark(scale, results, second_night=not args.first_night_only, extracts=extracts)
     minutes = (time.perf_counter() - started) / 60
     rows = [
         {**asdict(r), "rows_per_second": round(r.rows_per_second), "ratio_to_floor": r.ratio_to_floor} for r in results
