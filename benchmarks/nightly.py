@@ -22,7 +22,6 @@ average was above the core count for most of the run). Never part of the test su
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import json
 import os
@@ -32,7 +31,7 @@ import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -40,10 +39,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import floors, targets  # noqa: E402
 from benchmarks.memory import PeakMemory  # noqa: E402
+from benchmarks.report import RESULTS, print_stages, write_results  # noqa: E402
 from ingest.contracts import SOURCES  # noqa: E402
 from warehouse.settings import DBT_PROJECT_DIR, Settings, environment, get_settings  # noqa: E402
 
-RESULTS = Path(__file__).resolve().parent / "results"
 END_DATE = date(2026, 11, 22)
 QUERIES = {
     "latest LAC measures": "select * from lac.lac_measures where period_end = (select max(period_end) "
@@ -89,7 +88,8 @@ def timed(results: list[Stage], scale: float, night: int, name: str, work, floor
     floor_seconds = None
     if floor is not None:
         try:
-            floor_seconds = round(floor(value), 3)
+            measured = floor(value)
+            floor_seconds = None if measured is None else round(measured, 3)
         except Exception as failed:  # a floor that cannot run must not cost the stages measured so far
             print(f"    floor for {name} failed: {failed!r}", flush=True)
     stage = Stage(scale, night, name, round(seconds, 2), rows, round(memory.peak_kb / 1024, 1), floor_seconds, load)
@@ -223,8 +223,9 @@ def run_night(results: list[Stage], scale: float, night: int, settings, env: dic
     first = len(results)
     scratch = _scratch(settings)
 
-    def read_floor(files) -> float:
-        return floors.read_files(sorted(files), scratch)[0]
+    def read_floor(files) -> float | None:
+        files = sorted(files)
+        return floors.read_files(files, scratch)[0] if files else None
 
     def landed_floor(source: str):
         return lambda _: read_floor(floors.latest_folder_files(settings.landing, source))
@@ -325,31 +326,6 @@ def kept_extracts() -> Path:
     for path in sorted((Path(__file__).resolve().parent.parent / "synthetic").rglob("*.py")):
         digest.update(path.read_bytes())
     return Path(tempfile.gettempdir()) / "cscw-bench-extracts" / digest.hexdigest()[:12]
-
-
-def write_results(rows: list[dict], label: str) -> Path:
-    """benchmarks/results/nightly-<stamp>[-<label>].{csv,json}; returns the stem."""
-    RESULTS.mkdir(exist_ok=True)
-    stem = RESULTS / "-".join(filter(None, ["nightly", datetime.now().strftime("%Y%m%d-%H%M%S"), label]))
-    with open(stem.with_suffix(".csv"), "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    stem.with_suffix(".json").write_text(json.dumps(rows, indent=2))
-    return stem
-
-
-def print_stages(rows: list[dict]) -> None:
-    print(
-        f"\n{'scale':>6} {'night':>5}  {'stage':<41}{'seconds':>9}{'floor s':>9}{'x floor':>9}"
-        f"{'rows':>12}{'rows/s':>11}{'peak MB':>9}{'load':>6}"
-    )
-    for r in rows:
-        floor = f"{r['floor_seconds']:>9.2f}{r['ratio_to_floor']:>9,.1f}" if r["floor_seconds"] else f"{'-':>9}{'-':>9}"
-        print(
-            f"{r['scale']:>6g} {r['night']:>5}  {r['stage']:<41}{r['seconds']:>9.2f}{floor}{r['rows']:>12,}"
-            f"{r['rows_per_second']:>11,}{r['peak_rss_mb']:>9.0f}{r['load_1m']:>6.1f}"
-        )
 
 
 def main(argv: list[str] | None = None) -> int:

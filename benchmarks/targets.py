@@ -75,7 +75,7 @@ def _second_night(rows: list[dict]) -> tuple[str, str]:
 
 def _gate(rows: list[dict]) -> list[tuple[str, str, str]]:
     lines = []
-    for r in (r for r in rows if r["night"] == 1 and r["stage"].startswith(SOURCE_STAGE)):
+    for r in (r for r in rows if r["night"] == 1 and r["stage"].startswith(SOURCE_STAGE) and r["rows"]):
         speed = r["rows"] / r["seconds"] if r["seconds"] else 0.0
         verdict = "met" if speed >= GATE_ROWS_PER_SECOND else f"{GATE_ROWS_PER_SECOND / max(speed, 1):,.0f}x short"
         measured = f"{speed:,.0f} rows/s{_times_floor(r['seconds'], r.get('floor_seconds'))}"
