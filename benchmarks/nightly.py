@@ -218,7 +218,8 @@ def _committee_report(settings: Settings) -> tuple[object, int]:
 def run_night(results: list[Stage], scale: float, night: int, settings, env: dict[str, str]) -> float:
     """Each stage of a night, timed; every writer uses the working copy, as a real night does (warehouse/serving.py).
 
-    Appends the whole night (the stages' seconds, without the floors timed between them) and returns its seconds.
+    Appends the whole night (the stages' seconds, without the floors timed between them; its floor is the sum of
+    theirs, the postcode directory and the committee report having none) and returns its seconds.
     """
     first = len(results)
     scratch = _scratch(settings)

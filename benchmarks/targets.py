@@ -77,8 +77,12 @@ def _gate(rows: list[dict]) -> list[tuple[str, str, str]]:
     lines = []
     for r in (r for r in rows if r["night"] == 1 and r["stage"].startswith(SOURCE_STAGE) and r["rows"]):
         speed = r["rows"] / r["seconds"] if r["seconds"] else 0.0
+        floor = r.get("floor_seconds")
+        measured = f"{speed:,.0f} rows/s{_times_floor(r['seconds'], floor)}"
         verdict = "met" if speed >= GATE_ROWS_PER_SECOND else f"{GATE_ROWS_PER_SECOND / max(speed, 1):,.0f}x short"
-        measured = f"{speed:,.0f} rows/s{_times_floor(r['seconds'], r.get('floor_seconds'))}"
+        if floor and speed < GATE_ROWS_PER_SECOND:
+            # Under load even DuckDB's bare read can miss the target: say so, or the gap reads as all the gate's.
+            verdict += f"; the floor reads {r['rows'] / floor:,.0f} rows/s in this run"
         lines.append(
             (f"gate >= 500k rows/s: {r['stage'][len(SOURCE_STAGE) :]} ({r['rows']:,} rows)", measured, verdict)
         )
