@@ -44,6 +44,7 @@ from ingest.contracts import SOURCES  # noqa: E402
 from warehouse.settings import DBT_PROJECT_DIR, Settings, environment, get_settings  # noqa: E402
 
 END_DATE = date(2026, 11, 22)
+DEFAULT_SCALES = [1.0, 10.0]
 QUERIES = {
     "latest LAC measures": "select * from lac.lac_measures where period_end = (select max(period_end) "
     "from lac.lac_measures where period_type = 'month') and period_type = 'month'",
@@ -331,7 +332,7 @@ def kept_extracts() -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--scales", type=float, nargs="+", default=[1.0, 10.0])
+    ap.add_argument("--scales", type=float, nargs="+", default=DEFAULT_SCALES)
     ap.add_argument("--first-night-only", action="store_true", help="skip the second night (for scale 100)")
     ap.add_argument(
         "--extracts",
@@ -352,22 +353,22 @@ def main(argv: list[str] | None = None) -> int:
     rows = [
         {**asdict(r), "rows_per_second": round(r.rows_per_second), "ratio_to_floor": r.ratio_to_floor} for r in results
     ]
-    loads = sorted(r.load_1m for r in results)
+    load = sorted(r.load_1m for r in results)[len(results) // 2]
     cores = os.cpu_count() or 1
-    contended = loads[len(loads) // 2] > cores
-    stem = write_results(rows, args.label or ("contended" if contended else ""))
+    stem = write_results(rows, args.label or ("contended" if load > cores else ""))
     print_stages(rows)
     targets.print_table(rows, earlier)
+    scales = ", ".join(f"{s:g}" for s in args.scales)
+    default = " (the default run's target: 10 min)" if args.scales == DEFAULT_SCALES else ""
     print(
-        f"\nthe run took {minutes:.1f} min for scales {', '.join(f'{s:g}' for s in args.scales)}; median 1-minute load "
-        f"{loads[len(loads) // 2]:.1f} on {cores} cores"
-        + (
-            ": the machine was shared, so the seconds are inflated; compare runs by the ratios to the floor, "
-            "which were timed in this run under the same load"
-            if contended
-            else ""
-        )
+        f"\nthe run took {minutes:.1f} min for scales {scales}{default}; "
+        f"median 1-minute load {load:.1f} on {cores} cores"
     )
+    if load > cores:
+        print(
+            "the machine was shared, so these seconds are inflated: compare runs by the ratios to the floor, "
+            "timed in this run under the same load"
+        )
     print(f"written to {stem}.csv and .json")
     return 0
 
