@@ -355,7 +355,8 @@ def main(argv: list[str] | None = None) -> int:
     ]
     load = sorted(r.load_1m for r in results)[len(results) // 2]
     cores = os.cpu_count() or 1
-    stem = write_results(rows, args.label or ("contended" if load > cores else ""))
+    busy = targets.contended(rows)
+    stem = write_results(rows, args.label or ("contended" if busy else ""))
     print_stages(rows)
     targets.print_table(rows, earlier)
     scales = ", ".join(f"{s:g}" for s in args.scales)
@@ -364,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
         f"\nthe run took {minutes:.1f} min for scales {scales}{default}; "
         f"median 1-minute load {load:.1f} on {cores} cores"
     )
-    if load > cores:
+    if busy:
         print(
             "the machine was shared, so these seconds are inflated: compare runs by the ratios to the floor, "
             "timed in this run under the same load"
