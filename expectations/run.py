@@ -3,33 +3,17 @@
 from __future__ import annotations
 
 import importlib
-import logging
-from functools import cache
 
+import duckdb
 import pandas as pd
 
 from expectations.common import SuiteContext
 from ingest.load import Snapshot
 from ingest.readers import Problem, ReadResult, location, row_children, row_keys
 from ingest.rules import kind_of
+from warehouse.connection import quote
 
-RESULT_FORMAT = {
-    "result_format": "COMPLETE",
-    "unexpected_index_column_names": ["_row_number"],
-    "return_unexpected_index_query": False,
-    "partial_unexpected_count": 0,
-}
-
-
-@cache
-def _batch_definition():
-    import great_expectations as gx
-
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = {"globally": False, "metric_calculations": False}
-    asset = context.data_sources.add_pandas("landing").add_dataframe_asset("snapshot")
-    return asset.add_batch_definition_whole_dataframe("whole")
+SQL_TYPES = {"date": "date", "int": "bigint", "float": "double"}
 
 
 def typed_frame(read: ReadResult) -> pd.DataFrame:
@@ -45,15 +29,26 @@ def typed_frame(read: ReadResult) -> pd.DataFrame:
     return frame
 
 
-def validate_frame(frame: pd.DataFrame, suite, read: ReadResult) -> list[Problem]:
-    batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
-    result = batch.validate(suite, result_format=RESULT_FORMAT)
+def validate_frame(con, frame: pd.DataFrame, suite, read: ReadResult) -> list[Problem]:
+    """The suite's expectations as SQL over the reader's table (expectations/sql.py), one Problem per failing row."""
+    from expectations.sql import validate_table
+
+    types = {c.raw_name: SQL_TYPES.get(c.dtype) for c in read.entity.columns}
+
+    def typed(column: str) -> str:
+        return f"cast({quote(column)} as {types[column]})" if types.get(column) else quote(column)
+
+    con.register("_gated", frame)
+    try:
+        result = validate_table(con, "_gated", suite, typed, len(frame))
+    finally:
+        con.unregister("_gated")
     found = []
     for outcome in result.results:
         if outcome.success:
             continue
         meta = outcome.expectation_config.meta
-        found += [(int(hit["_row_number"]), meta) for hit in outcome.result.get("unexpected_index_list") or []]
+        found += [(int(hit["_row_number"]), meta) for hit in outcome.result["unexpected_index_list"]]
     if not found:
         return []
     # Keys only for the rows reported: building them for every row costs more than the validation.
@@ -100,11 +95,12 @@ def gate(snapshot: Snapshot, case_children: set[str] | None = None) -> list[Prob
     ctx = SuiteContext(snapshot.extract_date, frames, case_children)
     suites = importlib.import_module(f"expectations.{snapshot.source}").suites(ctx)
     already = {(p.file, p.row, p.column) for p in problems}
-    for name, read in snapshot.reads.items():
-        if read.frame.empty:
-            continue
-        frame = frames[name].assign(**ctx.extra_columns.get(name, {}))
-        found = validate_frame(frame, suites[f"raw_{read.entity.token}"], read)
-        # A value that could not be read is reported once, as a format problem, not again as missing.
-        problems += [p for p in found if (p.file, p.row, p.column) not in already]
+    with duckdb.connect() as con:
+        for name, read in snapshot.reads.items():
+            if read.frame.empty:
+                continue
+            frame = read.frame.assign(**ctx.extra_columns.get(name, {}))
+            found = validate_frame(con, frame, suites[f"raw_{read.entity.token}"], read)
+            # A value that could not be read is reported once, as a format problem, not again as missing.
+            problems += [p for p in found if (p.file, p.row, p.column) not in already]
     return keep_first_of_duplicates(problems)
