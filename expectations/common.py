@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -20,7 +21,7 @@ class SuiteContext:
     """What a suite may compare against besides its own table."""
 
     extract_date: date
-    frames: dict[str, pd.DataFrame]  # this snapshot's tables, by entity name
+    frames: Mapping[str, pd.DataFrame]  # this snapshot's tables, by entity name (typed when first read)
     case_children: set[str] | None = None  # child_ids of the published case snapshot
     extra_columns: dict[str, dict[str, pd.Series]] = field(default_factory=dict)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 
 import duckdb
 import pandas as pd
@@ -29,6 +30,28 @@ def typed_frame(read: ReadResult) -> pd.DataFrame:
     return frame
 
 
+class TypedFrames(Mapping):
+    """The snapshot's tables as typed frames, each typed when a suite first reads it: only the checks computed
+    with pandas across files (expectations/common.py flagged) read them."""
+
+    def __init__(self, reads: dict[str, ReadResult]):
+        self.reads, self.typed = reads, {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self.typed:
+            self.typed[name] = typed_frame(self.reads[name])
+        return self.typed[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.reads
+
+    def __iter__(self):
+        return iter(self.reads)
+
+    def __len__(self) -> int:
+        return len(self.reads)
+
+
 def validate_frame(con, frame: pd.DataFrame, suite, read: ReadResult) -> list[Problem]:
     """The suite's expectations as SQL over the reader's table (expectations/sql.py), one Problem per failing row."""
     from expectations.sql import validate_table
@@ -38,11 +61,12 @@ def validate_frame(con, frame: pd.DataFrame, suite, read: ReadResult) -> list[Pr
     def typed(column: str) -> str:
         return f"cast({quote(column)} as {types[column]})" if types.get(column) else quote(column)
 
-    con.register("_gated", frame)
-    try:
-        result = validate_table(con, "_gated", suite, typed, len(frame))
-    finally:
-        con.unregister("_gated")
+    # Copied into DuckDB once: a query over the registered frame would convert its strings again each time.
+    con.register("_frame", frame)
+    con.execute("create or replace temp table _gated as select * from _frame")
+    con.unregister("_frame")
+    result = validate_table(con, "_gated", suite, typed, len(frame))
+    con.execute("drop table _gated")
     found = []
     for outcome in result.results:
         if outcome.success:
@@ -91,7 +115,7 @@ def keep_first_of_duplicates(problems: list[Problem]) -> list[Problem]:
 def gate(snapshot: Snapshot, case_children: set[str] | None = None) -> list[Problem]:
     """Reader findings plus every expectation of the source's suites, one Problem per failing row."""
     problems = list(snapshot.problems)
-    frames = {name: typed_frame(read) for name, read in snapshot.reads.items()}
+    frames = TypedFrames(snapshot.reads)
     ctx = SuiteContext(snapshot.extract_date, frames, case_children)
     suites = importlib.import_module(f"expectations.{snapshot.source}").suites(ctx)
     already = {(p.file, p.row, p.column) for p in problems}
