@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.once import built_once
 from warehouse.settings import Settings, environment, get_settings
 
 TESTS = Path(__file__).parent
@@ -11,6 +12,19 @@ FIXTURE_DATE = "2024-03-31"
 # The default synthetic set, pinned so tests do not drift with the calendar.
 SYNTHETIC_END_DATE = "2026-11-22"
 SYNTHETIC_LA = "E10000003"
+WAREHOUSE = "warehouse.duckdb"
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under `--dist loadgroup` (scripts/test.sh): a module's tests go to one worker, so its module fixtures
+    build once; every test on PostgreSQL goes to one worker, so one server and one pair of builds serve them."""
+    if not getattr(config.option, "loadgroup", False):  # set on each xdist worker
+        return
+    on_postgres = {item.module.__name__ for item in items if "postgres_server" in item.fixturenames}
+    for item in items:
+        group = "postgres" if item.module.__name__ in on_postgres else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 def export_home(home: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
@@ -43,7 +57,7 @@ def reference_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A warehouse file with the ONS postcode directory already loaded; copy it, do not write to it."""
     from tests.support.warehouse import make_reference_warehouse
 
-    return make_reference_warehouse(tmp_path_factory.mktemp("reference") / "warehouse.duckdb")
+    return Path(built_once(tmp_path_factory, "reference", lambda work: str(make_reference_warehouse(work / WAREHOUSE))))
 
 
 @pytest.fixture(scope="session")
@@ -74,9 +88,12 @@ def synthetic_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     from synthetic import generate
 
-    landing = tmp_path_factory.mktemp("synthetic_landing") / "landing"
-    generate(landing, end_date=date.fromisoformat(SYNTHETIC_END_DATE), nights=1, la_ons=SYNTHETIC_LA, la_dfe="873")
-    return landing
+    def build(work: Path) -> str:
+        end = date.fromisoformat(SYNTHETIC_END_DATE)
+        generate(work / "landing", end_date=end, nights=1, la_ons=SYNTHETIC_LA, la_dfe="873")
+        return str(work / "landing")
+
+    return Path(built_once(tmp_path_factory, "synthetic_landing", build))
 
 
 @pytest.fixture(scope="session")
@@ -86,9 +103,10 @@ def synthetic_warehouse(
     """The default synthetic history (one night) loaded and built through every model; copy it to write."""
     from tests.support.warehouse import dbt_build, load_landing
 
-    work = tmp_path_factory.mktemp("synthetic")
-    warehouse = work / "warehouse.duckdb"
-    shutil.copy(reference_warehouse, warehouse)
-    load_landing(warehouse, synthetic_landing)
-    dbt_build(warehouse, "fqn:*", work)
-    return warehouse
+    def build(work: Path) -> str:
+        shutil.copy(reference_warehouse, work / WAREHOUSE)
+        load_landing(work / WAREHOUSE, synthetic_landing)
+        dbt_build(work / WAREHOUSE, "fqn:*", work)
+        return str(work / WAREHOUSE)
+
+    return Path(built_once(tmp_path_factory, "synthetic", build))

@@ -1,4 +1,4 @@
-"""The hand-made Annex A landing (tests/fixtures/annex_a_cases, see its README) built once for the module."""
+"""The hand-made Annex A landing (tests/fixtures/annex_a_cases, see its README) built once for the run."""
 
 from __future__ import annotations
 
@@ -32,11 +32,14 @@ SELECT = " ".join(
 
 @pytest.fixture(scope="session")
 def annex_a_warehouse(reference_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.support.once import built_once
     from tests.support.warehouse import dbt_build, load_landing
 
-    work = tmp_path_factory.mktemp("annex_a_cases")
-    warehouse = work / "warehouse.duckdb"
-    shutil.copy(reference_warehouse, warehouse)
-    load_landing(warehouse, FIXTURE)
-    dbt_build(warehouse, SELECT, work)
-    return warehouse
+    def build(work: Path) -> str:
+        warehouse = work / "warehouse.duckdb"
+        shutil.copy(reference_warehouse, warehouse)
+        load_landing(warehouse, FIXTURE)
+        dbt_build(warehouse, SELECT, work)
+        return str(warehouse)
+
+    return Path(built_once(tmp_path_factory, "annex_a_cases", build))

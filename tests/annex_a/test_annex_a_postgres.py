@@ -10,6 +10,9 @@ import pytest
 from outputs.annex_a import fill
 from tests.annex_a.conftest import FIXTURE, SELECT
 
+# A PostgreSQL build of the Annex A cases beside the DuckDB one (pyproject.toml lists the slow tests).
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize("as_at", [date(2024, 3, 31), date(2023, 11, 30)])
 def test_every_list_is_the_same_on_postgres(annex_a_warehouse, postgres_on_fixture, as_at):

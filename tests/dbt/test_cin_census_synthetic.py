@@ -22,7 +22,7 @@ from tests.support.warehouse import dbt_build, load_landing
 from warehouse.connection import connect_duckdb
 
 # Two whole warehouses from the scale-1 synthetic set (about 7 minutes on two shared cores).
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 SELECT = "+path:models/marts/case +path:models/marts/edge_of_care +stg_case__section_47"
 CENSUS_COVERED = ("children", "referrals", "cin_plans", "cp_plans", "section_47")

@@ -37,6 +37,9 @@ from warehouse.connection import connect_duckdb
 from warehouse.serving import damage, start_working_copy
 from warehouse.settings import DBT_PROJECT_DIR, Settings
 
+# A night frozen and killed at each moment, then a whole night (pyproject.toml lists the slow tests).
+pytestmark = pytest.mark.slow
+
 SEED = 903
 # Moments frozen per stage (19), then the kill during publish's copy: 20.
 PLAN = {

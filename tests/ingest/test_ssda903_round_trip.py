@@ -19,6 +19,9 @@ from orchestration.cli import main as cscw
 from tests.support.ssda903_returns import export_years
 from warehouse.connection import connect_duckdb
 
+# Ten years exported and imported again (pyproject.toml lists the slow tests).
+pytestmark = pytest.mark.slow
+
 YEARS = range(2017, 2027)  # 2016/17 to 2025/26: the ten complete years of the default history (to 2026-11-22)
 FIRST_DAY, LAST_DAY = "2016-04-01", "2026-03-31"
 AS_AT = "2026-11-23"

@@ -10,6 +10,9 @@ import pytest
 
 from tests.support.postgres import differences, published_models, table_rows
 
+# Its fixture (tests/postgres/conftest.py) builds the pair of warehouses: the slowest setup here (pyproject.toml).
+pytestmark = pytest.mark.slow
+
 MODELS = published_models()
 # Models this small set cannot fill, each for a reason of the data, not of the warehouse: they are compared all the
 # same, and must stay empty (a set that fills one must come off this list and be compared on its rows).

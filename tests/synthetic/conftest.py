@@ -8,15 +8,19 @@ import pandas as pd
 import pytest
 
 from synthetic import generate
+from tests.support.once import built_once
 from tests.synthetic.helpers import END, NIGHT2, read
 
 
 @pytest.fixture(scope="session")
 def landing(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("landing")
-    counts = generate(root, end_date=END, nights=2, scale=0.2, seed=903)
-    assert counts[("placements", NIGHT2, "episodes.csv")] > 0
-    return root
+    def build(root: Path) -> dict:
+        counts = generate(root, end_date=END, nights=2, scale=0.2, seed=903)
+        return {"root": str(root), "night2_episodes": counts[("placements", NIGHT2, "episodes.csv")]}
+
+    built = built_once(tmp_path_factory, "landing", build)
+    assert built["night2_episodes"] > 0
+    return Path(built["root"])
 
 
 @pytest.fixture(scope="session")
@@ -35,6 +39,8 @@ def dob(landing) -> pd.Series:
 
 @pytest.fixture(scope="session")
 def faulty(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("faulty")
-    generate(root, end_date=END, nights=2, scale=0.2, seed=903, faults="realistic")  # as `landing`, plus faults
-    return root
+    def build(root: Path) -> str:
+        generate(root, end_date=END, nights=2, scale=0.2, seed=903, faults="realistic")  # as `landing`, plus faults
+        return str(root)
+
+    return Path(built_once(tmp_path_factory, "faulty", build))
