@@ -22,8 +22,8 @@ from warehouse.connection import connect_duckdb
 
 # What the second night brings a new snapshot of; the others keep the first night's.
 SECOND_NIGHT = ("camhs", "finance")
-# Built from case and placements only, so the second night must leave it as the first built it.
-UNTOUCHED = dg.AssetKey(["lac", "lac_measures"])
+# Built from case and placements only (not from the gate's ledger), so the second night leaves it as it was.
+UNTOUCHED = dg.AssetKey(["edge_of_care", "edge_of_care_measures"])
 REBUILT = dg.AssetKey(["camhs", "camhs_measures"])
 
 

@@ -3,6 +3,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from datetime import datetime
+from graphlib import TopologicalSorter
 from pathlib import Path
 
 import dagster as dg
@@ -76,12 +77,15 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
 def _build_selected(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: Settings, selection: list[str]
 ) -> Iterator:
-    """`dbt build --select <selection>`, its events as this asset's; then every model it left as the published
-    night built it, as an output too, so the returns and publishing after it run as on a full build.
+    """`dbt build --select <selection>`, its events as this asset's, and every model it left as the published
+    night built it as an output too, so the returns and publishing after it run as on a full build.
 
-    Not through dbt.cli(context=...): dagster-dbt adds its own `--select fqn:*`, and dbt takes the union."""
-    built: set[str] = set()
+    Not through dbt.cli(context=...): dagster-dbt adds its own `--select fqn:*`, and dbt takes the union. The
+    outputs come after dbt has finished: Dagster takes a multi-asset's outputs only in dependency order."""
+    built: dict[dg.AssetKey, dict] = {}
+    checks: dict[dg.AssetKey, list] = {}
     log.info("dbt: building only what changed since the last published night: %s", " ".join(selection) or "nothing")
+    failure = None
     if selection:
         state = ["--state", str(kept_manifest(settings).parent)] if "state:modified+" in selection else []
         invocation = dbt.cli(
@@ -90,23 +94,32 @@ def _build_selected(
             dagster_dbt_translator=TRANSLATOR,
             target_path=run_target_path(settings, context.run.run_id),
         )
-        for event in invocation.stream():
-            if isinstance(event, dg.AssetMaterialization):
-                built.add(event.asset_key)
-                yield dg.Output(None, context.assets_def.get_output_name_for_asset_key(event.asset_key), event.metadata)
-            elif isinstance(event, dg.AssetCheckEvaluation):
-                yield dg.AssetCheckResult(
-                    asset_key=event.asset_key,
-                    check_name=event.check_name,
-                    passed=event.passed,
-                    severity=event.severity,
-                    metadata=event.metadata,
-                )
-            else:
-                yield event
-    for key in sorted(context.selected_asset_keys - built):
-        yield dg.Output(
-            None,
-            context.assets_def.get_output_name_for_asset_key(key),
-            metadata={"rebuilt": False, "why": "nothing it is built from changed since the last published night"},
-        )
+        try:
+            for event in invocation.stream():
+                if isinstance(event, dg.AssetMaterialization):
+                    built[event.asset_key] = event.metadata
+                elif isinstance(event, dg.AssetCheckEvaluation):
+                    checks.setdefault(event.asset_key, []).append(_check_result(event))
+                else:
+                    yield event
+        except Exception as error:  # noqa: BLE001 - what dbt did build is still reported, then the step fails
+            failure = error
+    deps = context.assets_def.asset_deps
+    for key in TopologicalSorter({k: deps.get(k, set()) & context.selected_asset_keys for k in deps}).static_order():
+        if key not in context.selected_asset_keys or (failure and key not in built):
+            continue
+        unchanged = {"rebuilt": False, "why": "nothing it is built from changed since the last published night"}
+        yield dg.Output(None, context.assets_def.get_output_name_for_asset_key(key), built.get(key, unchanged))
+        yield from checks.get(key, [])
+    if failure:
+        raise failure
+
+
+def _check_result(event: dg.AssetCheckEvaluation) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        asset_key=event.asset_key,
+        check_name=event.check_name,
+        passed=event.passed,
+        severity=event.severity,
+        metadata=event.metadata,
+    )
