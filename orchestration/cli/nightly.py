@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import time
 from datetime import UTC, datetime
@@ -12,6 +11,13 @@ from typing import TYPE_CHECKING
 
 from orchestration.cli.common import console_kept, execute_job, failed_steps, locked, log, return_states
 from orchestration.cli.progress import JobProgress, dbt_totals
+from orchestration.lib.night_state import (
+    build_fingerprint,
+    file_state,
+    ledger_digest,
+    night_record,
+    record_published_night,
+)
 from warehouse import settings as config
 from warehouse.settings import Settings
 
@@ -154,74 +160,8 @@ def _night_lines(snapshots: list[tuple], counts: dict[tuple, int]) -> list[str]:
     return lines
 
 
-# What builds the warehouse besides the landing data: a change to any of these files means a night must build
-# again even with no new snapshot.
-_BUILD_CODE = (
-    "dbt_project",
-    "ingest",
-    "expectations",
-    "outputs",
-    "orchestration/defs",
-    "orchestration/lib",
-    "warehouse",
-)
-_NOT_CODE = {"target", "logs", "dbt_packages", "__pycache__"}
 # A folder in these states is never gated again (ingest/load.py, _SourceLoad.folder).
 _SETTLED = {"loaded", "unchanged", "withdrawn"}
-
-
-def night_record(settings: Settings) -> Path:
-    """What the last published night was built from, written only after it published (beside the warehouse)."""
-    return settings.home / "published-night.json"
-
-
-def _build_fingerprint(settings: Settings) -> str:
-    from importlib.metadata import version
-
-    from ingest.reference_data import package_versions
-    from warehouse.connection import target
-
-    digest = hashlib.sha256()
-    for folder in _BUILD_CODE:
-        for path in sorted((config.REPO_ROOT / folder).rglob("*")):
-            relative = path.relative_to(config.REPO_ROOT)
-            if path.is_file() and path.suffix != ".pyc" and not _NOT_CODE & set(relative.parts):
-                digest.update(f"{relative}\0".encode() + path.read_bytes() + b"\0")
-    setup = [settings.la_ons, settings.la_dfe, settings.la_name, target(), package_versions()]
-    setup += [config.GATE_QUARANTINE_MAX_SHARE, config.GATE_QUARANTINE_FLOOR, config.GATE_DROP_MAX_SHARE]
-    setup += [config.GATE_DROP_FLOOR]
-    setup += [version(name) for name in ("duckdb", "dbt-core", "dbt-duckdb")]
-    digest.update(json.dumps(setup).encode())
-    return digest.hexdigest()
-
-
-def _ledger_digest(con: Connection) -> str:
-    rows = con.execute(
-        "select source, extract_date::varchar, snapshot_fingerprint, status, count(*) from raw._ledger "
-        "group by all order by all"
-    ).fetchall()
-    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
-
-
-def _file_state(path: Path) -> list[int]:
-    stat = path.stat()
-    return [stat.st_size, stat.st_mtime_ns]
-
-
-def record_published_night(settings: Settings) -> None:
-    """After a published night: the code, the published file and its ledger it came from, for the next night."""
-    from warehouse.connection import connect, target
-
-    if target() != "duckdb":
-        return
-    night_record(settings).unlink(missing_ok=True)  # a record left from before would vouch for another build
-    try:
-        with connect(settings.warehouse, read_only=True) as con:
-            ledger = _ledger_digest(con)
-        record = {"code": _build_fingerprint(settings), "published": _file_state(settings.warehouse), "ledger": ledger}
-        night_record(settings).write_text(json.dumps(record, indent=1) + "\n")
-    except Exception as error:  # noqa: BLE001 - the night is published; without a record the next one builds again
-        log.warning("nightly: what this night was built from was not recorded (%s): the next night builds again", error)
 
 
 def _anything_waiting(con: Connection, landing: Path) -> bool:
@@ -255,13 +195,13 @@ def nothing_new(settings: Settings) -> str | None:
         return None
     try:
         record = json.loads(record_path.read_text())
-        if record["published"] != _file_state(settings.warehouse) or record["code"] != _build_fingerprint(settings):
+        if record["published"] != file_state(settings.warehouse) or record["code"] != build_fingerprint(settings):
             return None
         with connect(settings.build_warehouse, read_only=True) as con:
-            if not table_exists(con, "raw", "_ledger") or _ledger_digest(con) != record["ledger"]:
+            if not table_exists(con, "raw", "_ledger") or ledger_digest(con) != record["ledger"]:
                 return None
         with connect(settings.warehouse, read_only=True) as con:
-            if _ledger_digest(con) != record["ledger"] or _anything_waiting(con, settings.landing):
+            if ledger_digest(con) != record["ledger"] or _anything_waiting(con, settings.landing):
                 return None
             newest = con.execute("select max(extract_date) from raw._ledger where status = 'loaded'").fetchone()[0]
     except Exception:  # noqa: BLE001 - when in doubt, build: a night that runs is never wrong
