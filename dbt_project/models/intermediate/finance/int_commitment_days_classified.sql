@@ -5,24 +5,7 @@
 -- uasc: the child is UASC on d (is_uasc_on); else staying_put: the child is not looked after on d, is 18 or
 -- over, and their latest period of care ended on or before d with REC E17 (staying put); else modelled.
 -- Only budget lines of the external and in-house KAD groups (the adoption allowances are another budget).
-with base as (
-    select max(period_end) as base_end
-    from {{ ref('int_reporting_periods') }}
-    where period_type = 'financial_year'
-),
-
-years as (
-    {%- for k in [-2, -1, 0] %}
-    select
-        {{ k }} as year_ahead,
-        {{ add_months('base.base_end + 1', 12 * (k - 1)) }} as year_start,
-        cast({{ add_months('base.base_end + 1', 12 * k) }} - 1 as date) as year_end
-    from base
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
-),
+with {{ budget_model_years([-2, -1, 0]) }},
 
 lines as (
     select code as service_type

@@ -18,24 +18,7 @@
 -- (both min and max) plans its midpoint; a line whose unit cost is unknown (no FY0 activity, not configured)
 -- has a blank unit cost and spend (0 when it has no equivalents); shares targeted for a line outside the
 -- model are ignored.
-with base as (
-    select max(period_end) as base_end
-    from {{ ref('int_reporting_periods') }}
-    where period_type = 'financial_year'
-),
-
-years as (
-    {%- for k in range(-2, 6) %}
-    select
-        {{ k }} as year_ahead,
-        {{ add_months('base.base_end + 1', 12 * (k - 1)) }} as year_start,
-        cast({{ add_months('base.base_end + 1', 12 * k) }} - 1 as date) as year_end
-    from base
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
-),
+with {{ budget_model_years(range(-2, 6)) }},
 
 labelled_years as (
     select
