@@ -9,6 +9,7 @@ import csv
 import json
 import shutil
 import subprocess
+import zlib
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,61 @@ def test_cli_other_year_and_what_stops_the_return(synthetic_return, cscw_home):
     assert cscw(["return", "ssda903", "--year", "2025"]) == 1
     assert not (folder / "episodes.csv").exists()
     assert not (folder / "READY").exists()
+
+
+# Run in the validator's venv: the data store built with the whole postcode directory, then with the directory
+# cut to the return's postcodes; the episodes' derived fields must come out the same.
+_BOTH_WAYS = """
+import copy, sys
+sys.path.insert(0, sys.argv[1])
+import pandas as pd
+from lac_validator.datastore import create_datastore
+from lac_validator.ingress import read_from_text
+from lac_validator.utils import process_uploaded_files
+from validator import keep_only_the_return_s_postcodes
+
+files = {"This year": sys.argv[2].split(","), "Prev year": sys.argv[3].split(",")}
+dfs, extras = read_from_text(process_uploaded_files(files))
+meta = {"collectionYear": "2026", "localAuthority": sys.argv[4]}
+whole = create_datastore(copy.deepcopy(dfs), dict(meta, **extras))
+keep_only_the_return_s_postcodes(dfs)
+cut = create_datastore(dfs, dict(meta, **extras))
+for table in ("Episodes", "Episodes_last"):
+    pd.testing.assert_frame_equal(whole[table], cut[table])
+    print(table, len(cut[table]), int(cut[table]["PL_DISTANCE"].notna().sum()))
+"""
+
+
+def _vary_postcodes(path: Path) -> None:
+    """Write each postcode as a council's case system might: lower case, without its space, with two."""
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        for column in ("HOME_POST", "PL_POST"):
+            value = row[column]
+            if value:
+                spelling = zlib.crc32(value.encode()) % 4
+                row[column] = [value, value.lower(), value.replace(" ", ""), value.replace(" ", "  ")][spelling]
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_the_validator_derives_the_same_postcode_fields_from_the_cut_directory(synthetic_return, tmp_path):
+    _, result = synthetic_return
+    folder = tmp_path / "return"
+    shutil.copytree(result.folder, folder, ignore=shutil.ignore_patterns("READY", "validation_report.*"))
+    for episodes in (folder / "episodes.csv", folder / "previous_year" / "episodes.csv"):
+        _vary_postcodes(episodes)
+    this = ",".join(str(p) for p in sorted(folder.glob("*.csv")))
+    last = ",".join(str(p) for p in sorted((folder / "previous_year").glob("*.csv")))
+    script = Path(__file__).parents[2] / "outputs" / "returns" / "ssda903"
+    run = subprocess.run(
+        [str(VALIDATOR_PYTHON), "-c", _BOTH_WAYS, str(script), this, last, LA], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    counts = {line.split()[0]: [int(n) for n in line.split()[1:]] for line in run.stdout.splitlines()}
+    # Both years compared, and most episodes had both postcodes found (so distances were really derived).
+    assert set(counts) == {"Episodes", "Episodes_last"}
+    assert all(rows > 1000 and distances > rows / 2 for rows, distances in counts.values()), counts
