@@ -3,6 +3,7 @@ planted faults are reported on their children, and a partial year is never READY
 
 import json
 import shutil
+import subprocess
 import time
 
 import pytest
@@ -101,3 +102,28 @@ def test_a_partial_year_is_exported_marked_and_never_ready(census_2025, tmp_path
     assert "NOT READY:** a partial year" in (result.folder / "validation_report.md").read_text()
     saved = json.loads((result.folder / "validation_report.json").read_text())
     assert saved["summary"] == result.report["summary"]
+
+
+def test_an_unchanged_census_is_not_validated_twice(census_2025, tmp_path, monkeypatch):
+    _, result = census_2025
+    folder = tmp_path / "census"
+    shutil.copytree(result.folder, folder)
+    xml = folder / f"cin_census_{result.year}.xml"
+    runs = []
+    real_run = subprocess.run
+    monkeypatch.setattr(
+        "outputs.returns.cin.subprocess.run", lambda *args, **kwargs: runs.append(args) or real_run(*args, **kwargs)
+    )
+
+    assert validate(xml, result.year) == result.report
+    assert runs == []
+    # Another collection year is another validation, and so is one changed value.
+    validate(xml, result.year - 1)
+    assert len(runs) == 1
+    tree = etree.parse(str(xml))
+    child = tree.xpath("//Child[count(CINdetails)=1]/ChildIdentifiers/LAchildID/text()")[0]
+    _edit(tree, child, "ChildCharacteristics/Ethnicity", "WBR")
+    tree.write(str(xml))
+    report = validate(xml, result.year)
+    assert len(runs) == 2
+    assert child in {loc["child"] for loc in _failed(report)["4220"]["locations"]}

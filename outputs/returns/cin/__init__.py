@@ -8,7 +8,6 @@ nothing from this project but the stdlib-only outputs/returns/validator_common.p
 
 from __future__ import annotations
 
-import json
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ import pandas as pd
 from outputs.returns.base import Exported, NothingToReturn, ReturnResult, StatutoryReturn
 from outputs.returns.cin.census_xml import CensusTables, write_census
 from outputs.returns.report import CRASH_WORDS, write_markdown
+from outputs.returns.reuse import input_fingerprint, validated, validator_files
 from warehouse.connection import Connection
 from warehouse.settings import REPO_ROOT, get_settings
 
@@ -25,6 +25,7 @@ __all__ = ["RETURN", "VALIDATOR_PYTHON", "ValidatorFailed", "census_tables", "va
 
 VALIDATOR_PYTHON = REPO_ROOT / ".venv-validator-cin" / "bin" / "python"
 VALIDATOR_SCRIPT = Path(__file__).with_name("validator.py")
+VALIDATOR_FILES = validator_files(VALIDATOR_SCRIPT)
 # Each census table the writer takes, and the return model that holds it.
 MODELS = {
     "children": "cin_return_children",
@@ -69,16 +70,21 @@ def scope(con: Connection) -> tuple[int, str | None]:
 
 
 def validate(xml: Path, year: int) -> dict:
-    """Run the DfE's CIN rules on `xml`; the JSON report (validation_report.json beside it) as a dict."""
+    """Run the DfE's CIN rules on `xml`; the JSON report (validation_report.json beside it) as a dict.
+
+    A file validated before, byte for byte for the same year by the same validator, keeps its report."""
     if not VALIDATOR_PYTHON.exists():
         raise ValidatorFailed(f"{VALIDATOR_PYTHON} is missing: run scripts/setup.sh to create the CIN validator's venv")
     report_path = xml.with_name("validation_report.json")
-    report_path.unlink(missing_ok=True)
     command = [str(VALIDATOR_PYTHON), str(VALIDATOR_SCRIPT), "--xml", str(xml), "--year", str(year)]
-    run = subprocess.run([*command, "--output", str(report_path)], capture_output=True, text=True)
-    if run.returncode:
-        raise ValidatorFailed(f"the CIN validator could not run on {xml}: {run.stderr.strip()[-2000:]}")
-    return json.loads(report_path.read_text(encoding="utf-8"))
+
+    def run() -> None:
+        done = subprocess.run([*command, "--output", str(report_path)], capture_output=True, text=True)
+        if done.returncode:
+            raise ValidatorFailed(f"the CIN validator could not run on {xml}: {done.stderr.strip()[-2000:]}")
+
+    fingerprint = input_fingerprint([str(year)], "cin-validator-requirements", VALIDATOR_FILES, [(xml.name, xml)])
+    return validated(report_path, fingerprint, run)
 
 
 def _not_run(report: dict) -> list[str]:

@@ -8,10 +8,7 @@ nothing from this project.
 from __future__ import annotations
 
 import csv
-import hashlib
-import json
 import subprocess
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +16,7 @@ import duckdb
 
 from ingest.spreadsheet import safe_row
 from outputs.returns.base import Exported, NothingToReturn, ReturnResult, StatutoryReturn
+from outputs.returns.reuse import input_fingerprint, validated, validator_files
 from outputs.returns.ssda903.report import blockers, write_markdown
 from warehouse.settings import REPO_ROOT, get_settings
 
@@ -43,10 +41,7 @@ FIRST_YEAR = {"sw_episodes": 2024, "dolo": 2027}
 VALIDATOR_PYTHON = REPO_ROOT / ".venv-validator" / "bin" / "python"
 VALIDATOR_SCRIPT = Path(__file__).with_name("validator.py")
 # The script and the modules beside it that it imports: a change to either is another validation.
-VALIDATOR_FILES = (
-    *(VALIDATOR_SCRIPT.with_name(f"validator{n}.py") for n in ("", "_rules", "_setup")),
-    VALIDATOR_SCRIPT.parent.parent / "validator_common.py",
-)
+VALIDATOR_FILES = validator_files(VALIDATOR_SCRIPT)
 # csc-validator-be-903 0.1.17 carries rule packs for 2022/23 (2023) to 2026/27; an older year is
 # checked against the oldest pack, and the report says so.
 OLDEST_RULE_PACK = 2023
@@ -135,17 +130,9 @@ def ofsted_lookups(reference: Path) -> tuple[Path, Path] | None:
 
 def _fingerprint(folder: Path, year: int, la_ons: str, lookups: tuple[Path, Path] | None) -> str:
     """What a validation result depends on: files, year, council, Ofsted's lists, the runner, the validator's pins."""
-    digest = hashlib.sha256(f"{year}\0{la_ons}".encode())
-    pins = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["tool"]["cscw"]["validator-requirements"]
-    digest.update("\0".join(pins).encode())
-    for path in VALIDATOR_FILES:
-        digest.update(path.read_bytes())
-    for path in sorted(folder.glob("*.csv")) + sorted((folder / "previous_year").glob("*.csv")):
-        digest.update(str(path.relative_to(folder)).encode())
-        digest.update(path.read_bytes())
-    for path in lookups or ():
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    files = sorted(folder.glob("*.csv")) + sorted((folder / "previous_year").glob("*.csv"))
+    inputs = [(str(p.relative_to(folder)), p) for p in files] + [("lookup", p) for p in lookups or ()]
+    return input_fingerprint([str(year), la_ons], "validator-requirements", VALIDATOR_FILES, inputs)
 
 
 def validate(folder: Path, year: int, la_ons: str, lookups: tuple[Path, Path] | None = None) -> dict:
@@ -176,19 +163,13 @@ def validate(folder: Path, year: int, la_ons: str, lookups: tuple[Path, Path] | 
         command += ["--rule-pack", str(OLDEST_RULE_PACK)]
     if lookups:
         command += ["--ch-lookup", str(lookups[0]), "--scp-lookup", str(lookups[1])]
-    fingerprint = _fingerprint(folder, year, la_ons, lookups)
-    if report_path.exists():
-        earlier = json.loads(report_path.read_text())
-        if earlier.get("input_fingerprint") == fingerprint:
-            return earlier
-    report_path.unlink(missing_ok=True)
-    run = subprocess.run(command, capture_output=True, text=True)
-    if run.returncode:
-        raise ValidatorFailed(f"the SSDA903 validator could not run on {folder}: {run.stderr.strip()[-2000:]}")
-    report = json.loads(report_path.read_text())
-    report["input_fingerprint"] = fingerprint
-    report_path.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
-    return report
+
+    def run() -> None:
+        done = subprocess.run(command, capture_output=True, text=True)
+        if done.returncode:
+            raise ValidatorFailed(f"the SSDA903 validator could not run on {folder}: {done.stderr.strip()[-2000:]}")
+
+    return validated(report_path, _fingerprint(folder, year, la_ons, lookups), run)
 
 
 def export_and_validate(con: duckdb.DuckDBPyConnection, exports: Path, la_ons: str) -> ReturnResult:
