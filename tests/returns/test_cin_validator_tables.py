@@ -62,14 +62,16 @@ def test_the_tables_equal_the_packages_on_every_census_we_have(synthetic_censuse
     assert min(rows[p.name]["ChildIdentifiers"] for p in synthetic_censuses) > 50
 
 
-def test_a_census_without_children_is_refused_by_both_ways_and_by_the_validator(tmp_path):
+def test_a_census_without_children_is_refused_by_both_ways_and_the_validator_exits_2_naming_it(tmp_path):
     headless = tmp_path / "no_children.xml"
     headless.write_text(HEADER + "</Message>")
     characterless = tmp_path / "no_characteristics.xml"
     characterless.write_text(HEADER + "<Children><Child><ChildIdentifiers><LAchildID>X</LAchildID>"
                              "</ChildIdentifiers></Child></Children></Message>")  # fmt: skip
     assert all("unreadable" in r for r in _parity([headless, characterless]))
-    for path, says in ((headless, "no <Children>"), (characterless, "no <ChildCharacteristics>")):
+    not_xml = FIXTURES / "bad" / "cin_census_not_xml" / "cin_census" / "2024-04-01" / "cin_census_2024.xml"
+    cases = [(headless, "no <Children>"), (characterless, "no <ChildCharacteristics>"), (not_xml, "no element found")]
+    for path, says in cases:
         command = [str(VALIDATOR_PYTHON), str(VALIDATOR_SCRIPT), "--xml", str(path), "--year", "2025"]
         run = subprocess.run([*command, "--output", str(tmp_path / "r.json")], capture_output=True, text=True)
         assert run.returncode == 2 and str(path) in run.stderr and says in run.stderr, run.stderr

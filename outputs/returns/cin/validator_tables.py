@@ -39,12 +39,10 @@ class NotACensus(ValueError):
     """The XML lacks a block the tables cannot be made without."""
 
 
-def _fields(table: str) -> list[str]:
-    """The columns the ingress reads from a table's own block: every one but the ids it carries or counts,
-    except in ChildIdentifiers, where LAchildID is read."""
-    if table == "ChildIdentifiers":
-        return COLUMNS[table]
-    return [c for c in COLUMNS[table] if c not in XMLtoCSV.id_cols]
+# The columns the ingress reads from each table's own block: all but the ids it carries down or counts, except
+# in ChildIdentifiers, where LAchildID is read.
+FIELDS = {name: [c for c in cols if c not in XMLtoCSV.id_cols] for name, cols in COLUMNS.items()}
+FIELDS["ChildIdentifiers"] = COLUMNS["ChildIdentifiers"]
 
 
 class _Walk:
@@ -52,12 +50,12 @@ class _Walk:
 
     def __init__(self) -> None:
         self.rows: dict[str, list[dict]] = {name: [] for name in NAMES if name != "Header"}
-        # The tables the ingress concatenated onto, if only nothing: an empty one then has a RangeIndex, not the
-        # object index of its starting frame.
+        # The tables the ingress concatenated onto, even with no rows: an empty one of these has a RangeIndex,
+        # the others keep the object index of the ingress's starting frame.
         self.touched: set[str] = set()
 
     def row(self, table: str, ids: dict, block) -> dict:
-        values = get_values(_fields(table), dict(ids), block)
+        values = get_values(FIELDS[table], dict(ids), block)
         self.rows[table].append(values)
         return values
 
@@ -70,10 +68,9 @@ class _Walk:
             raise NotACensus(f"the child {ids['LAchildID']} has no <ChildCharacteristics>")
         self.row("ChildCharacteristics", ids, characteristics)
         disabilities = characteristics.find("Disabilities")
-        if disabilities is not None:
+        if disabilities is not None:  # every element in it, whatever its tag, as the ingress reads them
             self.touched.add("Disabilities")
-        for disability in [] if disabilities is None else disabilities:  # any tag, as the ingress reads them
-            self.rows["Disabilities"].append({**ids, "Disability": disability.text})
+            self.rows["Disabilities"] += [{**ids, "Disability": disability.text} for disability in disabilities]
         details = child.findall("CINdetails")
         for number, detail in enumerate(details, start=1):
             detail_ids = {**ids, "CINdetailsID": number}
