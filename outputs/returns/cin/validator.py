@@ -8,7 +8,8 @@ it, and the stdlib-only ``outputs/returns/validator_common.py`` - never the rest
     python validator.py --xml census.xml --year 2025 --output report.json
 
 How the validator is driven (as its own ``python -m cin_validator run`` does): the file is parsed with
-ElementTree, ``cin_validator.convert_data`` / ``process_data`` turn it into its eleven tables, and
+ElementTree and made into the validator's eleven tables (``validator_tables.py`` beside this file: what
+``cin_validator.convert_data`` / ``process_data`` make, in one pass instead of a concat per child), and
 ``CinValidator(data, registry)`` runs every rule of the year's pack (``cin_validator.rules.cin<yy>_<yy>``)
 on a deep copy of the data, then maps each flagged row back to its LAchildID. The validator prints and
 swallows a rule that raises, and then counts it as passed; here each rule is wrapped so a raise is
@@ -33,36 +34,10 @@ import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from validator_common import summarise, write_json_atomic  # noqa: E402
+from validator_tables import NotACensus, build_tables  # noqa: E402  (beside this script, on sys.path first)
 
 # The packs csc-validator-be-cin 0.1.13 carries, named by the year's end; another year uses the nearest.
 PACKS = {2023: "cin2022_23", 2024: "cin2023_24", 2025: "cin2024_25", 2026: "cin2025_26", 2027: "cin2026_27"}
-
-
-# Children per chunk handed to the validator's ingress, which grows its tables a child at a time (quadratic).
-CHUNK = 200
-
-
-def read_tables(root: ET.Element) -> dict:
-    """The validator's eleven tables of the file, as ``convert_data`` makes them, built in chunks of children.
-
-    Every id the ingress makes (CINdetailsID, AssessmentID, CPPID) counts within one child, so the chunks'
-    tables, concatenated in order with a fresh index, are the whole file's tables (12,000 children: 5 s,
-    not 2 minutes)."""
-    import pandas as pd
-    from cin_validator import cin_validator as cv
-
-    children = root.find("Children")
-    kids = [] if children is None else list(children)
-    parts = []
-    for i in range(0, max(len(kids), 1), CHUNK):
-        chunk = ET.Element(root.tag)
-        chunk.append(root.find("Header"))
-        block = ET.SubElement(chunk, "Children")
-        block.extend(kids[i : i + CHUNK])
-        parts.append(cv.convert_data(chunk))
-    tables = {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in parts[0]}
-    tables["Header"] = parts[0]["Header"]
-    return cv.process_data(tables)
 
 
 def pack_for(year: int) -> str:
@@ -113,8 +88,8 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         root = ET.parse(args.xml).getroot()
-        data = read_tables(root)
-    except (ET.ParseError, OSError, AttributeError, TypeError) as exc:
+        data = build_tables(root)
+    except (ET.ParseError, OSError, NotACensus) as exc:
         print(f"{args.xml}: not a CIN census file the validator can read: {exc}", file=sys.stderr)
         return 2
     pack = pack_for(args.year)
