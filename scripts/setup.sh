@@ -55,6 +55,15 @@ if [ "${1:-}" = "dev" ] && ! { command -v libreoffice >/dev/null && command -v p
     || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q libreoffice-calc poppler-utils >/dev/null; }
 fi
 
-# @dbt_assets reads target/manifest.json at import time: build it here, never at import.
+# @dbt_assets reads target/manifest.json at import time: build it here, never at import. Parsed with the profile
+# and settings a night gives dbt (warehouse/settings.py environment()), since dagster-dbt starts each night's dbt
+# from target/partial_parse.msgpack, and dbt throws a parse made for another profile or target away and parses
+# the whole project again (about 8 s of every night).
 export DBT_SEND_ANONYMOUS_USAGE_STATS=false DO_NOT_TRACK=1
-(cd dbt_project && ../.venv/bin/dbt parse --quiet --profiles-dir . --target lint)
+.venv/bin/python - <<'PY'
+import os, subprocess, sys
+from warehouse.settings import DBT_PROJECT_DIR, REPO_ROOT, environment, get_settings
+
+dbt = [str(REPO_ROOT / ".venv" / "bin" / "dbt"), "parse", "--quiet", "--profiles-dir", "."]
+sys.exit(subprocess.run(dbt, cwd=DBT_PROJECT_DIR, env={**os.environ, **environment(get_settings())}).returncode)
+PY
