@@ -31,6 +31,7 @@ import pandas as pd
 
 from ingest.contracts import Entity, entities_for, source_named
 from ingest.gate_report import ACTIONS, quarantine_folder, report_loaded, write_gate_report
+from ingest.history import ensure_history, record_snapshot
 from ingest.ledger import (
     LEDGER_DDL,
     AcceptError,
@@ -135,6 +136,7 @@ def publish(
                 frame = frame[~quarantined_mask(frame, file_name, quarantined)]
             loaded[entity.name] = len(frame)
             _replace_raw_table(con, entity, frame, [snapshot.extract_date, loaded_at, file_name])
+            record_snapshot(con, entity, snapshot.extract_date, loaded_at)
             if on_table_written:
                 on_table_written(entity.token)
         record_problems(con, snapshot.source, snapshot.extract_date, snapshot.fingerprint, problems, loaded_at)
@@ -163,6 +165,7 @@ def _empty_tables(con: Connection, source: str, on_table_written: Callable[[str]
     for entity in entities_for(source):
         if not table_exists(con, "raw", entity.token):
             _replace_raw_table(con, entity, _no_rows(entity), [None, None, None])
+            ensure_history(con, entity)
             if on_table_written:
                 on_table_written(entity.token)
 
