@@ -47,7 +47,9 @@ def changed_on(entity: Entity) -> str:
 
 def row_hash(columns: list[str]) -> str:
     """The SQL of a row's hash. Each value is written as v<length>:<text>, a NULL as n, so NULL, '' and 'NULL'
-    differ and no value can run into the next column's; `||` and md5 read the same on DuckDB and PostgreSQL."""
+    differ and no value can run into the next column's; `||` and md5 read the same on DuckDB and PostgreSQL.
+    The text is the engine's own: the same for text, dates and whole numbers on both, not for every float
+    (DuckDB writes 1.0, PostgreSQL 1), which matters only to a warehouse moved from one engine to the other."""
     parts = [
         f"coalesce('v' || cast(length(cast({quote(c)} as varchar)) as varchar) || ':' || cast({quote(c)} as varchar),"
         " 'n')"
