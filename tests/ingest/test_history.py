@@ -132,7 +132,8 @@ def test_only_new_changed_and_removed_rows_are_written(con, tmp_path):
     assert second[("E5", 2020, 500, 1)] > first[("E1", 2020, 100, 1)]
 
 
-def test_resends_reruns_and_refusals_write_nothing(con, tmp_path):
+def test_resends_reruns_refusals_and_holds_write_nothing(con, tmp_path, monkeypatch):
+    monkeypatch.setattr("ingest.thresholds.GATE_DROP_FLOOR", 1)  # so that six rows falling to one is suspect
     landing = tmp_path / "landing"
     three_nights(con, landing)
     before = {e.name: history(con, e, with_loaded_at=True) for e in (POPULATION, COMPARATORS)}
@@ -144,6 +145,12 @@ def test_resends_reruns_and_refusals_write_nothing(con, tmp_path):
     }
     land(landing, date(2024, 5, 31), {"population": ["E1,2020"]})  # a row cut short: refused
     assert load_source(con, landing, "reference", raise_on_refusal=False).refused
+    land(landing, date(2024, 6, 30), {"population": ["E1,2020,100"]})
+    refusals = load_source(con, landing, "reference", raise_on_refusal=False).refused  # the refused one again too
+    assert [(r.extract_date, r.status) for r in refusals] == [
+        (date(2024, 5, 31), "refused"),
+        (date(2024, 6, 30), "held"),
+    ]
     assert {e.name: history(con, e, with_loaded_at=True) for e in (POPULATION, COMPARATORS)} == before
 
 
