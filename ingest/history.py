@@ -71,23 +71,29 @@ def ensure_history(con: Connection, entity: Entity) -> None:
 
 def _add_new_columns(con: Connection, entity: Entity) -> None:
     """A column the contract gained since the history was created, typed as in the raw table."""
-    table = f"{entity.token}__history"
-    have = dict(con.execute(_COLUMNS, ["raw", table]).fetchall())
-    typed = dict(con.execute(_COLUMNS, ["raw", entity.token]).fetchall())
-    for name in entity.raw_names:
-        if name not in have:
-            con.execute(f"alter table {history_table(entity)} add column {quote(name)} {typed[name]}")
-
-
-_COLUMNS = "select column_name, data_type from information_schema.columns where table_schema = ? and table_name = ?"
+    have = {d[0] for d in con.execute(f"select * from {history_table(entity)} where 1 = 0").description}
+    missing = [name for name in entity.raw_names if name not in have]
+    if not missing:
+        return
+    typed = dict(
+        con.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = 'raw' and table_name = ?",
+            [entity.token],
+        ).fetchall()
+    )
+    for name in missing:
+        con.execute(f"alter table {history_table(entity)} add column {quote(name)} {typed[name]}")
 
 
 def record_snapshot(con: Connection, entity: Entity, extract_date: date, loaded_at: datetime) -> None:
     """Bring the history to what raw.<token> now holds, the snapshot of `extract_date` (inside the caller's
     transaction). A date published before (its folder changed since) is taken out first, so it is replaced."""
     ensure_history(con, entity)
-    withdraw_date(con, entity, extract_date, None)
     history, columns = history_table(entity), entity.raw_names
+    dated = f"select count(*) from {history} where valid_from = cast(? as date) or valid_to = cast(? as date)"
+    if con.execute(dated, [extract_date, extract_date]).fetchone()[0]:
+        withdraw_date(con, entity, extract_date, None)
     names = ", ".join(quote(c) for c in columns)
     con.execute(f"drop table if exists {_INCOMING}")
     con.execute(

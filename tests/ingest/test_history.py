@@ -203,3 +203,22 @@ def test_on_postgresql_the_history_is_the_same_as_on_duckdb(postgres_database, c
             withdraw(warehouse, "reference", D2)
         for entity in (POPULATION, COMPARATORS):
             assert history(pg, entity) == history(con, entity)
+
+
+def test_a_date_loaded_again_with_other_content_replaces_its_night(con, tmp_path):
+    landing = tmp_path / "landing"
+    three_nights(con, landing)
+    changed = {"population": ["E1,2020,100", "E6,2020,600"], "comparators": NIGHTS[D1]["comparators"]}
+    folder = landing / "reference" / D3.isoformat()
+    for path in folder.iterdir():
+        path.unlink()
+    folder.rmdir()
+    land(landing, D3, changed)
+    [loaded] = load_source(con, landing, "reference").loaded
+    assert loaded.extract_date == D3
+    with connect_duckdb(tmp_path / "fresh.duckdb") as fresh:
+        for day, files in ((D1, NIGHTS[D1]), (D2, NIGHTS[D2]), (D3, changed)):
+            land(tmp_path / "fresh", day, files)
+            load_source(fresh, tmp_path / "fresh", "reference")
+        for entity in (POPULATION, COMPARATORS):
+            assert history(con, entity) == history(fresh, entity), entity.name
