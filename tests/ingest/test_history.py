@@ -222,3 +222,21 @@ def test_a_date_loaded_again_with_other_content_replaces_its_night(con, tmp_path
             load_source(fresh, tmp_path / "fresh", "reference")
         for entity in (POPULATION, COMPARATORS):
             assert history(con, entity) == history(fresh, entity), entity.name
+
+
+def test_a_column_the_contract_gains_is_added_to_the_history_and_reopens_its_rows(con, tmp_path):
+    from dataclasses import replace
+
+    from ingest.contracts import col
+    from ingest.history import record_snapshot
+
+    three_nights(con, tmp_path / "landing")
+    wider = replace(POPULATION, columns=(*POPULATION.columns, col("note", "date")))
+    con.execute(f"alter table raw.{POPULATION.token} add column note date")
+    con.execute(f"update raw.{POPULATION.token} set note = date '2024-04-01' where la_code = 'E2'")
+    record_snapshot(con, wider, D4, D4)
+    assert con.execute(f"select typeof(note) from {history_table(wider)} limit 1").fetchone() == ("DATE",)
+    # The hash covers the new column, so every row is closed and opened again once (E2 with its note).
+    changes = rows(con, changed_on(wider), [D4] * 3)
+    assert [r[1:] for r in changes if r[0] == "added"] == raw(con, wider)
+    assert [r[1:] for r in changes if r[0] == "removed"] == [(*r, None) for r in rows(con, as_of(POPULATION), [D3] * 2)]
