@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from ingest.contracts import entities_for
+from ingest.history import withdraw_date
 from ingest.readers import Problem
 from ingest.snapshot import file_hash, fingerprint
 from warehouse.connection import Connection, stage_frame, table_exists, unstage_frame
@@ -157,7 +159,9 @@ def withdraw(con: Connection, source: str, extract_date: date) -> str:
     become `withdrawn`, so the published date falls back and the genuine folders after it load again.
 
     The raw tables keep the withdrawn snapshot's rows until the next snapshot of the source loads (every
-    snapshot is full); remove or rename the folder in landing, or it is refused as it is each night."""
+    snapshot is full); remove or rename the folder in landing, or it is refused as it is each night. The
+    history (ingest/history.py) loses the snapshot's date at once, so it reads as if it had never loaded and
+    the next snapshot is diffed against the one before it."""
     con.execute(LEDGER_DDL)
     found = con.execute(
         "select count(*) from raw._ledger where source = ? and extract_date = ? and status = 'loaded'",
@@ -165,11 +169,24 @@ def withdraw(con: Connection, source: str, extract_date: date) -> str:
     ).fetchone()[0]
     if not found:
         raise AcceptError(f"{source} {extract_date} is not a loaded snapshot: nothing to withdraw")
-    con.execute(
-        "update raw._ledger set status = 'withdrawn', message = ? where source = ? and extract_date = ? "
-        "and status = 'loaded'",
-        [f"withdrawn by an operator at {now_utc():%Y-%m-%d %H:%M}", source, extract_date],
-    )
+    following = con.execute(
+        "select min(extract_date) from raw._ledger where source = ? and extract_date > ? and status = 'loaded'",
+        [source, extract_date],
+    ).fetchone()[0]
+    con.execute("begin transaction")
+    try:
+        for entity in entities_for(source):
+            if table_exists(con, "raw", f"{entity.token}__history"):
+                withdraw_date(con, entity, extract_date, following)
+        con.execute(
+            "update raw._ledger set status = 'withdrawn', message = ? where source = ? and extract_date = ? "
+            "and status = 'loaded'",
+            [f"withdrawn by an operator at {now_utc():%Y-%m-%d %H:%M}", source, extract_date],
+        )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
     return (
         f"{source} {extract_date} withdrawn; the published snapshot is now {published_date(con, source)}, and "
         "the next `cscw nightly` loads the folders after it"

@@ -13,9 +13,17 @@ are replaced by empty ones. Statuses: loaded; refused; held (suspect, until `acc
 (byte-identical to the last loaded snapshot: nothing loaded). The same folder never loads twice, and an
 older folder arriving after a newer one is refused once, loudly, rather than applied.
 
+Each raw table's history, raw.<source>__<entity>__history (ingest/history.py), is brought up to the snapshot in
+the same transaction: a row (its contract columns, by hash and occurrence) gets valid_from, the extract date that
+first had it, and valid_to, the first that no longer had it (NULL while current); only added, changed (closed and
+added) and removed rows are written. As of date D, and what the snapshot of D changed:
+
+    select * from raw.<token>__history where valid_from <= D and (valid_to is null or valid_to > D)
+    select * from raw.<token>__history where valid_from = D or valid_to = D
+
 The parts live beside this module: ingest/snapshot.py reads a folder, ingest/thresholds.py holds the
 gate's whole-snapshot thresholds, ingest/ledger.py the ledger (and `accept`, `withdraw`),
-ingest/gate_report.py the quarantine reports, ingest/outcome.py what a load came to.
+ingest/gate_report.py the quarantine reports, ingest/outcome.py what a load came to, ingest/history.py the history.
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ import pandas as pd
 
 from ingest.contracts import Entity, entities_for, source_named
 from ingest.gate_report import ACTIONS, quarantine_folder, report_loaded, write_gate_report
+from ingest.history import ensure_history, record_snapshot
 from ingest.ledger import (
     LEDGER_DDL,
     AcceptError,
@@ -135,6 +144,7 @@ def publish(
                 frame = frame[~quarantined_mask(frame, file_name, quarantined)]
             loaded[entity.name] = len(frame)
             _replace_raw_table(con, entity, frame, [snapshot.extract_date, loaded_at, file_name])
+            record_snapshot(con, entity, snapshot.extract_date, loaded_at)
             if on_table_written:
                 on_table_written(entity.token)
         record_problems(con, snapshot.source, snapshot.extract_date, snapshot.fingerprint, problems, loaded_at)
@@ -163,6 +173,7 @@ def _empty_tables(con: Connection, source: str, on_table_written: Callable[[str]
     for entity in entities_for(source):
         if not table_exists(con, "raw", entity.token):
             _replace_raw_table(con, entity, _no_rows(entity), [None, None, None])
+            ensure_history(con, entity)
             if on_table_written:
                 on_table_written(entity.token)
 

@@ -61,9 +61,10 @@ def test_nightly_run_builds_raw_and_staging_offline(fixture_landing, no_network,
             "select child_id, episode_start_date::varchar, reason_episode_ceased_group, placement_type_description "
             "from staging.stg_placements__episodes order by 1, 2"
         ).fetchall()
-    # Every landing file (optional ones too, empty), the ONS postcode directory and authority lookup, the load
-    # log and the gate's problems.
-    assert sum(k.startswith("raw.") for k in counts) == len(all_entities()) + 4
+    # Every landing file (optional ones too, empty) and its history, the ONS postcode directory and authority
+    # lookup, the load log and the gate's problems.
+    assert sum(k.startswith("raw.") for k in counts) == 2 * len(all_entities()) + 4
+    assert sum(k.startswith("raw.") and k.endswith("__history") for k in counts) == len(all_entities())
     # Every staging model is a table, built whether or not its file came.
     assert sum(k.startswith("staging.") for k in counts) == len(
         list((DBT_PROJECT_DIR / "models" / "staging").rglob("*.sql"))
