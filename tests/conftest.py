@@ -15,10 +15,24 @@ SYNTHETIC_LA = "E10000003"
 WAREHOUSE = "warehouse.duckdb"
 
 
+# The slow modules (pyproject.toml's pytest section), heaviest first: with `--no-loadscope-reorder` the workers
+# take the groups in collection order, so these start at once on both workers instead of one of them last.
+HEAVIEST_FIRST = (
+    "tests/postgres/test_equivalence.py",
+    "tests/ingest/test_ssda903_round_trip.py",
+    "tests/e2e/test_kills.py",
+    "tests/dbt/test_cin_census_synthetic.py",
+    "tests/annex_a/test_annex_a_postgres.py",
+)
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under `--dist loadgroup` (scripts/test.sh): a module's tests go to one worker, so its module fixtures
-    build once; every test on PostgreSQL goes to one worker, so one server and one pair of builds serve them."""
+    build once; every test on PostgreSQL goes to one worker, so one server and one pair of builds serve them.
+    The heaviest modules go first (a stable sort: the rest keep their order)."""
+    rank = {path: i for i, path in enumerate(HEAVIEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
     if not getattr(config.option, "loadgroup", False):  # set on each xdist worker
         return
     on_postgres = {item.module.__name__ for item in items if "postgres_server" in item.fixturenames}
