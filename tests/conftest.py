@@ -13,6 +13,8 @@ FIXTURE_DATE = "2024-03-31"
 SYNTHETIC_END_DATE = "2026-11-22"
 SYNTHETIC_LA = "E10000003"
 WAREHOUSE = "warehouse.duckdb"
+# The session's first night (two_nightlies_together), for the e2e tests and any other that builds on a night.
+pytest_plugins = ["tests.support.first_night"]
 
 
 # The slow modules (pyproject.toml's pytest section), heaviest first: with `--no-loadscope-reorder` the workers
@@ -114,12 +116,14 @@ def synthetic_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def synthetic_warehouse(
     reference_warehouse: Path, synthetic_landing: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
-    """The default synthetic history (one night) loaded and built through every model; copy it to write."""
+    """The default synthetic history (one night) loaded through the night's gate (Great Expectations suites and
+    all) and built through every model; copy it to write."""
+    from expectations.run import gate
     from tests.support.warehouse import dbt_build, load_landing
 
     def build(work: Path) -> str:
         shutil.copy(reference_warehouse, work / WAREHOUSE)
-        load_landing(work / WAREHOUSE, synthetic_landing)
+        load_landing(work / WAREHOUSE, synthetic_landing, gate=gate)
         dbt_build(work / WAREHOUSE, "fqn:*", work)
         return str(work / WAREHOUSE)
 
