@@ -17,6 +17,7 @@ from outputs.report.committee import write_report
 from outputs.returns.ssda903 import VALIDATOR_PYTHON
 from tests.conftest import SYNTHETIC_END_DATE, TESTS
 from tests.support import sitecustomize
+from tests.support.first_night import copy_first_night, next_day_placements
 from tests.support.permissions import loose_modes
 from warehouse.connection import connect_duckdb
 from warehouse.settings import DBT_PROJECT_DIR
@@ -87,19 +88,17 @@ def _staging_episodes(settings):
 
 
 @pytest.mark.e2e
-def test_refused_night_keeps_yesterday_in_every_table_and_a_fixed_file_loads(fixture_landing):
+def test_refused_night_keeps_yesterday_in_every_table_and_a_fixed_file_loads(two_nightlies_together, cscw_home):
     from orchestration.definitions import defs
 
+    assert 0 in two_nightlies_together.codes, two_nightlies_together.outputs
+    settings = copy_first_night(two_nightlies_together.settings, cscw_home)
     job = defs().resolve_job_def("nightly")
     with dg.DagsterInstance.ephemeral() as instance:
-        assert job.execute_in_process(instance=instance).success
-        yesterday = _staging_episodes(fixture_landing)
+        yesterday = _staging_episodes(settings)
 
         # A night whose episodes.csv lost a field on row 2 (a structural fault: the file cannot be trusted).
-        night = fixture_landing.landing / "placements" / "2024-04-01"
-        shutil.copytree(fixture_landing.landing / "placements" / "2024-03-31", night)
-        with open(night / "header.csv", "a") as handle:  # a new child, so the fixed night is not a resend
-            handle.write("C0000004,F,2015-01-01,WBRI,UN3,,\n")
+        night = next_day_placements(settings.landing)
         episodes = night / "episodes.csv"
         good = episodes.read_text()
         episodes.write_text(good.replace("S,V2,N1,U4,PR4,2023-02-01", "S,V2,N1,U4,PR42023-02-01"))
@@ -113,20 +112,20 @@ def test_refused_night_keeps_yesterday_in_every_table_and_a_fixed_file_loads(fix
         ]
         assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
         assert check.metadata["rules"].data == {"ragged_row (snapshot refused)": {"count": 1, "first_rows": [2]}}
-        assert _staging_episodes(fixture_landing) == yesterday
-        report = fixture_landing.quarantine / "placements" / "2024-04-01" / "gate_report.csv"
+        assert _staging_episodes(settings) == yesterday
+        report = settings.quarantine / "placements" / "2024-04-01" / "gate_report.csv"
         assert "episodes.csv,2,,ragged_row,,snapshot refused" in report.read_text()
-        assert loose_modes(fixture_landing.quarantine) == [], "refused extracts are owner-only"
+        assert loose_modes(settings.quarantine) == [], "refused extracts are owner-only"
         assert episodes.exists(), "nothing is deleted from landing"
 
         episodes.write_text(good)  # the council fixes the file and the next run loads it
         assert job.execute_in_process(instance=instance).success
-        assert _staging_episodes(fixture_landing) == (3, date(2024, 4, 1))
+        assert _staging_episodes(settings) == (3, date(2024, 4, 1))
 
-        with connect_duckdb(fixture_landing.warehouse, read_only=True) as con:
+        with connect_duckdb(settings.warehouse, read_only=True) as con:
             ledger = con.execute("select count(*) from raw._ledger").fetchone()[0]
         assert job.execute_in_process(instance=instance).success  # same folders again: nothing loads
-        with connect_duckdb(fixture_landing.warehouse, read_only=True) as con:
+        with connect_duckdb(settings.warehouse, read_only=True) as con:
             assert con.execute("select count(*) from raw._ledger").fetchone()[0] == ledger
 
 

@@ -1,4 +1,5 @@
-"""The first night every e2e test that needs one builds on: run once per session, copied, never written."""
+"""The session's first night, which the tests that need a night behind them build on: run once per session
+(`two_nightlies_together`, a pytest plugin of tests/conftest.py), copied, never written."""
 
 import dataclasses
 import os
@@ -11,7 +12,7 @@ import pytest
 
 from tests.conftest import FIXTURE_LANDING
 from tests.support.once import built_once
-from warehouse.settings import get_settings
+from warehouse.settings import Settings, get_settings
 
 
 @dataclasses.dataclass
@@ -26,7 +27,7 @@ class Contest:
 def two_nightlies_together(tmp_path_factory) -> Contest:
     """`cscw nightly` twice, started at the same moment on a new CSCW_HOME holding the fixture extracts.
 
-    The winner's night is the first night the serving and kill tests build on (they copy its files)."""
+    The winner's night is the first night the other tests build on (they copy its files: `copy_first_night`)."""
 
     def contest(work: Path) -> dict:
         home = work / "cscw"
@@ -52,3 +53,21 @@ def two_nightlies_together(tmp_path_factory) -> Contest:
     held = built_once(tmp_path_factory, "together", contest)
     settings = dataclasses.replace(get_settings(), home=Path(held["home"]))
     return Contest(settings, held["pids"], held["codes"], held["outputs"])
+
+
+def copy_first_night(first: Settings, settings: Settings) -> Settings:
+    """The first night's landing, build and published files into `settings`' home, to build the next night on."""
+    settings.ensure_dirs()
+    shutil.copytree(first.landing, settings.landing, dirs_exist_ok=True)
+    for path in (first.warehouse, first.build_warehouse):
+        shutil.copy(path, settings.home / path.relative_to(first.home))
+    return settings
+
+
+def next_day_placements(landing: Path) -> Path:
+    """The fixtures' placements snapshot again the next day with one child more (so it is not a resend)."""
+    night = landing / "placements" / "2024-04-01"
+    shutil.copytree(landing / "placements" / "2024-03-31", night)
+    with open(night / "header.csv", "a") as handle:
+        handle.write("C0000004,F,2015-01-01,WBRI,UN3,,\n")
+    return night
