@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURE_LANDING
+from tests.conftest import FIXTURE_LANDING, TESTS
 from tests.support.once import built_once
 from warehouse.settings import Settings, get_settings
 
@@ -21,19 +21,26 @@ class Contest:
     pids: list[int]
     codes: list[int]
     outputs: list[str]
+    sockets: str  # the network connections the nights tried (tests/support/sitecustomize.py refused them)
 
 
 @pytest.fixture(scope="session")
 def two_nightlies_together(tmp_path_factory) -> Contest:
-    """`cscw nightly` twice, started at the same moment on a new CSCW_HOME holding the fixture extracts.
+    """`cscw nightly` twice, started at the same moment on a new CSCW_HOME holding the fixture extracts, with no
+    network: every Python process they start (dbt too) refuses and records any connection.
 
     The winner's night is the first night the other tests build on (they copy its files: `copy_first_night`)."""
 
     def contest(work: Path) -> dict:
         home = work / "cscw"
         shutil.copytree(FIXTURE_LANDING, dataclasses.replace(get_settings(), home=home).landing)
+        # A folder of its own: tests/support on the path would hide the project's packages behind its modules.
+        (work / "offline").mkdir()
+        shutil.copy(TESTS / "support" / "sitecustomize.py", work / "offline")
+        sockets = work / "sockets.log"
         env = {name: value for name, value in os.environ.items() if name not in ("CSCW_WAREHOUSE", "DAGSTER_HOME")}
-        env.update(CSCW_HOME=str(home), CSCW_LOCK_TIMEOUT="5")
+        path = os.pathsep.join(filter(None, [str(work / "offline"), os.environ.get("PYTHONPATH")]))
+        env.update(CSCW_HOME=str(home), CSCW_LOCK_TIMEOUT="5", CSCW_SOCKET_LOG=str(sockets), PYTHONPATH=path)
         cscw = Path(sys.executable).parent / "cscw"
         nights = [
             subprocess.Popen(
@@ -47,12 +54,13 @@ def two_nightlies_together(tmp_path_factory) -> Contest:
             "pids": [n.pid for n in nights],
             "codes": [n.returncode for n in nights],
             "outputs": outputs,
+            "sockets": sockets.read_text() if sockets.exists() else "",
         }
 
     # Once per run, not per xdist worker: the tests only read the winner's files or copy them.
     held = built_once(tmp_path_factory, "together", contest)
     settings = dataclasses.replace(get_settings(), home=Path(held["home"]))
-    return Contest(settings, held["pids"], held["codes"], held["outputs"])
+    return Contest(settings, held["pids"], held["codes"], held["outputs"], held["sockets"])
 
 
 def copy_first_night(first: Settings, settings: Settings) -> Settings:
