@@ -20,9 +20,9 @@ pytest_plugins = ["tests.support.first_night"]
 # The slow modules (pyproject.toml's pytest section), heaviest first: with `--no-loadscope-reorder` the workers
 # take the groups in collection order, so these start at once on both workers instead of one of them last.
 HEAVIEST_FIRST = (
-    "tests/postgres/test_equivalence.py",
-    "tests/ingest/test_ssda903_round_trip.py",
     "tests/e2e/test_kills.py",
+    "tests/postgres/test_equivalence.py",  # the PostgreSQL group: test_annex_a_postgres.py comes with it
+    "tests/ingest/test_ssda903_round_trip.py",
     "tests/dbt/test_cin_census_synthetic.py",
     "tests/annex_a/test_annex_a_postgres.py",
 )
