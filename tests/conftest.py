@@ -13,12 +13,28 @@ FIXTURE_DATE = "2024-03-31"
 SYNTHETIC_END_DATE = "2026-11-22"
 SYNTHETIC_LA = "E10000003"
 WAREHOUSE = "warehouse.duckdb"
+# The session's first night (two_nightlies_together), for the e2e tests and any other that builds on a night.
+pytest_plugins = ["tests.support.first_night"]
+
+
+# The slow modules (pyproject.toml's pytest section), heaviest first: with `--no-loadscope-reorder` the workers
+# take the groups in collection order, so these start at once on both workers instead of one of them last.
+HEAVIEST_FIRST = (
+    "tests/e2e/test_kills.py",
+    "tests/postgres/test_equivalence.py",  # the PostgreSQL group: test_annex_a_postgres.py comes with it
+    "tests/ingest/test_ssda903_round_trip.py",
+    "tests/dbt/test_cin_census_synthetic.py",
+    "tests/annex_a/test_annex_a_postgres.py",
+)
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under `--dist loadgroup` (scripts/test.sh): a module's tests go to one worker, so its module fixtures
-    build once; every test on PostgreSQL goes to one worker, so one server and one pair of builds serve them."""
+    build once; every test on PostgreSQL goes to one worker, so one server and one pair of builds serve them.
+    The heaviest modules go first (a stable sort: the rest keep their order)."""
+    rank = {path: i for i, path in enumerate(HEAVIEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
     if not getattr(config.option, "loadgroup", False):  # set on each xdist worker
         return
     on_postgres = {item.module.__name__ for item in items if "postgres_server" in item.fixturenames}
@@ -100,12 +116,14 @@ def synthetic_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def synthetic_warehouse(
     reference_warehouse: Path, synthetic_landing: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
-    """The default synthetic history (one night) loaded and built through every model; copy it to write."""
+    """The default synthetic history (one night) loaded through the night's gate (Great Expectations suites and
+    all) and built through every model; copy it to write."""
+    from expectations.run import gate
     from tests.support.warehouse import dbt_build, load_landing
 
     def build(work: Path) -> str:
         shutil.copy(reference_warehouse, work / WAREHOUSE)
-        load_landing(work / WAREHOUSE, synthetic_landing)
+        load_landing(work / WAREHOUSE, synthetic_landing, gate=gate)
         dbt_build(work / WAREHOUSE, "fqn:*", work)
         return str(work / WAREHOUSE)
 

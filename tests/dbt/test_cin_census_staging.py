@@ -15,13 +15,13 @@ from tests.support.warehouse import dbt_build, load_landing
 SELECT = "+path:models/marts/case +path:models/marts/edge_of_care +data_quality_census_stitching +stg_case__section_47"
 
 
-def _build(root, reference_warehouse, census_only: bool):
+def _census_only(root, reference_warehouse):
     landing = root / "landing"
     shutil.copytree(FIXTURE_LANDING, landing)
-    if census_only:  # the case folder keeps edge_of_care.csv only, as a census council's would
-        for path in (landing / "case" / FIXTURE_DATE).iterdir():
-            if path.name != "edge_of_care.csv":
-                path.unlink()
+    # The case folder keeps edge_of_care.csv only, as a census council's would.
+    for path in (landing / "case" / FIXTURE_DATE).iterdir():
+        if path.name != "edge_of_care.csv":
+            path.unlink()
     warehouse = root / "warehouse.duckdb"
     shutil.copy(reference_warehouse, warehouse)
     load_landing(warehouse, landing, gate=gate, sources=SOURCES)
@@ -30,11 +30,12 @@ def _build(root, reference_warehouse, census_only: bool):
 
 
 @pytest.fixture(scope="module")
-def built(reference_warehouse, tmp_path_factory):
-    return {
-        layout: _build(tmp_path_factory.mktemp(layout), reference_warehouse, layout == "census")
-        for layout in ("both", "census")
-    }
+def built(two_nightlies_together, reference_warehouse, tmp_path_factory):
+    """Both layouts landed: the session's first night (the whole fixture landing through the real night), read
+    only; the census alone: built here."""
+    assert 0 in two_nightlies_together.codes, two_nightlies_together.outputs
+    census = _census_only(tmp_path_factory.mktemp("census"), reference_warehouse)
+    return {"both": two_nightlies_together.settings.warehouse, "census": census}
 
 
 def test_a_census_alone_builds_the_case_marts_as_the_csv_layout_does(built):

@@ -10,10 +10,11 @@ import shutil
 import pandas as pd
 import pytest
 
-from ingest.contracts import SOURCES, entities_for
+from ingest.contracts import entities_for
 from orchestration.cli import main as cscw
 from outputs.returns.ssda903 import TABLES
-from tests.conftest import FIXTURE_LANDING, TESTS, export_home
+from tests.conftest import TESTS, export_home
+from tests.support.first_night import copy_first_night
 from warehouse.connection import connect_duckdb
 
 EXTERNAL = TESTS / "fixtures" / "external"
@@ -40,16 +41,13 @@ def raw_rows(settings) -> dict[str, list[int]]:
 
 
 @pytest.fixture(scope="module")
-def nights(reference_warehouse, tmp_path_factory):
-    """What was published after each of two nights: the fixture extracts (no optional placements table), then
-    a placements extract of the fake set's twelve tables."""
+def nights(two_nightlies_together, tmp_path_factory):
+    """What was published after each of two nights: the fixture extracts (no optional placements table; the
+    session's first night, copied), then a placements extract of the fake set's twelve tables."""
+    assert 0 in two_nightlies_together.codes, "an extract without the optional tables must publish"
     home = tmp_path_factory.mktemp("optional903") / "cscw"
     with pytest.MonkeyPatch.context() as env:
-        settings = export_home(home, env)
-        for source in SOURCES:
-            shutil.copytree(FIXTURE_LANDING / source, settings.landing / source)
-        shutil.copy(reference_warehouse, settings.build_warehouse)  # the ONS directory, already loaded
-        assert cscw(["nightly"]) == 0, "an extract without the optional tables must publish"
+        settings = copy_first_night(two_nightlies_together.settings, export_home(home, env))
         first = {"present": files_present(settings), "rows": raw_rows(settings)}
         folder = settings.landing / "placements" / SECOND_NIGHT
         folder.mkdir()

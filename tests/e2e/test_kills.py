@@ -33,6 +33,7 @@ import pytest
 
 from tests.conftest import FIXTURE_LANDING
 from tests.support.fingerprint import raw_state
+from tests.support.first_night import copy_first_night, next_day_placements
 from warehouse.connection import connect_duckdb
 from warehouse.serving import damage, start_working_copy
 from warehouse.settings import DBT_PROJECT_DIR, Settings
@@ -207,15 +208,8 @@ def _next_start(copy) -> dict:
 
 def _next_day_home(first: Settings, work: Path) -> Settings:
     """A copy of the first night's home with the next day's placements snapshot waiting: one child more."""
-    settings = dataclasses.replace(first, home=work / "cscw")
-    settings.ensure_dirs()
-    shutil.copytree(first.landing, settings.landing, dirs_exist_ok=True)
-    for path in (first.warehouse, first.build_warehouse):
-        shutil.copy(path, settings.home / path.relative_to(first.home))
-    landing = settings.landing / "placements"
-    shutil.copytree(landing / "2024-03-31", landing / "2024-04-01")
-    with open(landing / "2024-04-01" / "header.csv", "a") as handle:
-        handle.write("C0000004,F,2015-01-01,WBRI,UN3,,\n")
+    settings = copy_first_night(first, dataclasses.replace(first, home=work / "cscw"))
+    next_day_placements(settings.landing)
     return settings
 
 

@@ -1,7 +1,7 @@
-"""Real in-process Dagster runs of the nightly job into a temporary DuckDB file, with no network."""
+"""Real runs of the nightly job into temporary DuckDB files: the session's first night, `cscw nightly` with no
+network (tests/support/first_night.py), and in-process Dagster runs on copies of it or on the fixture extracts."""
 
 import csv
-import os
 import re
 import shutil
 import subprocess
@@ -15,45 +15,36 @@ from ingest.contracts import SOURCES, all_entities
 from orchestration.cli import main as cscw
 from outputs.report.committee import write_report
 from outputs.returns.ssda903 import VALIDATOR_PYTHON
-from tests.conftest import SYNTHETIC_END_DATE, TESTS
-from tests.support import sitecustomize
+from tests.conftest import SYNTHETIC_END_DATE
+from tests.support.first_night import copy_first_night, next_day_placements
 from tests.support.permissions import loose_modes
 from warehouse.connection import connect_duckdb
 from warehouse.settings import DBT_PROJECT_DIR
 
 
-@pytest.fixture
-def no_network(tmp_path, monkeypatch):
-    """Refuse and record any network connection, in this process and in every Python subprocess (dbt)."""
-    log = tmp_path / "sockets.log"
-    monkeypatch.setenv("CSCW_SOCKET_LOG", str(log))
-    monkeypatch.setenv(
-        "PYTHONPATH", os.pathsep.join(filter(None, [str(TESTS / "support"), os.environ.get("PYTHONPATH")]))
-    )
-    monkeypatch.setattr(sitecustomize, "_LOG", str(log))
-    import socket
-
-    for name in ("connect", "connect_ex"):
-        monkeypatch.setattr(socket.socket, name, getattr(socket.socket, name))
-    monkeypatch.setattr(socket, "getaddrinfo", socket.getaddrinfo)
-    sitecustomize.install()
-    return log
+def _check_results(dagster_home) -> dict[str, bool]:
+    """Whether each asset check of the only run in this Dagster home passed."""
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        [run] = instance.get_runs()
+        entries = instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+    return {e.dagster_event.event_specific_data.check_name: e.dagster_event.event_specific_data.passed for e in entries}
 
 
 @pytest.mark.e2e
-def test_nightly_run_builds_raw_and_staging_offline(fixture_landing, no_network, capsys):
-    from orchestration.definitions import defs
-
-    with dg.DagsterInstance.ephemeral() as instance:
-        result = defs().resolve_job_def("nightly").execute_in_process(instance=instance, raise_on_error=False)
-    assert result.success, [e.message for e in result.all_events if e.is_failure]
-    assert not no_network.exists(), no_network.read_text()
+def test_nightly_run_builds_raw_and_staging_offline(two_nightlies_together, cscw_home, tmp_path, capsys):
+    """The session's first night (`cscw nightly` on the fixture extracts) ran with every connection refused."""
+    first = two_nightlies_together.settings
+    assert 0 in two_nightlies_together.codes, two_nightlies_together.outputs
+    assert two_nightlies_together.sockets == "", two_nightlies_together.sockets
+    settings = copy_first_night(first, cscw_home)
+    # A copy: opening an instance may write to its folder, and the first night is shared.
+    shutil.copytree(first.dagster_home, tmp_path / "dagster")
     freshness = {
-        c.check_name: c.passed for c in result.get_asset_check_evaluations() if c.check_name.endswith("_freshness")
+        name: passed for name, passed in _check_results(tmp_path / "dagster").items() if name.endswith("_freshness")
     }
     assert freshness == {f"{source}_freshness": True for source in SOURCES}
 
-    with connect_duckdb(fixture_landing.warehouse, read_only=True) as con:
+    with connect_duckdb(settings.warehouse, read_only=True) as con:
         counts = dict(
             con.execute("select schema_name || '.' || table_name, estimated_size from duckdb_tables()").fetchall()
         )
@@ -88,19 +79,17 @@ def _staging_episodes(settings):
 
 
 @pytest.mark.e2e
-def test_refused_night_keeps_yesterday_in_every_table_and_a_fixed_file_loads(fixture_landing):
+def test_refused_night_keeps_yesterday_in_every_table_and_a_fixed_file_loads(two_nightlies_together, cscw_home):
     from orchestration.definitions import defs
 
+    assert 0 in two_nightlies_together.codes, two_nightlies_together.outputs
+    settings = copy_first_night(two_nightlies_together.settings, cscw_home)
     job = defs().resolve_job_def("nightly")
     with dg.DagsterInstance.ephemeral() as instance:
-        assert job.execute_in_process(instance=instance).success
-        yesterday = _staging_episodes(fixture_landing)
+        yesterday = _staging_episodes(settings)
 
         # A night whose episodes.csv lost a field on row 2 (a structural fault: the file cannot be trusted).
-        night = fixture_landing.landing / "placements" / "2024-04-01"
-        shutil.copytree(fixture_landing.landing / "placements" / "2024-03-31", night)
-        with open(night / "header.csv", "a") as handle:  # a new child, so the fixed night is not a resend
-            handle.write("C0000004,F,2015-01-01,WBRI,UN3,,\n")
+        night = next_day_placements(settings.landing)
         episodes = night / "episodes.csv"
         good = episodes.read_text()
         episodes.write_text(good.replace("S,V2,N1,U4,PR4,2023-02-01", "S,V2,N1,U4,PR42023-02-01"))
@@ -114,20 +103,20 @@ def test_refused_night_keeps_yesterday_in_every_table_and_a_fixed_file_loads(fix
         ]
         assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
         assert check.metadata["rules"].data == {"ragged_row (snapshot refused)": {"count": 1, "first_rows": [2]}}
-        assert _staging_episodes(fixture_landing) == yesterday
-        report = fixture_landing.quarantine / "placements" / "2024-04-01" / "gate_report.csv"
+        assert _staging_episodes(settings) == yesterday
+        report = settings.quarantine / "placements" / "2024-04-01" / "gate_report.csv"
         assert "episodes.csv,2,,ragged_row,,snapshot refused" in report.read_text()
-        assert loose_modes(fixture_landing.quarantine) == [], "refused extracts are owner-only"
+        assert loose_modes(settings.quarantine) == [], "refused extracts are owner-only"
         assert episodes.exists(), "nothing is deleted from landing"
 
         episodes.write_text(good)  # the council fixes the file and the next run loads it
         assert job.execute_in_process(instance=instance).success
-        assert _staging_episodes(fixture_landing) == (3, date(2024, 4, 1))
+        assert _staging_episodes(settings) == (3, date(2024, 4, 1))
 
-        with connect_duckdb(fixture_landing.warehouse, read_only=True) as con:
+        with connect_duckdb(settings.warehouse, read_only=True) as con:
             ledger = con.execute("select count(*) from raw._ledger").fetchone()[0]
         assert job.execute_in_process(instance=instance).success  # same folders again: nothing loads
-        with connect_duckdb(fixture_landing.warehouse, read_only=True) as con:
+        with connect_duckdb(settings.warehouse, read_only=True) as con:
             assert con.execute("select count(*) from raw._ledger").fetchone()[0] == ledger
 
 

@@ -5,7 +5,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import dagster as dg
@@ -31,24 +30,22 @@ def test_a_night_with_nothing_new_publishes_nothing_and_says_so(two_nightlies_to
     home = tmp_path / "cscw"
     # copy2 keeps the files' times, so the copy is the published night as it was left
     shutil.copytree(first.home, home, ignore=shutil.ignore_patterns("writer.lock"))
-    published = home / first.warehouse.relative_to(first.home)
-    before, runs = _sha256(published), _runs(home / "dagster")
+    published, build = (home / path.relative_to(first.home) for path in (first.warehouse, first.build_warehouse))
+    before, runs = {path: _sha256(path) for path in (published, build)}, _runs(home / "dagster")
 
     env = {name: value for name, value in os.environ.items() if name not in ("CSCW_WAREHOUSE", "DAGSTER_HOME")}
     env["CSCW_HOME"] = str(home)
-    started = time.perf_counter()
     night = subprocess.run(
         [str(Path(sys.executable).parent / "cscw"), "nightly"], env=env, capture_output=True, text=True, timeout=300
     )
-    seconds = time.perf_counter() - started
-    print(f"a night with nothing new took {seconds:.1f}s")
-
     assert night.returncode == 0, night.stdout + night.stderr
     [line] = night.stdout.strip().splitlines()
     assert line.endswith(
         "nightly: nothing new since 2024-03-31 (every snapshot loaded, code unchanged): "
         f"the published warehouse {published} is as it was"
     ), line
-    assert _sha256(published) == before, "the published file is never opened for writing"
+    # What it did not do, not how long it took (a timed test fails under load; speed belongs in benchmarks/): no
+    # run, so no gate and no dbt build, and neither file written (the gate's ledger and the models go to the build
+    # file first).
     assert _runs(home / "dagster") == runs, "no Dagster run was launched"
-    assert seconds < 60, "seconds, not a night's minutes (the benchmarks hold the real target)"
+    assert {path: _sha256(path) for path in (published, build)} == before, "a warehouse file was written"

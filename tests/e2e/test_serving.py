@@ -1,11 +1,10 @@
 """Two nights started together, then readers during a real night (warehouse/serving.py).
 
-The two-nights test's winner (tests/e2e/conftest.py, once a session) is the first night the readers'
+The two-nights test's winner (tests/support/first_night.py, once a session) is the first night the readers'
 test builds on, so the module runs two full nightly loads, not three.
 """
 
 import json
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -16,6 +15,7 @@ import dagster as dg
 import pytest
 
 from tests.conftest import FIXTURE_LANDING
+from tests.support.first_night import copy_first_night, next_day_placements
 from tests.support.permissions import loose_modes
 from warehouse.connection import connect_duckdb
 
@@ -95,14 +95,9 @@ def test_reader_during_a_nightly_load_sees_only_complete_builds(two_nightlies_to
 
     first = two_nightlies_together.settings
     assert first.warehouse.exists(), "no first night to build on"
-    shutil.copytree(first.landing, cscw_home.landing, dirs_exist_ok=True)
-    for path in (first.warehouse, first.build_warehouse):
-        shutil.copy(path, cscw_home.home / path.relative_to(first.home))
+    copy_first_night(first, cscw_home)
     before = observe(cscw_home.warehouse)
-    landing = cscw_home.landing / "placements"  # the next day's snapshot: one child more (not a resend)
-    shutil.copytree(landing / "2024-03-31", landing / "2024-04-01")
-    with open(landing / "2024-04-01" / "header.csv", "a") as handle:
-        handle.write("C0000004,F,2015-01-01,WBRI,UN3,,\n")
+    next_day_placements(cscw_home.landing)
 
     stop = tmp_path / "stop"
     readers = {
