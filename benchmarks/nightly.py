@@ -23,10 +23,8 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,12 +35,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import floors, targets  # noqa: E402
+from benchmarks import dbt_stage, floors, targets  # noqa: E402
 from benchmarks.memory import PeakMemory  # noqa: E402
 from benchmarks.report import RESULTS, print_stages, write_results  # noqa: E402
 from ingest.contracts import SOURCES  # noqa: E402
 from outputs import returns  # noqa: E402
-from warehouse.settings import DBT_PROJECT_DIR, Settings, environment, get_settings  # noqa: E402
+from warehouse.settings import Settings, environment, get_settings  # noqa: E402
 
 END_DATE = date(2026, 11, 22)
 DEFAULT_SCALES = [1.0, 10.0]
@@ -142,70 +140,6 @@ def _reference(settings: Settings) -> tuple[None, int]:
         return None, con.execute("select count(*) from raw.reference__postcode_directory").fetchone()[0]
 
 
-def _dbt_build(settings: Settings, env: dict[str, str]) -> tuple[Path | None, int]:
-    """`dbt build` as the night runs it: of what changed since the last published night (orchestration/lib/
-    night_state.py), everything when that cannot be proved (a first night); nothing at all when nothing changed."""
-    from orchestration.lib.night_state import dbt_runs, dbt_selection, kept_manifest
-    from warehouse.connection import connect_duckdb
-
-    with connect_duckdb(settings.build_warehouse, read_only=True) as con:
-        selection = dbt_selection(settings, con)
-    print(f"    dbt selection: {'everything' if selection is None else ' '.join(selection) or 'nothing'}")
-    target = dbt_runs(settings) / f"{time.strftime('%Y%m%d-%H%M%S')}-benchmark"
-    select = [] if selection is None else ["--select", " ".join(selection)]
-    if selection and "state:modified+" in selection:
-        select += ["--state", str(kept_manifest(settings).parent)]
-    if selection != []:
-        _run_dbt(settings, env, target, select)
-    with connect_duckdb(settings.build_warehouse, read_only=True) as con:
-        rows = con.execute("select count(*) from staging.stg_placements__episodes").fetchone()[0]
-    return (target if selection != [] else None), rows
-
-
-def _run_dbt(settings: Settings, env: dict[str, str], target: Path, select: list[str]) -> None:
-    prepared = DBT_PROJECT_DIR / "target" / "partial_parse.msgpack"
-    if prepared.exists():  # what dagster-dbt does for the night: start from the install's parse
-        target.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(prepared, target / prepared.name)
-    run = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dbt"),
-            "build",
-            *select,
-            "--exclude",
-            "resource_type:unit_test",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-        ],
-        env={**env, "DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(Path(settings.home) / "logs")},
-        capture_output=True,
-        text=True,
-    )
-    if run.returncode:
-        print(run.stdout[-3000:])
-        raise SystemExit("dbt build failed")
-    run_results = json.loads((target / "run_results.json").read_text())
-    models = sorted(
-        (
-            (r["execution_time"], r["unique_id"].split(".")[-1])
-            for r in run_results["results"]
-            if r["unique_id"].startswith("model.")
-        ),
-        reverse=True,
-    )
-    print(f"    {len(models)} models; slowest: " + ", ".join(f"{n} {t:.1f}s" for t, n in models[:5]))
-
-
-def _dbt_floor(settings: Settings, target: Path | None) -> float | None:
-    if target is None:
-        return None
-    seconds, timings = floors.compiled_models(target, settings.build_warehouse, _scratch(settings))
-    print("    the same models' compiled SQL in DuckDB: " + ", ".join(f"{n} {t:.1f}s" for n, _, t in timings))
-    return seconds
-
-
 def _scratch(settings: Settings) -> Path:
     return Path(settings.home) / "floor"
 
@@ -276,8 +210,9 @@ def run_night(results: list[Stage], scale: float, night: int, settings, env: dic
         if source == "case":
             case_children = _case_children(settings)
     timed(results, scale, night, "postcode directory (once)", partial(_reference, settings))
-    dbt = partial(_dbt_build, settings, env)
-    timed(results, scale, night, "dbt build (what changed: models and tests)", dbt, partial(_dbt_floor, settings))
+    dbt = partial(dbt_stage.build, settings, env)
+    dbt_floor = partial(dbt_stage.floor, settings, scratch)
+    timed(results, scale, night, "dbt build (what changed: models and tests)", dbt, dbt_floor)
     for name in returns.names():  # every return the night makes, each validated by the DfE's rules
         label = returns.load(name).label
         exported = partial(_statutory_return, settings, name)
@@ -324,6 +259,7 @@ def benchmark(scale: float, results: list[Stage], second_night: bool = True, ext
         settings.ensure_dirs()
         env = {**os.environ, **environment(settings)}
         os.environ.update(environment(settings))
+        dbt_stage.prepare_parse(settings, env)  # the install's work for this CSCW_HOME, not the night's
 
         # Both nights come from one history: the generator draws a whole history per call, so a
         # separate call for the next day would change every row rather than about 1% of them.
