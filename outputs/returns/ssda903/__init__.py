@@ -139,7 +139,7 @@ def validate(folder: Path, year: int, la_ons: str, lookups: tuple[Path, Path] | 
     """Run the DfE rules on the files in `folder`, unless they were already run on exactly these files.
 
     A night that changes nothing in the collection year (most nights, for last year's return) reuses
-    the report instead of paying the validator's 20 s again.
+    the report instead of paying for the validator again (outputs/returns/reuse.py).
     """
     if not VALIDATOR_PYTHON.exists():
         raise ValidatorFailed(f"{VALIDATOR_PYTHON} is missing: run scripts/setup.sh to create the validator's venv")
