@@ -250,7 +250,24 @@ def run_queries(results: list[Stage], scale: float, settings) -> None:
             timed(results, scale, 1, f"query: {name}", query)
 
 
-def benchmark(scale: float, results: list[Stage], second_night: bool = True, extracts: Path | None = None) -> None:
+def check_incremental(settings: Settings, env: dict[str, str]) -> tuple[None, int]:
+    """The second night's warehouse against a full rebuild of the same snapshots; rows = the tables that differ."""
+    from orchestration.lib.night_state import night_record
+    from tests.support.compare import compare_builds
+
+    incremental = Path(settings.home) / "incremental.duckdb"
+    shutil.copyfile(settings.build_warehouse, incremental)
+    night_record(settings).unlink()  # no record of the last night: dbt builds everything again
+    dbt_stage.build(settings, env)
+    tables, differences = compare_builds(incremental, settings.build_warehouse, Path(settings.home) / "compare.duckdb")
+    verdict = "the same" if not differences else f"NOT the same: {differences}"
+    print(f"    incremental night against a full rebuild, {len(tables)} tables row for row: {verdict}", flush=True)
+    return None, len(differences)
+
+
+def benchmark(
+    scale: float, results: list[Stage], second_night: bool = True, extracts: Path | None = None, check: bool = False
+) -> None:
     from synthetic import generate
 
     with tempfile.TemporaryDirectory(prefix=f"cscw-bench-{scale:g}-") as tmp:
@@ -294,6 +311,8 @@ def benchmark(scale: float, results: list[Stage], second_night: bool = True, ext
             f"  scale {scale:g}: first night {first:.1f}s, second night {second:.1f}s (ratio {second / first:.2f})",
             flush=True,
         )
+        if check:
+            timed(results, scale, 2, targets.CHECK_STAGE, partial(check_incremental, settings, env))
 
 
 def kept_extracts() -> Path:
@@ -314,6 +333,13 @@ def main(argv: list[str] | None = None) -> int:
         help="keep the generated extracts here and reuse them on the next "
         "run (generating scale 100 takes about 20 minutes)",
     )
+    ap.add_argument(
+        "--check-incremental",
+        type=float,
+        nargs="*",
+        default=[10.0],
+        help="scales whose second night is compared, table by table, with a full rebuild (default 10)",
+    )
     ap.add_argument("--fresh-extracts", action="store_true", help="generate into the run's temporary folder")
     ap.add_argument("--label", help="a word for the results' file names (else 'contended' on a busy machine)")
     args = ap.parse_args(argv)
@@ -322,7 +348,8 @@ def main(argv: list[str] | None = None) -> int:
     results: list[Stage] = []
     for scale in args.scales:
         extracts = None if args.fresh_extracts else (args.extracts or kept_extracts())
-        benchmark(scale, results, second_night=not args.first_night_only, extracts=extracts)
+        check = scale in args.check_incremental and not args.first_night_only
+        benchmark(scale, results, second_night=not args.first_night_only, extracts=extracts, check=check)
     minutes = (time.perf_counter() - started) / 60
     rows = [
         {**asdict(r), "rows_per_second": round(r.rows_per_second), "ratio_to_floor": r.ratio_to_floor} for r in results

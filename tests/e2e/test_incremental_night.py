@@ -9,7 +9,6 @@ The nights run the nightly job without the statutory returns' export and validat
 and write files, and are the slowest steps by far; publishing still runs after dbt as on a real night.
 """
 
-import math
 import shutil
 from datetime import date
 
@@ -19,7 +18,7 @@ import pytest
 from orchestration.defs.reports.committee import REPORT_GROUP
 from orchestration.lib.night_state import night_record, record_published_night
 from tests.conftest import SYNTHETIC_END_DATE, SYNTHETIC_LA, export_home
-from warehouse.connection import connect_duckdb
+from tests.support.compare import compare_builds
 
 # What the second night brings a new snapshot of; the others keep the first night's.
 SECOND_NIGHT = ("camhs", "finance")
@@ -60,43 +59,6 @@ def _rebuilt(result: dg.ExecuteInProcessResult, key: dg.AssetKey) -> bool:
     return "rebuilt" not in event.materialization.metadata
 
 
-def _tables(con, catalog: str) -> dict[str, list[tuple[str, str]]]:
-    rows = con.execute(
-        "select schema_name || '.' || table_name, column_name, data_type from duckdb_columns() "
-        "where database_name = ? and schema_name <> 'raw' order by 1, column_index",
-        [catalog],
-    ).fetchall()
-    tables: dict[str, list[tuple[str, str]]] = {}
-    for table, column, data_type in rows:
-        tables.setdefault(table, []).append((column, data_type))
-    return tables
-
-
-def _differences(con, table: str, columns: list[tuple[str, str]]) -> tuple[int, int]:
-    """(rows only in the rebuild, rows only in the incremental night); floats equal to 1e-9 of their size, as two
-    builds of the same rows may sum them in another order."""
-    missing, extra = (
-        con.execute(f"select count(*) from (from {a}.{table} except all from {b}.{table})").fetchone()[0]
-        for a, b in (("rebuilt", "incremental"), ("incremental", "rebuilt"))
-    )
-    if (missing, extra) == (0, 0) or not any(t in ("DOUBLE", "FLOAT") for _, t in columns):
-        return missing, extra
-    rebuilt, incremental = (
-        con.execute(f"from {db}.{table} order by all").fetchall() for db in ("rebuilt", "incremental")
-    )
-    unequal = len(rebuilt) != len(incremental) or any(
-        not all(
-            x == y or (isinstance(x, float) and math.isclose(x, y, rel_tol=1e-9)) for x, y in zip(r, i, strict=True)
-        )
-        for r, i in zip(rebuilt, incremental, strict=False)
-    )
-    return (missing, extra) if unequal else (0, 0)
-
-
-def _same(x, y) -> bool:
-    return x == y or (isinstance(x, float) and isinstance(y, float) and math.isclose(x, y, rel_tol=1e-9))
-
-
 @pytest.mark.e2e
 def test_an_incremental_night_builds_the_same_warehouse_as_a_full_rebuild(two_nights, tmp_path, monkeypatch):
     landing, (first, second) = two_nights
@@ -117,11 +79,7 @@ def test_an_incremental_night_builds_the_same_warehouse_as_a_full_rebuild(two_ni
     rebuild = _night(settings)
     assert _rebuilt(rebuild, UNTOUCHED)
 
-    with connect_duckdb(tmp_path / "compare.duckdb") as con:
-        con.execute(f"attach '{incremental}' as incremental (read_only)")
-        con.execute(f"attach '{settings.warehouse}' as rebuilt (read_only)")
-        tables = _tables(con, "rebuilt")
-        assert _tables(con, "incremental") == tables
-        assert {t.split(".")[0] for t in tables} >= {"staging", "lac", "camhs", "finance", "edge_of_care"}
-        differences = {t: d for t, columns in tables.items() if (d := _differences(con, t, columns)) != (0, 0)}
-    assert differences == {}, "(rows only in the full rebuild, rows only in the incremental night) per table"
+    tables, differences = compare_builds(incremental, settings.warehouse, tmp_path / "compare.duckdb")
+    assert {t.split(".")[0] for t in tables} >= {"staging", "lac", "camhs", "finance", "edge_of_care"}
+    # (rows only in the full rebuild, rows only in the incremental night) per table; (-1, -1): not the same columns
+    assert differences == {}
