@@ -16,9 +16,11 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
-from ingest.contracts import Column, Entity
+from ingest.cell_checks import INTERNAL_PREFIXES, LOCATION_COLUMNS, check_cells
+from ingest.contracts import Entity
 from ingest.rules import REFUSING_KINDS, Kind, kind_of
 
 log = logging.getLogger("cscw.ingest")
@@ -177,8 +179,8 @@ def _records(text: str, path: Path) -> tuple[list[str], list[list[str]], list[in
     return header, rows, lines
 
 
-def _read_text_table(path: Path, entity: Entity) -> tuple[pd.DataFrame, list[int]]:
-    """Every cell as text, and each data row's spreadsheet row number."""
+def _load_text(con, path: Path, entity: Entity) -> list:
+    """The file's cells as the table `_text` (ingest/cell_checks.py); returns its header."""
     if path.suffix.lower() == ".xlsx":
         try:
             frame = pd.read_excel(path, dtype=object, engine="openpyxl")
@@ -186,70 +188,59 @@ def _read_text_table(path: Path, entity: Entity) -> tuple[pd.DataFrame, list[int
             raise ContractError(path, "unreadable", f"not a readable .xlsx workbook ({exc})") from exc
         dates = {c.raw_name for c in entity.columns if c.dtype == "date"}
         frame = frame.apply(lambda col: col.map(partial(_excel_cell, is_date=str(col.name).strip().lower() in dates)))
-        return frame.astype(object), list(range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame)))
-    header, rows, lines = _records(_decode(path.read_bytes(), path), path)
-    return pd.DataFrame(rows, columns=header, dtype=object), lines
+        _stage_text(con, frame.astype(object), list(range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))))
+        return list(frame.columns)
+    raw = path.read_bytes()
+    text = _decode(raw, path)
+    header = _duckdb_read(con, path, raw, text)
+    if header is not None:
+        return header
+    header, rows, lines = _records(text, path)
+    _stage_text(con, pd.DataFrame(rows, columns=range(len(header)), dtype=object), lines)
+    return header
 
 
-# A midnight time after a date is what SQL Server and many exports write for a date column: accepted, dropped.
-MIDNIGHT = re.compile(r"[ T]00:00(?::00(?:\.0+)?)?$")
-# Plain or UK-grouped numbers, with an optional sign and pound sign: 1234.5, 1,234.50, £1,234, -5. Anything
-# else (1.234,56 written the European way, 1,23, 9.8m) is not a number, never guessed at.
-NUMBER = re.compile(r"^-?£?(?=\d|\.\d)(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d+)?$")
-# Characters a text export never means: NUL and the other C0 controls (tab and line breaks aside).
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# Text a spreadsheet would run as a formula (=HYPERLINK(...) in a UPN): flagged, and neutralised on the way out.
-FORMULA = re.compile(r"^[=+@]")
+def _duckdb_read(con, path: Path, raw: bytes, text: str) -> list[str] | None:
+    """The file read by DuckDB's CSV reader into `_text`, when that gives what `_records` would: UTF-8 text
+    with one line per record (no blank lines, no line break inside a field, no classic-Mac line endings),
+    so a record's row number is its position. None (and nothing staged) otherwise, or when DuckDB refuses
+    the file: `_records` then reads it, and says what is wrong with it."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or text.count("\r") != text.count("\r\n"):
+        return None
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError:  # Windows-1252: DuckDB reads UTF-8 only
+        return None
+    first = text.split("\n", 1)[0].removesuffix("\r")
+    delimiter = _delimiter(first)
+    header = next(csv.reader([first], delimiter=delimiter), None)
+    if not header or not any(field.strip() for field in header):
+        return None  # `_records` reports the empty file
+    # One column more than the header, short rows padded with NULL and no text read as NULL: a record with
+    # more or fewer fields than the header (DuckDB forgives a trailing delimiter) shows in the last two.
+    n = len(header)
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n + 1)) + "}"
+    try:
+        con.execute(
+            f"create temp table _read as select * from read_csv(?, columns = {columns}, header = true, delim = ?, "
+            "quote = '\"', escape = '\"', auto_detect = false, strict_mode = true, null_padding = true, "
+            "nullstr = '\x01no null\x01', allow_quoted_nulls = false)",
+            [str(path), delimiter],
+        )
+    except duckdb.Error:
+        return None
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    records, ragged = con.execute(f"select count(*), count(c{n}) + count(*) - count(c{n - 1}) from _read").fetchone()
+    if records != lines - 1 or ragged:
+        con.execute("drop table _read")
+        return None
+    # A table's rowid is its insertion order, which is the file's order: row 2 is the first record.
+    con.execute(f"create temp view _text as select rowid + {FIRST_DATA_ROW} as _row_number, * from _read")
+    return header
+
+
 # Columns the loader adds to every raw table: an extra file column of the same name is renamed, never clashes.
 LOADER_COLUMNS = ("_row_number", "extract_date", "_loaded_at", "_source_file")
-
-
-def parse_dates(values: pd.Series) -> pd.Series:
-    """ISO text for YYYY-MM-DD or DD/MM/YYYY dates (a midnight time after either is allowed); NaN where a
-    value is neither or not a real date."""
-    values = values.str.replace(MIDNIGHT, "", regex=True)
-    iso = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
-    rest = iso.isna() & values.notna()
-    if rest.any():  # most extracts use one format: try the other only where the first failed
-        iso[rest] = pd.to_datetime(values[rest], format="%d/%m/%Y", errors="coerce")
-    return iso.dt.strftime("%Y-%m-%d")
-
-
-def _parse_numbers(values: pd.Series, dtype: str) -> pd.Series:
-    plain = values.where(values.str.match(NUMBER)).str.replace(r"[,£]", "", regex=True)
-    numbers = pd.to_numeric(plain, errors="coerce")
-    if dtype == "int":
-        numbers = numbers.where(numbers.mod(1).eq(0))
-        return numbers.map(lambda v: None if pd.isna(v) else str(int(v)))
-    return numbers.map(lambda v: None if pd.isna(v) else repr(float(v)))
-
-
-def _clean(values: pd.Series, column: Column | None) -> pd.Series:
-    """Blank is null; surrounding spaces go. Codes are compared upper-case (the one normalisation of every
-    code column: the DfE and NHS lists are upper-case, and `y` or `e11 ` mean Y and E11)."""
-    text = values.astype("string").str.strip()
-    if column is not None and column.codes:
-        text = text.str.upper()
-    return text.where(text.str.len() > 0)
-
-
-def _typed(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
-    """Values as canonical text for the column's type, and a mask of cells that could not be parsed."""
-    if column.dtype == "str":
-        parsed = values
-    else:
-        # Each distinct text parsed once and mapped back: a column of dates repeats a few thousand
-        # values, and one string per cell instead of per value costs gigabytes at national volume.
-        distinct = pd.Series(values.dropna().unique(), dtype="string")
-        parse = parse_dates if column.dtype == "date" else partial(_parse_numbers, dtype=column.dtype)
-        parsed = values.map(dict(zip(distinct, parse(distinct), strict=True)))
-    parsed = parsed.astype("string")
-    return parsed, values.notna() & parsed.isna()
-
-
-# A source whose rows come from several files (the CIN census XML) says in these columns where each row was:
-# the file's name and its line. Every other source's row is its own file's `_row_number`.
-LOCATION_COLUMNS = ("source_file", "source_line")
 
 
 def location(frame: pd.DataFrame, index, file_name: str) -> tuple[str, int]:
@@ -299,44 +290,36 @@ def _column_names(header: list, path: Path, entity: Entity) -> list[str]:
                 column=next((c.name for c in entity.columns if c.raw_name == name), None),
             )
         seen.add(name)
-        if name not in contract and (not name or name in LOADER_COLUMNS or name.startswith("extra_")):
+        reserved = name in LOADER_COLUMNS or name.startswith(("extra_", *INTERNAL_PREFIXES))
+        if name not in contract and (not name or reserved):
             name = f"extra_{position}"
         names.append(name)
     return names
 
 
-def _row_problems(
-    frame: pd.DataFrame, path: Path, entity: Entity, checks: dict[str, tuple[str, pd.Series]]
-) -> list[Problem]:
-    """One Problem per (row, column) a reader check failed, with the row's key and child from the text as landed."""
-    any_bad = pd.Series(False, index=frame.index)
-    for _, bad in checks.values():
-        any_bad |= bad
-    if not any_bad.any():
-        return []
-    # Keys for the bad rows only: joining keys for every row costs more than reading.
-    keys, children = row_keys(frame.loc[any_bad], entity), row_children(frame.loc[any_bad], entity)
-    found = []
-    for column in entity.columns:
-        if column.raw_name not in checks:
-            continue
-        rule, bad = checks[column.raw_name]
-        kind = kind_of(rule, key=column.name in entity.key)
-        found += [
-            Problem(*location(frame, i, path.name), column.name, rule, keys[i], kind, children[i])
-            for i in frame.index[bad]
-        ]
-    return found
-
-
 def read_entity(path: Path, entity: Entity) -> ReadResult:
-    text_table, lines = _read_text_table(path, entity)
-    return check_table(path, entity, text_table, lines)
+    with duckdb.connect() as con:
+        return _checked(con, path, entity, _load_text(con, path, entity))
 
 
 def check_table(path: Path, entity: Entity, text_table: pd.DataFrame, lines: list[int]) -> ReadResult:
     """A table of text cells against its contract: every reader's checks, whatever the file's format."""
-    names = _column_names(list(text_table.columns), path, entity)
+    with duckdb.connect() as con:
+        _stage_text(con, text_table, lines)
+        return _checked(con, path, entity, list(text_table.columns))
+
+
+def _stage_text(con, text_table: pd.DataFrame, lines: list[int]) -> None:
+    """A table of cells read in Python (a workbook, a census, a file DuckDB's reader cannot take) as `_text`."""
+    cells = {f"c{i}": text_table.iloc[:, i].astype("string") for i in range(text_table.shape[1])}
+    frame = pd.DataFrame({"_row_number": pd.Series(lines, dtype="int64"), **cells})
+    con.register("_text_frame", frame)
+    con.execute("create temp table _text as select * from _text_frame")
+    con.unregister("_text_frame")
+
+
+def _checked(con, path: Path, entity: Entity, header: list) -> ReadResult:
+    names = _column_names(header, path, entity)
     missing = [c.name for c in entity.columns if c.raw_name not in names]
     if missing:
         raise ContractError(
@@ -345,37 +328,19 @@ def check_table(path: Path, entity: Entity, text_table: pd.DataFrame, lines: lis
             f"missing required column(s) {', '.join(missing)} (expected {', '.join(entity.column_names)})",
             column=missing[0],
         )
-    by_name = dict(zip(names, range(len(names)), strict=True))
-    columns = {c.raw_name: c for c in entity.columns}
-    ordered = [c.raw_name for c in entity.columns] + [n for n in names if n not in columns]
-    frame = pd.DataFrame({n: _clean(text_table.iloc[:, by_name[n]], columns.get(n)) for n in ordered})
-    frame.insert(0, "_row_number", lines)
-
-    problems: list[Problem] = []
+    position = {name: i for i, name in enumerate(names)}
+    contract = [c.raw_name for c in entity.columns]
+    cells = {name: f"c{position[name]}" for name in contract + [n for n in names if n not in contract]}
+    frame, found = check_cells(con, entity, cells, path.name)
+    problems = []
     if frame.empty:
         problems.append(
             Problem(
                 path.name, None, None, "header_only", kind=kind_of("header_only", allowed_empty=entity.may_be_empty)
             )
         )
-    # A control character in a value (a NUL cutting a postcode short) means the cell is damaged.
-    damaged = {
-        c.raw_name: ("control_character", frame[c.raw_name].str.contains(CONTROL).fillna(False)) for c in entity.columns
-    }
-    problems += _row_problems(frame, path, entity, {n: v for n, v in damaged.items() if v[1].any()})
-    typed = {c.raw_name: _typed(frame[c.raw_name], c) for c in entity.columns if c.dtype != "str"}
-    formats = {name: (f"{columns[name].dtype}_format", bad & ~damaged[name][1]) for name, (_, bad) in typed.items()}
-    problems += _row_problems(frame, path, entity, formats)
-    negative = {}
-    for name, (parsed, _) in typed.items():
-        frame[name] = parsed
-        if columns[name].non_negative:
-            negative[name] = ("negative_value", parsed.str.startswith("-").fillna(False))
-    problems += _row_problems(frame, path, entity, negative)
-    formulas = {
-        c.raw_name: ("formula_text", frame[c.raw_name].str.match(FORMULA).fillna(False))
-        for c in entity.columns
-        if c.dtype == "str"
-    }
-    problems += _row_problems(frame, path, entity, {n: v for n, v in formulas.items() if v[1].any()})
+    problems += [
+        Problem(file, row, column.name, rule, key, kind_of(rule, key=column.name in entity.key), child)
+        for rule, column, file, row, key, child in found
+    ]
     return ReadResult(entity, path, frame, problems)

@@ -101,3 +101,85 @@ def test_dated_folders_are_sorted_and_other_folders_ignored(tmp_path):
     for name in ("2024-04-02", "2024-03-31", "notes", "2024-04-01"):
         (tmp_path / "case" / name).mkdir(parents=True)
     assert [d.isoformat() for d, _ in dated_folders(tmp_path, "case")] == ["2024-03-31", "2024-04-01", "2024-04-02"]
+
+
+ROWS = [
+    "C1,2024-04-01,S,C2,N1,U4,PR1,31/05/2024,X1,CARPL,CB3 0AP,PE29 3TN,SC123456",
+    "C2, 01/04/2024 00:00 ,s ,c2,N1,U4,PR1,2024-13-01,X1,CARPL, cb3 0ap ,PE29\x013TN,=SC1",
+    "C3,\u00a02024-04-01\u00a0,S,C2,N1,U4,PR1,,,,,,",
+]
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "crlf",  # DuckDB's reader, like LF
+        "bom",
+        "tabs",
+        "windows-1252",  # the rest are read in Python: DuckDB reads UTF-8 only,
+        "blank line",  # and a record's row number is its line, not its position
+        "line break in a field",
+        "classic mac",
+    ],
+)
+def test_every_layout_of_a_file_reads_to_the_same_cells_and_problems(tmp_path, layout):
+    """Whichever reader takes the file (DuckDB's for plain UTF-8, one line per record; Python's csv otherwise),
+    the cells, their row numbers and what is wrong with them are the same."""
+    lines = [HEADER, *ROWS]
+    expected = read_entity(write(tmp_path / "lf.csv", "\n".join(lines) + "\n"), EPISODES)
+    shifted = {2: 2, 3: 3, 4: 4}
+    if layout == "blank line":
+        lines.insert(2, "")
+        shifted = {2: 2, 3: 4, 4: 5}
+    if layout == "line break in a field":
+        lines[-1] += ',"two\nlines"'
+        lines = [lines[0] + ",NOTE", *(line + ",x" for line in lines[1:-1]), lines[-1]]
+    text = "\n".join(lines) + "\n"
+    if layout == "tabs":
+        text = text.replace(",", "\t")
+    newline = {"crlf": "\r\n", "classic mac": "\r"}.get(layout, "\n")
+    encoding = {"bom": "utf-8-sig", "windows-1252": "cp1252"}.get(layout, "utf-8")
+    result = read_entity(
+        write(tmp_path / "episodes.csv", text.replace("\n", newline).replace("\r\r", "\r"), encoding), EPISODES
+    )
+    frame = result.frame[expected.frame.columns]
+    pd.testing.assert_frame_equal(
+        frame.assign(_row_number=frame["_row_number"].map({v: k for k, v in shifted.items()})), expected.frame
+    )
+    assert [(p.row, p.column, p.rule, p.key) for p in result.problems] == [
+        (shifted[p.row], p.column, p.rule, p.key) for p in expected.problems
+    ]
+    assert {(p.row, p.column, p.rule) for p in expected.problems} == {
+        (3, "PL_POST", "control_character"),
+        (3, "DEC", "date_format"),
+        (3, "URN", "formula_text"),
+    }
+    assert list(expected.frame["decom"]) == ["2024-04-01"] * 3
+    assert list(expected.frame["rne"]) == ["S", "S", "S"]
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("\u20032024-04-01 ", None),  # the spaces (as Python's str.strip counts them) are the cell's
+        ("01/04/2024 00:00:00.000", None),
+        ("2024-4-1", None),
+        ("2024-04-01  00:00", "date_format"),
+        ("2024-04-01 13:00", "date_format"),
+        ("\u0662\u0660\u0662\u0664-04-01", "date_format"),  # Arabic-Indic digits are not a date this reader writes
+        ("1066-10-14", "date_format"),  # outside what a timestamp holds (1677-2262)
+        ("2024-02-30", "date_format"),
+    ],
+)
+def test_what_a_date_may_look_like(tmp_path, text, rule):
+    path = write(tmp_path / "e.csv", HEADER + f"\nC1,{text},S,C2,N1,U4,PR1,,,,,,\n")
+    assert [p.rule for p in read_entity(path, EPISODES).problems] == ([rule] if rule else [])
+
+
+def test_a_whole_number_must_fit_64_bits(tmp_path):
+    text = (
+        "financial_year,service_type,budgeted_placements,annual_budget,weeks_funded\n"
+        "2024-25,IFA,1,2,99999999999999999999\n"
+    )
+    result = read_entity(write(tmp_path / "budgets.csv", text), BUDGETS)
+    assert [(p.column, p.rule) for p in result.problems] == [("weeks_funded", "int_format")]
