@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping
 
-import duckdb
 import pandas as pd
 
 from expectations.common import SuiteContext
@@ -52,8 +51,9 @@ class TypedFrames(Mapping):
         return len(self.reads)
 
 
-def validate_frame(con, frame: pd.DataFrame, suite, read: ReadResult) -> list[Problem]:
-    """The suite's expectations as SQL over the reader's table (expectations/sql.py), one Problem per failing row."""
+def validate_read(read: ReadResult, suite, extra: dict[str, pd.Series]) -> list[Problem]:
+    """The suite's expectations as SQL where the reader's cells are (expectations/sql.py), one Problem per
+    failing row. `extra`: the checks computed with pandas across files, as columns aligned with read.frame."""
     from expectations.sql import validate_table
 
     types = {c.raw_name: SQL_TYPES.get(c.dtype) for c in read.entity.columns}
@@ -61,12 +61,15 @@ def validate_frame(con, frame: pd.DataFrame, suite, read: ReadResult) -> list[Pr
     def typed(column: str) -> str:
         return f"cast({quote(column)} as {types[column]})" if types.get(column) else quote(column)
 
-    # Copied into DuckDB once: a query over the registered frame would convert its strings again each time.
-    con.register("_frame", frame)
-    con.execute("create or replace temp table _gated as select * from _frame")
-    con.unregister("_frame")
-    result = validate_table(con, "_gated", suite, typed, len(frame))
-    con.execute("drop table _gated")
+    con, table = read.in_duckdb()
+    if extra:
+        con.register("_extra", pd.DataFrame({"_row_number": read.frame["_row_number"], **extra}))
+        con.execute(f"create or replace temp table _gated as select * from {table} join _extra using (_row_number)")
+        con.unregister("_extra")
+        table = "_gated"
+    result = validate_table(con, table, suite, typed, read.rows)
+    if extra:
+        con.execute("drop table _gated")
     found = []
     for outcome in result.results:
         if outcome.success:
@@ -76,7 +79,8 @@ def validate_frame(con, frame: pd.DataFrame, suite, read: ReadResult) -> list[Pr
     if not found:
         return []
     # Keys only for the rows reported: building them for every row costs more than the validation.
-    rows = read.frame.set_index("_row_number", drop=False).loc[sorted({row for row, _ in found})]
+    rows = read.fetch("_row_number in (select unnest(?::bigint[]))", [sorted({row for row, _ in found})])
+    rows = rows.set_index("_row_number", drop=False)
     keys = dict(zip(rows["_row_number"], row_keys(rows, read.entity), strict=True))
     children = dict(zip(rows["_row_number"], row_children(rows, read.entity), strict=True))
     places = {row: location(rows, row, read.path.name) for row in rows.index}
@@ -119,12 +123,10 @@ def gate(snapshot: Snapshot, case_children: set[str] | None = None) -> list[Prob
     ctx = SuiteContext(snapshot.extract_date, frames, case_children)
     suites = importlib.import_module(f"expectations.{snapshot.source}").suites(ctx)
     already = {(p.file, p.row, p.column) for p in problems}
-    with duckdb.connect() as con:
-        for name, read in snapshot.reads.items():
-            if read.frame.empty:
-                continue
-            frame = read.frame.assign(**ctx.extra_columns.get(name, {}))
-            found = validate_frame(con, frame, suites[f"raw_{read.entity.token}"], read)
-            # A value that could not be read is reported once, as a format problem, not again as missing.
-            problems += [p for p in found if (p.file, p.row, p.column) not in already]
+    for name, read in snapshot.reads.items():
+        if not read.rows:
+            continue
+        found = validate_read(read, suites[f"raw_{read.entity.token}"], ctx.extra_columns.get(name, {}))
+        # A value that could not be read is reported once, as a format problem, not again as missing.
+        problems += [p for p in found if (p.file, p.row, p.column) not in already]
     return keep_first_of_duplicates(problems)

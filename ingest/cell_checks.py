@@ -22,8 +22,6 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
-import pandas as pd
-
 from ingest.contracts import Column, Entity
 from warehouse.connection import quote
 
@@ -114,10 +112,10 @@ def _checks(entity: Entity) -> list[tuple[Column, _Check]]:
     return found
 
 
-def check_cells(con, entity: Entity, cells: dict[str, str], file_name: str) -> tuple[pd.DataFrame, list[tuple]]:
+def check_cells(con, entity: Entity, cells: dict[str, str], file_name: str, table: str) -> tuple[int, list[tuple]]:
     """Clean and type `_text`'s cells (cells: the table's name for each, by `_text` column, contract columns
-    first) into `_typed`; return it as a frame and every failing cell as (rule, column, file, row, key, child),
-    in the order the checks are listed."""
+    first) into the temporary table `table`; return its rows and every failing cell as (rule, column, file, row,
+    key, child), in the order the checks are listed."""
     con.execute(MACROS)
     columns = {c.raw_name: c for c in entity.columns}
     cleaned = ", ".join(f"{_clean(cell, columns.get(name))} as {quote(name)}" for name, cell in cells.items())
@@ -147,8 +145,15 @@ def check_cells(con, entity: Entity, cells: dict[str, str], file_name: str) -> t
     problems = []
     if con.execute("select count(*) from _found").fetchone()[0]:
         problems = _described(con, entity, checks, file_name, located=LOCATION_COLUMNS[0] in cells)
-    frame = con.execute(f"select _row_number, {', '.join(map(quote, cells))} from _typed").df()
-    return frame.astype({name: "string" for name in cells}), problems
+    con.execute(
+        f"create or replace temp table {table} as select _row_number, {', '.join(map(quote, cells))} from _typed"
+    )
+    for scratch in ("_found", "_typed", "_clean"):
+        con.execute(f"drop table {scratch}")
+    con.execute("drop view if exists _text")
+    con.execute("drop table if exists _text")
+    con.execute("drop table if exists _read")
+    return con.execute(f"select count(*) from {table}").fetchone()[0], problems
 
 
 def _described(con, entity: Entity, checks: list[tuple[Column, _Check]], file_name: str, located: bool) -> list[tuple]:

@@ -199,7 +199,7 @@ def census_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".xml")
 
 
-def read_census(folder: Path, entities: list[Entity]) -> dict[str, ReadResult]:
+def read_census(folder: Path, entities: list[Entity], con=None) -> dict[str, ReadResult]:
     """Every census file of the folder, stitched, as one checked table per entity."""
     files = census_files(folder)
     if not files:
@@ -210,5 +210,5 @@ def read_census(folder: Path, entities: list[Entity]) -> dict[str, ReadResult]:
     for entity in entities:
         rows = tables.rows.get(entity.name, [])
         frame = pd.DataFrame(rows, columns=entity.raw_names, dtype=object)
-        reads[entity.name] = check_table(newest, entity, frame, list(range(1, len(frame) + 1)))
+        reads[entity.name] = check_table(newest, entity, frame, list(range(1, len(frame) + 1)), con)
     return reads

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ingest.cell_checks import LOCATION_COLUMNS
 from ingest.contracts import Entity, entities_for, source_named
 from ingest.gate_report import ACTIONS, quarantine_folder, report_loaded, write_gate_report
 from ingest.history import ensure_history, record_snapshot
@@ -54,7 +55,7 @@ from ingest.ledger import (
     withdraw,
 )
 from ingest.outcome import LoadResult, Refusal, SnapshotRefused, SourceOutcome
-from ingest.readers import ContractError, Problem, landing_folders, quarantined_mask
+from ingest.readers import ContractError, Problem, ReadResult, landing_folders, quarantined_mask
 from ingest.rules import kind_of
 from ingest.snapshot import Snapshot, fingerprint, quarantined_rows, read_snapshot, real_files
 from ingest.thresholds import anomaly_problems, threshold_problems
@@ -106,20 +107,36 @@ def _no_rows(entity: Entity) -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype="string") for name in ["_row_number", *entity.raw_names]})
 
 
-def _replace_raw_table(con: Connection, entity: Entity, frame: pd.DataFrame, stamps: list) -> None:
-    """raw.<token> becomes the frame, with extract_date, _loaded_at and _source_file (the stamps) on each row."""
-    view = f"_incoming_{entity.token}"
-    stage_frame(con, view, frame)
+def _replace_raw_table(con: Connection, entity: Entity, cells: ReadResult | pd.DataFrame, stamps: list, left_out=()):
+    """raw.<token> becomes the cells less the rows numbered `left_out` (the quarantined), with extract_date,
+    _loaded_at and _source_file (the stamps) on each row. Returns the rows written.
+
+    Cells read on this connection are copied table to table; any others (an empty table, a PostgreSQL
+    warehouse's load) are staged from their frame."""
+    if isinstance(cells, ReadResult) and cells.con is con and cells.table is not None:
+        source, columns, staged = cells.table, cells.columns, None
+    else:
+        frame = cells if isinstance(cells, pd.DataFrame) else cells.frame
+        frame = frame[~frame["_row_number"].isin(left_out)] if len(left_out) else frame
+        source, columns, staged = f"_incoming_{entity.token}", list(frame.columns), frame
+        stage_frame(con, source, frame)
+    leave = (
+        f"where _row_number not in ({', '.join(str(int(row)) for row in left_out)})"
+        if staged is None and left_out
+        else ""
+    )
     con.execute(f"drop table if exists raw.{entity.token}")
     con.execute(
         f"create table raw.{entity.token} as "
-        f"select {_select_list(entity, list(frame.columns))}, "
+        f"select {_select_list(entity, columns)}, "
         f"cast(? as date) as extract_date, cast(? as timestamp) as _loaded_at, "
         f"cast(? as varchar) as _source_file "
-        f"from {view}",
+        f"from {source} {leave}",
         stamps,
     )
-    unstage_frame(con, view)
+    if staged is not None:
+        unstage_frame(con, source)
+    return con.execute(f"select count(*) from raw.{entity.token}").fetchone()[0]
 
 
 def publish(
@@ -137,13 +154,14 @@ def publish(
     con.execute(LEDGER_DDL)
     con.execute("begin transaction")
     try:
-        tables = [(read.entity, read.frame, read.path.name) for read in snapshot.reads.values()]
+        tables = [(read.entity, read, read.path.name) for read in snapshot.reads.values()]
         tables += [(entity, _no_rows(entity), None) for entity in snapshot.absent]
-        for entity, frame, file_name in tables:
-            if quarantined:
-                frame = frame[~quarantined_mask(frame, file_name, quarantined)]
-            loaded[entity.name] = len(frame)
-            _replace_raw_table(con, entity, frame, [snapshot.extract_date, loaded_at, file_name])
+        for entity, cells, file_name in tables:
+            stamps, left_out = [snapshot.extract_date, loaded_at, file_name], sorted(quarantined.get(file_name, ()))
+            if quarantined and isinstance(cells, ReadResult) and LOCATION_COLUMNS[0] in cells.columns:
+                # A census row is placed by its own file and line, not by its row in the table.
+                cells, left_out = cells.frame[~quarantined_mask(cells.frame, file_name, quarantined)], []
+            loaded[entity.name] = _replace_raw_table(con, entity, cells, stamps, left_out)
             record_snapshot(con, entity, snapshot.extract_date, loaded_at)
             if on_table_written:
                 on_table_written(entity.token)
@@ -224,8 +242,17 @@ class _SourceLoad:
         self.gate_and_publish(extract_date, folder, fp, accepted="accepted" in statuses)
 
     def gate_and_publish(self, extract_date: date, folder: Path, fp: str, accepted: bool) -> None:
+        snapshot = None
         try:
-            snapshot = read_snapshot(self.source, extract_date, folder)
+            snapshot = self.gated(extract_date, folder, fp, accepted)
+        finally:
+            if snapshot is not None:
+                snapshot.release()
+
+    def gated(self, extract_date: date, folder: Path, fp: str, accepted: bool) -> Snapshot | None:
+        """Read, gate and publish (or refuse) the folder; returns the snapshot read, if it could be."""
+        try:
+            snapshot = read_snapshot(self.source, extract_date, folder, self.con)
             problems = self.gate(snapshot)
             problems += threshold_problems(snapshot, problems)
             if not accepted:
@@ -246,8 +273,9 @@ class _SourceLoad:
                     status="held" if held else "refused",
                 )
             )
-            return
+            return snapshot
         self.publish(snapshot, problems)
+        return snapshot
 
     def publish(self, snapshot: Snapshot, problems: list[Problem]) -> None:
         loaded = publish(self.con, snapshot, problems, self.on_table_written)

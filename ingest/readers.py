@@ -58,14 +58,57 @@ class ContractError(ValueError):
         super().__init__(f"{path}: {message}")
 
 
-@dataclass
 class ReadResult:
-    entity: Entity
-    path: Path
-    # _row_number (spreadsheet row), then raw column names (lower case), contract columns first;
-    # values are canonical text (ISO dates, plain numbers) or NA, typed when written to raw
-    frame: pd.DataFrame
-    problems: list[Problem]
+    """A landing table read and checked: `_row_number` (spreadsheet row), then raw column names (lower case),
+    contract columns first; values canonical text (ISO dates, plain numbers) or null, typed when written to raw.
+
+    The cells are the DuckDB table `table` on `con` (during a load on DuckDB, the warehouse's own connection,
+    so publishing is `insert ... select`); `frame` is that table in pandas, fetched only when asked for.
+    Assigning a frame (a past return's year added, a benchmark's copies) makes the frame the cells."""
+
+    def __init__(self, entity: Entity, path: Path, frame: pd.DataFrame | None = None, problems=None, **table):
+        self.entity, self.path, self.problems = entity, path, problems if problems is not None else []
+        self.con, self.table, self.rows = table.get("con"), table.get("table"), table.get("rows", 0)
+        self.columns: list[str] = table.get("columns", [])
+        self._frame = None
+        if frame is not None:
+            self.frame = frame
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        if self._frame is None:
+            self._frame = self.fetch("true")
+        return self._frame
+
+    @frame.setter
+    def frame(self, frame: pd.DataFrame) -> None:
+        self._frame, self.table, self.rows, self.columns = frame, None, len(frame), list(frame.columns)
+
+    def in_duckdb(self) -> tuple[duckdb.DuckDBPyConnection, str]:
+        """The connection and table holding the cells (an assigned frame is copied into one first)."""
+        if self.table is None:
+            self.con, self.table = duckdb.connect(), "_assigned_frame"
+            self.con.register("_frame", self._frame)
+            self.con.execute(f"create temp table {self.table} as select * from _frame")
+            self.con.unregister("_frame")
+        return self.con, self.table
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        """`sql` (naming the cells `{table}`) run where the cells are."""
+        con, table = self.in_duckdb()
+        return con.execute(sql.format(table=table), params or []).fetchall()
+
+    def fetch(self, where: str, params: list | None = None) -> pd.DataFrame:
+        """The rows meeting `where`, in file order, as the frame holds them (text as pandas strings)."""
+        con, table = self.in_duckdb()
+        found = con.execute(f"select * from {table} where {where}", params or []).df()
+        return found.astype({c: "string" for c in self.columns if c != "_row_number"})
+
+    def release(self) -> None:
+        """Drop the table from a connection that outlives the load (the warehouse's)."""
+        if self.table is not None and self.con is not None:
+            self.con.execute(f"drop table if exists {self.table}")
+            self.table = None
 
 
 @dataclass(frozen=True)
@@ -222,8 +265,8 @@ def _duckdb_read(con, path: Path, raw: bytes, text: str) -> list[str] | None:
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n + 1)) + "}"
     try:
         con.execute(
-            f"create temp table _read as select * from read_csv(?, columns = {columns}, header = true, delim = ?, "
-            "quote = '\"', escape = '\"', auto_detect = false, strict_mode = true, null_padding = true, "
+            f"create or replace temp table _read as select * from read_csv(?, columns = {columns}, header = true, "
+            "delim = ?, quote = '\"', escape = '\"', auto_detect = false, strict_mode = true, null_padding = true, "
             "nullstr = '\x01no null\x01', allow_quoted_nulls = false)",
             [str(path), delimiter],
         )
@@ -235,7 +278,7 @@ def _duckdb_read(con, path: Path, raw: bytes, text: str) -> list[str] | None:
         con.execute("drop table _read")
         return None
     # A table's rowid is its insertion order, which is the file's order: row 2 is the first record.
-    con.execute(f"create temp view _text as select rowid + {FIRST_DATA_ROW} as _row_number, * from _read")
+    con.execute(f"create or replace temp view _text as select rowid + {FIRST_DATA_ROW} as _row_number, * from _read")
     return header
 
 
@@ -297,16 +340,19 @@ def _column_names(header: list, path: Path, entity: Entity) -> list[str]:
     return names
 
 
-def read_entity(path: Path, entity: Entity) -> ReadResult:
-    with duckdb.connect() as con:
-        return _checked(con, path, entity, _load_text(con, path, entity))
+def read_entity(path: Path, entity: Entity, con: duckdb.DuckDBPyConnection | None = None) -> ReadResult:
+    """The file read and checked into a table on `con` (a connection of its own if none is given)."""
+    con = con or duckdb.connect()
+    return _checked(con, path, entity, _load_text(con, path, entity))
 
 
-def check_table(path: Path, entity: Entity, text_table: pd.DataFrame, lines: list[int]) -> ReadResult:
+def check_table(
+    path: Path, entity: Entity, text_table: pd.DataFrame, lines: list[int], con: duckdb.DuckDBPyConnection | None = None
+) -> ReadResult:
     """A table of text cells against its contract: every reader's checks, whatever the file's format."""
-    with duckdb.connect() as con:
-        _stage_text(con, text_table, lines)
-        return _checked(con, path, entity, list(text_table.columns))
+    con = con or duckdb.connect()
+    _stage_text(con, text_table, lines)
+    return _checked(con, path, entity, list(text_table.columns))
 
 
 def _stage_text(con, text_table: pd.DataFrame, lines: list[int]) -> None:
@@ -314,8 +360,9 @@ def _stage_text(con, text_table: pd.DataFrame, lines: list[int]) -> None:
     cells = {f"c{i}": text_table.iloc[:, i].astype("string") for i in range(text_table.shape[1])}
     frame = pd.DataFrame({"_row_number": pd.Series(lines, dtype="int64"), **cells})
     con.register("_text_frame", frame)
-    con.execute("create temp table _text as select * from _text_frame")
+    con.execute("create or replace temp table _read as select * from _text_frame")
     con.unregister("_text_frame")
+    con.execute("create or replace temp view _text as select * from _read")
 
 
 def _checked(con, path: Path, entity: Entity, header: list) -> ReadResult:
@@ -331,9 +378,10 @@ def _checked(con, path: Path, entity: Entity, header: list) -> ReadResult:
     position = {name: i for i, name in enumerate(names)}
     contract = [c.raw_name for c in entity.columns]
     cells = {name: f"c{position[name]}" for name in contract + [n for n in names if n not in contract]}
-    frame, found = check_cells(con, entity, cells, path.name)
+    table = f"_gate_{entity.token}"
+    rows, found = check_cells(con, entity, cells, path.name, table)
     problems = []
-    if frame.empty:
+    if not rows:
         problems.append(
             Problem(
                 path.name, None, None, "header_only", kind=kind_of("header_only", allowed_empty=entity.may_be_empty)
@@ -343,4 +391,4 @@ def _checked(con, path: Path, entity: Entity, header: list) -> ReadResult:
         Problem(file, row, column.name, rule, key, kind_of(rule, key=column.name in entity.key), child)
         for rule, column, file, row, key, child in found
     ]
-    return ReadResult(entity, path, frame, problems)
+    return ReadResult(entity, path, None, problems, con=con, table=table, rows=rows, columns=["_row_number", *cells])

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import duckdb
+
 from ingest.contracts import Entity, entities_for, source_named
 from ingest.readers import ContractError, Problem, ReadResult, candidate_files, read_entity
 from ingest.rules import kind_of
@@ -33,7 +35,11 @@ class Snapshot:
 
     @property
     def row_counts(self) -> dict[str, int]:
-        return {name: len(r.frame) for name, r in self.reads.items()}
+        return {name: r.rows for name, r in self.reads.items()}
+
+    def release(self) -> None:
+        for read in self.reads.values():
+            read.release()
 
 
 def file_hash(path: Path) -> str:
@@ -57,8 +63,12 @@ def fingerprint(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def read_snapshot(source: str, extract_date: date, folder: Path) -> Snapshot:
-    """Read every contract file; a file that breaks the contract as a whole raises ContractError."""
+def read_snapshot(source: str, extract_date: date, folder: Path, con=None) -> Snapshot:
+    """Read every contract file; a file that breaks the contract as a whole raises ContractError.
+
+    On a DuckDB warehouse's connection `con` the checked tables are its temporary tables (`release` drops them),
+    so the gate and the publish read them where they are; otherwise each file gets a DuckDB of its own."""
+    con = con if isinstance(con, duckdb.DuckDBPyConnection) else None
     if folder.is_symlink():
         raise ContractError(folder, "symlink", "the folder is a symbolic link: land real folders only")
     links = [p for p in folder.iterdir() if p.is_symlink()]
@@ -68,7 +78,7 @@ def read_snapshot(source: str, extract_date: date, folder: Path) -> Snapshot:
     if source_named(source).layout == "cin_census_xml":
         from ingest.census_xml import read_census  # the XML layout's reader (lxml), behind the same Snapshot
 
-        snapshot.reads = read_census(folder, entities_for(source))
+        snapshot.reads = read_census(folder, entities_for(source), con)
         return snapshot
     for entity in entities_for(source):
         candidates = candidate_files(folder, entity)
@@ -79,7 +89,7 @@ def read_snapshot(source: str, extract_date: date, folder: Path) -> Snapshot:
             raise ContractError(
                 folder / f"{entity.file_stem}.csv", "file_missing", "file missing (expected .csv or .xlsx)"
             )
-        snapshot.reads[entity.name] = read_entity(candidates[0], entity)
+        snapshot.reads[entity.name] = read_entity(candidates[0], entity, con)
         snapshot.reads[entity.name].problems.extend(
             Problem(other.name, None, None, "other_file", kind=kind_of("other_file")) for other in candidates[1:]
         )

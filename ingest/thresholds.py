@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ingest.cell_checks import LOCATION_COLUMNS
 from ingest.readers import Problem, quarantined_mask
 from ingest.rules import kind_of
 from ingest.snapshot import Snapshot, quarantined_rows
@@ -23,7 +24,11 @@ def threshold_problems(snapshot: Snapshot, problems: list[Problem]) -> list[Prob
     found = []
     quarantined = quarantined_rows(problems)
     for read in snapshot.reads.values():
-        bad, rows = int(quarantined_mask(read.frame, read.path.name, quarantined).sum()), len(read.frame)
+        rows = read.rows
+        if LOCATION_COLUMNS[0] in read.columns:  # a census row is placed by its own file and line
+            bad = int(quarantined_mask(read.frame, read.path.name, quarantined).sum())
+        else:  # every row a problem names is one of the file's
+            bad = len(quarantined.get(read.path.name, ()))
         if bad > GATE_QUARANTINE_FLOOR and bad > GATE_QUARANTINE_MAX_SHARE * rows:
             found.append(
                 Problem(read.path.name, None, None, "too_many_quarantined", kind=kind_of("too_many_quarantined"))
@@ -32,14 +37,13 @@ def threshold_problems(snapshot: Snapshot, problems: list[Problem]) -> list[Prob
 
 
 def _looked_after_in_snapshot(snapshot: Snapshot) -> int:
-    episodes = snapshot.reads["episodes"].frame
-    day = snapshot.extract_date.isoformat()  # the reader's dates are ISO text, which sorts as dates
-    open_ = (
-        (episodes["decom"] <= day)
-        & (episodes["dec"].isna() | (episodes["dec"] > day))
-        & ~episodes["ls"].isin(["V3", "V4"])
+    # The reader's dates are ISO text, which sorts as dates.
+    [(count,)] = snapshot.reads["episodes"].query(
+        "select count(distinct child) from {table} where decom <= ? and (dec is null or dec > ?) "
+        "and coalesce(ls, '') not in ('V3', 'V4')",
+        [snapshot.extract_date.isoformat()] * 2,
     )
-    return episodes.loc[open_, "child"].nunique()
+    return count
 
 
 def _looked_after_published(con: Connection) -> int:
@@ -64,7 +68,7 @@ def anomaly_problems(con: Connection, snapshot: Snapshot, published: date | None
     found = []
     for read in snapshot.reads.values():
         previous = before.get(read.path.name.lower())
-        if previous and previous >= GATE_DROP_FLOOR and len(read.frame) < previous * (1 - GATE_DROP_MAX_SHARE):
+        if previous and previous >= GATE_DROP_FLOOR and read.rows < previous * (1 - GATE_DROP_MAX_SHARE):
             found.append(Problem(read.path.name, None, None, "row_count_drop", kind=kind_of("row_count_drop")))
     if snapshot.source == "placements" and table_exists(con, "raw", "placements__episodes"):
         previous, now = _looked_after_published(con), _looked_after_in_snapshot(snapshot)
