@@ -9,7 +9,7 @@ import time
 import pytest
 from lxml import etree
 
-from outputs.returns.cin import RETURN, VALIDATOR_PYTHON, validate
+from outputs.returns.cin import RETURN, VALIDATOR_PYTHON, VALIDATOR_SCRIPT, validate
 from tests.conftest import SYNTHETIC_LA as LA
 from tests.support.warehouse import dbt_build
 from warehouse.connection import connect_duckdb
@@ -86,6 +86,11 @@ def test_planted_faults_are_reported_on_their_children(census_2025, tmp_path):
     assert code_child in children("4220")
     assert date_child in children("8600")
     assert report["summary"]["failed_error"] >= 3
+    # The rules run in shares across the cores: one process gives the same report.
+    alone = tmp_path / "one_worker.json"
+    command = [str(VALIDATOR_PYTHON), str(VALIDATOR_SCRIPT), "--xml", str(faulty), "--year", str(result.year)]
+    subprocess.run([*command, "--output", str(alone), "--workers", "1"], check=True, capture_output=True)
+    assert {**json.loads(alone.read_text()), "seconds": None} == {**report, "seconds": None}
 
 
 def test_a_partial_year_is_exported_marked_and_never_ready(census_2025, tmp_path):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from orchestration.cli import main as cscw
-from outputs.returns.ssda903 import VALIDATOR_PYTHON, export_and_validate, validate
+from outputs.returns.ssda903 import VALIDATOR_PYTHON, VALIDATOR_SCRIPT, export_and_validate, validate
 from outputs.returns.status import describe, latest_statuses, record_ssda903
 from tests.conftest import SYNTHETIC_LA as LA
 from warehouse.connection import connect_duckdb
@@ -127,6 +127,17 @@ def test_planted_faults_give_their_rule_codes(synthetic_return, tmp_path):
         assert code in failures, f"planted {code} on {child} was not reported"
         assert child in {loc["child"] for loc in failures[code]}, code
     assert report["summary"]["failed_error"] >= len(planted)
+    # The rules run in shares across the cores: one process gives the same report.
+    alone = tmp_path / "one_worker.json"
+    command = [str(VALIDATOR_PYTHON), str(VALIDATOR_SCRIPT), "--year", str(result.year), "--la", LA]
+    command += ["--this-year", str(folder), "--prev-year", str(folder / "previous_year"), "--output", str(alone)]
+    subprocess.run([*command, "--workers", "1"], check=True, capture_output=True)
+    assert _untimed(json.loads(alone.read_text())) == _untimed(report)
+
+
+def _untimed(report: dict) -> dict:
+    rules = [{k: v for k, v in rule.items() if k != "seconds"} for rule in report["rules"]]
+    return {k: v for k, v in report.items() if k != "timing"} | {"rules": rules}
 
 
 def test_an_unchanged_return_is_not_validated_twice(synthetic_return, tmp_path, monkeypatch):

@@ -11,9 +11,11 @@ How the validator is driven (as its own ``python -m cin_validator run`` does): t
 ElementTree and made into the validator's eleven tables (``validator_tables.py`` beside this file: what
 ``cin_validator.convert_data`` / ``process_data`` make, in one pass instead of a concat per child), and
 ``CinValidator(data, registry)`` runs every rule of the year's pack (``cin_validator.rules.cin<yy>_<yy>``)
-on a deep copy of the data, then maps each flagged row back to its LAchildID. The validator prints and
-swallows a rule that raises, and then counts it as passed; here each rule is wrapped so a raise is
-recorded and the rule reported as crashed. Severity is the rule's own (``RuleType.ERROR`` or ``QUERY``).
+on a deep copy of the data, then maps each flagged row back to its LAchildID; the rules in shares, one
+forked process per core (``--workers``), each share its own ``CinValidator`` on the tables built once.
+The validator prints and swallows a rule that raises, and then counts it as passed; here each rule is
+wrapped so a raise is recorded and the rule reported as crashed. Severity is the rule's own
+(``RuleType.ERROR`` or ``QUERY``).
 
 Exit codes: 0 when the report was written (whatever the census's errors), 2 on unreadable input.
 Nothing child-level other than LAchildID is written.
@@ -33,7 +35,7 @@ import warnings
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from validator_common import summarise, write_json_atomic  # noqa: E402
+from validator_common import available_cores, in_shares, summarise, write_json_atomic  # noqa: E402
 from validator_tables import NotACensus, build_tables  # noqa: E402  (beside this script, on sys.path first)
 
 # The packs csc-validator-be-cin 0.1.13 carries, named by the year's end; another year uses the nearest.
@@ -94,14 +96,23 @@ def run(args: argparse.Namespace) -> int:
         return 2
     pack = pack_for(args.year)
     registry = importlib.import_module(f"cin_validator.rules.{pack}").registry
-    crashes: dict[str, str] = {}
-    rules = {code: _wrapped(rule, crashes) for code, rule in registry.items()}
     started = time.perf_counter()
     warnings.simplefilter("ignore")  # pandas' FutureWarnings from inside the rules, on every run
-    with contextlib.redirect_stdout(io.StringIO()):
-        validator = cv.CinValidator(data, rules)
-    issues = validator.full_issue_df
-    la_level = set(validator.multichild_issues["rule_code"].astype(str)) if len(validator.multichild_issues) else set()
+
+    def validate(share: list) -> tuple:
+        crashes: dict[str, str] = {}
+        rules = {code: _wrapped(rule, crashes) for code, rule in share}
+        with contextlib.redirect_stdout(io.StringIO()):
+            validator = cv.CinValidator(data, rules)
+        multichild = validator.multichild_issues
+        return validator.full_issue_df, set(multichild["rule_code"].astype(str)) if len(multichild) else set(), crashes
+
+    import pandas as pd  # the validator's own (pandas<2)
+
+    shares = in_shares(validate, list(registry.items()), args.workers or available_cores())
+    issues = pd.concat([issues for issues, _, _ in shares], ignore_index=True)
+    la_level = set().union(*(codes for _, codes, _ in shares))
+    crashes = {code: text for _, _, found in shares for code, text in found.items()}
     flagged = set(issues["rule_code"].astype(str))
     out = []
     for code, rule in sorted(registry.items(), key=lambda kv: str(kv[0])):
@@ -138,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--xml", required=True)
     parser.add_argument("--year", type=int, required=True)
     parser.add_argument("--output", required=True)
+    parser.add_argument("--workers", type=int, help="processes the rules are shared across (default: the cores)")
     return run(parser.parse_args(argv))
 
 

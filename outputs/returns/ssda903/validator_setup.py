@@ -39,6 +39,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "(metadata collectionYear stays --year); for years the validator has "
         "no pack for",
     )
+    p.add_argument(
+        "--workers", type=int, metavar="N", help="processes the rules are shared across (default: the cores available)"
+    )
     args = p.parse_args(argv)
     if not re.fullmatch(r"20\d\d", args.year):
         raise InputError(f"--year must be a collection end year like 2025, got {args.year!r}") from None
