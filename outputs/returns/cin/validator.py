@@ -70,7 +70,8 @@ def _locations(issues, code: str) -> list[dict]:
         column = str(row.columns_affected)
         if column not in loc["fields"]:
             loc["fields"].append(column)
-    return list(found.values())
+    # In table and row order: the validator's own order depends on which other rules ran beside this one.
+    return sorted(found.values(), key=lambda loc: (loc["table"] or "", loc["row"] or 0, loc["child"] or ""))
 
 
 def _row(value):
