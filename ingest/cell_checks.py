@@ -1,7 +1,7 @@
 """The reader's checks on every cell of a landing table, run as SQL in DuckDB.
 
 ingest/readers.py puts a file's cells into the table `_text` of a DuckDB connection (`_row_number`, then one
-text column per file column, c0, c1, ...); `check_text_table` cleans and types them there and reports what
+text column per file column, c0, c1, ...); `check_cells` cleans and types them there and reports what
 it finds, so a whole file never becomes Python strings one cell at a time. What a cell must be:
 
 - blank (spaces included, as Python's str.strip counts them) is null; code columns are compared upper-case
@@ -148,11 +148,9 @@ def check_cells(con, entity: Entity, cells: dict[str, str], file_name: str, tabl
     con.execute(
         f"create or replace temp table {table} as select _row_number, {', '.join(map(quote, cells))} from _typed"
     )
-    for scratch in ("_found", "_typed", "_clean"):
+    con.execute("drop view _text")  # readers stage every file as the table _read behind the view _text
+    for scratch in ("_found", "_typed", "_clean", "_read"):
         con.execute(f"drop table {scratch}")
-    con.execute("drop view if exists _text")
-    con.execute("drop table if exists _text")
-    con.execute("drop table if exists _read")
     return con.execute(f"select count(*) from {table}").fetchone()[0], problems
 
 

@@ -63,7 +63,7 @@ class ReadResult:
     contract columns first; values canonical text (ISO dates, plain numbers) or null, typed when written to raw.
 
     The cells are the DuckDB table `table` on `con` (during a load on DuckDB, the warehouse's own connection,
-    so publishing is `insert ... select`); `frame` is that table in pandas, fetched only when asked for.
+    so publishing is `create table ... as select`); `frame` is that table in pandas, fetched only when asked for.
     Assigning a frame (a past return's year added, a benchmark's copies) makes the frame the cells."""
 
     def __init__(self, entity: Entity, path: Path, frame: pd.DataFrame | None = None, problems=None, **table):
